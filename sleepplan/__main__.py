@@ -1,0 +1,5 @@
+"""Allow ``python -m sleepplan``."""
+
+from sleepplan.cli import main
+
+raise SystemExit(main())

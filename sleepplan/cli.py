@@ -1,0 +1,291 @@
+"""The front door: argparse subcommands that print text or JSON; no command opens the TUI.
+
+Headless paths never import Textual; the TUI is imported only inside the function that starts it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pendulum
+
+from sleepplan import __version__
+from sleepplan.core import timing
+from sleepplan.core.errors import InputError
+from sleepplan.core.planner import NightSettings, Plan, build_plan
+from sleepplan.core.safety import SafetyWarning, plan_warnings
+from sleepplan.core.vocabulary import Mechanism, Stage
+from sleepplan.output import jsonview, textview
+from sleepplan.store import paths
+from sleepplan.store.bundled import bundled_catalog, example_profiles
+from sleepplan.store.profiles import (
+    LoadedProfile,
+    check_name,
+    ensure_home,
+    list_profiles,
+    load_profile,
+    profile_path,
+)
+
+NOW_ENV = "SLEEPPLAN_NOW"
+"""ISO 8601 instant used as "now" instead of the clock (for tests and reproducible output)."""
+
+
+class Context:
+    """What every command needs: the home, the chosen profile, the clock, the environment."""
+
+    def __init__(self, args: argparse.Namespace, environ: Mapping[str, str]) -> None:
+        self.args = args
+        self.environ = environ
+        self.home = paths.resolve_home(args.home, environ)
+
+    def now(self) -> pendulum.DateTime:
+        """The current instant (``$SLEEPPLAN_NOW`` when set)."""
+        fixed = self.environ.get(NOW_ENV)
+        if fixed:
+            try:
+                parsed = pendulum.parse(fixed)
+            except (ValueError, pendulum.parsing.exceptions.ParserError):
+                raise InputError.single(
+                    f"${NOW_ENV}", "", f"not an ISO 8601 instant: {fixed!r}"
+                ) from None
+            if not isinstance(parsed, pendulum.DateTime):
+                raise InputError.single(f"${NOW_ENV}", "", "needs a date and a time")
+            return parsed
+        return pendulum.now("UTC")
+
+    def profile(self) -> LoadedProfile:
+        """The profile named by ``--profile`` (creating the home on first use)."""
+        ensure_home(self.home)
+        return load_profile(profile_path(self.home, self.args.profile))
+
+
+def system_zone() -> str:
+    """The system's IANA zone name, or UTC when it has none."""
+    from pendulum.tz import local_timezone  # the package re-export confuses mypy
+
+    name = str(getattr(local_timezone(), "name", "UTC"))
+    try:
+        timing.zone(name)
+    except ValueError:
+        return "UTC"
+    return name
+
+
+def _flag(name: str, convert: Callable[[str], Any], value: str) -> Any:
+    try:
+        return convert(value)
+    except ValueError as error:
+        raise InputError.single(name, "", str(error)) from None
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def make_plan(ctx: Context) -> tuple[LoadedProfile, Plan, list[SafetyWarning]]:
+    """Build tonight's plan from the profile and the flags."""
+    args = ctx.args
+    loaded = ctx.profile()
+    profile = loaded.profile
+    if args.tz:
+        _flag("--tz", timing.zone, args.tz)
+    zone_name = args.tz or profile.timezone or system_zone()
+    bedtime = _flag("--bedtime", timing.parse_clock, args.bedtime) if args.bedtime else None
+    wake = _flag("--wake", timing.parse_clock, args.wake) if args.wake else None
+    bedtime = bedtime or profile.bedtime
+    wake = wake or profile.wake
+    if args.night:
+        night = _flag("--night", timing.parse_date, args.night)
+    else:
+        night = timing.tonight(ctx.now().in_tz(zone_name), wake)
+    try:
+        routine = profile.routine(args.routine)
+    except KeyError:
+        names = ", ".join(r.name for r in profile.routines) or "none"
+        place = "--routine" if args.routine else "default_routine"
+        raise InputError.single(
+            str(loaded.path), place, f"no routine {args.routine or ''!r} (routines: {names})"
+        ) from None
+    settings = NightSettings(night, bedtime, wake, profile.dinner, zone_name)
+    try:
+        plan = build_plan(routine, loaded.catalog, settings)
+    except OverflowError:
+        raise InputError.single("--night", "", "that date is out of range") from None
+    return loaded, plan, plan_warnings(plan)
+
+
+def cmd_plan(ctx: Context) -> int:
+    """Print tonight's plan."""
+    loaded, plan, warnings = make_plan(ctx)
+    name = loaded.profile.name
+    if ctx.args.json:
+        _print_json(jsonview.plan_json(plan, warnings, name))
+    else:
+        print(textview.plan_text(plan, warnings, name))
+    return 0
+
+
+def cmd_catalog(ctx: Context) -> int:
+    """Print the catalog, optionally filtered."""
+    args = ctx.args
+    compounds = jsonview.all_compounds(bundled_catalog())
+    if args.stage:
+        stage = Stage(args.stage)
+        compounds = [c for c in compounds if stage in c.stages]
+    if args.mechanism:
+        mechanism = Mechanism(args.mechanism)
+        compounds = [c for c in compounds if c.mechanism is mechanism]
+    if args.json:
+        _print_json(jsonview.catalog_json(compounds))
+    else:
+        print(textview.catalog_text(compounds))
+    return 0
+
+
+def cmd_profile(ctx: Context) -> int:
+    """Profile subcommands: list, new, validate."""
+    args = ctx.args
+    if args.profile_command == "validate":
+        loaded = load_profile(Path(args.file))
+        doses = sum(len(routine.doses) for routine in loaded.profile.routines)
+        print(
+            f"{args.file}: ok — profile {loaded.profile.name!r}, "
+            f"{len(loaded.profile.routines)} routine(s), {doses} dose(s)"
+        )
+        return 0
+    ensure_home(ctx.home)
+    if args.profile_command == "list":
+        for path in list_profiles(ctx.home):
+            print(f"{path.stem:<24} {path}")
+        return 0
+    name = check_name(args.name)
+    examples = example_profiles()
+    if args.example not in examples:
+        raise InputError.single(
+            "--from", "", f"no example {args.example!r} (examples: {', '.join(examples)})"
+        )
+    target = paths.profiles_dir(ctx.home) / f"{name}.toml"
+    if target.exists():
+        raise InputError.single(str(target), "", "a profile with this name exists already")
+    text = _rename_profile(examples[args.example], name)
+    paths.write_new_private_file(target, text.encode("utf-8"))
+    print(f"created {target} from the {args.example!r} example")
+    return 0
+
+
+def _rename_profile(text: str, name: str) -> str:
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.startswith("name = "):
+            lines[index] = f"name = {json.dumps(name)}\n"
+            break
+    return "".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    parser = argparse.ArgumentParser(
+        prog="sleepplan",
+        description="Plan tonight's sleep-support routine. Not medical advice.",
+    )
+    parser.add_argument("--version", action="version", version=f"sleepplan {__version__}")
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help="data folder (default: $SLEEPPLAN_HOME or the platform's user data folder)",
+    )
+    parser.add_argument(
+        "--profile", metavar="NAME|PATH", help="profile name in the home, or a path to a .toml file"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    plan = commands.add_parser("plan", help="tonight's plan, timed against your bedtime")
+    plan.add_argument(
+        "--night", metavar="YYYY-MM-DD", help="the night of this date (default: tonight)"
+    )
+    plan.add_argument("--routine", metavar="NAME", help="routine in the profile")
+    plan.add_argument("--bedtime", metavar="HH:MM", help="override the profile's bedtime")
+    plan.add_argument("--wake", metavar="HH:MM", help="override the profile's wake time")
+    plan.add_argument("--tz", metavar="ZONE", help="IANA time zone (default: the profile's)")
+    plan.add_argument("--json", action="store_true", help="print JSON")
+    plan.set_defaults(handler=cmd_plan)
+
+    catalog = commands.add_parser("catalog", help="the sourced compound catalog")
+    catalog.add_argument("--stage", choices=[stage.value for stage in Stage])
+    catalog.add_argument("--mechanism", choices=[m.value for m in Mechanism])
+    catalog.add_argument("--json", action="store_true", help="print JSON with sources")
+    catalog.set_defaults(handler=cmd_catalog)
+
+    profile = commands.add_parser("profile", help="list, create and validate profiles")
+    profile_commands = profile.add_subparsers(
+        dest="profile_command", metavar="ACTION", required=True
+    )
+    profile_commands.add_parser("list", help="the home's profiles")
+    new = profile_commands.add_parser("new", help="create a profile from an example")
+    new.add_argument("name")
+    new.add_argument(
+        "--from",
+        dest="example",
+        default="example",
+        metavar="EXAMPLE",
+        help="example to start from (example, deep-sleep, rem-wbtb)",
+    )
+    validate = profile_commands.add_parser("validate", help="check a profile file")
+    validate.add_argument("file")
+    profile.set_defaults(handler=cmd_profile)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 done, 2 bad input, 1 internal error)."""
+    environ = os.environ if environ is None else environ
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args([*argv, "plan"])  # no command: tonight's plan
+    ctx = Context(args, environ)
+    handler: Callable[[Context], int] = args.handler
+    try:
+        return handler(ctx)
+    except InputError as error:
+        print(error.render(), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+    except Exception:  # noqa: BLE001 - the last line of defence: report, never a raw traceback
+        where = _write_crash_report(ctx.home)
+        print(
+            f"sleepplan: internal error ({sys.exc_info()[1]!r}). This is a bug, not your input. "
+            f"Details: {where}",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _write_crash_report(home: Path) -> str:
+    report = traceback.format_exc()
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    for folder in (paths.logs_dir(home), Path(tempfile.gettempdir())):
+        try:
+            paths.make_private_dir(folder)
+            target = folder / f"sleepplan-error-{stamp}.log"
+            target.write_text(report, encoding="utf-8")
+            os.chmod(target, paths.PRIVATE_FILE)
+            return str(target)
+        except OSError:
+            continue
+    return "(could not write a report)"

@@ -1,0 +1,82 @@
+"""The predicted night: sleep onset, ~90-minute cycles, and a time window for each stage.
+
+A deliberately simple textbook picture (design §5): sleep begins a typical latency after
+lights-out; the night runs in cycles of about 90 minutes; slow-wave sleep is concentrated in the
+first third of the night and REM grows into the last third. Each stage gets a window, and a plan
+says whether each dose peaks inside the window of the stage it targets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pendulum
+
+from sleepplan.core.vocabulary import Stage
+
+TYPICAL_LATENCY_MIN = 15
+"""Minutes from lights-out to sleep in a good sleeper (a typical value, not a norm)."""
+CYCLE_MIN = 90
+"""Approximate length of one NREM-REM cycle."""
+SETTLING_MIN = 30
+"""How long before lights-out and after sleep onset still counts as "falling asleep"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A stretch of the night."""
+
+    start: pendulum.DateTime
+    end: pendulum.DateTime
+
+    def contains(self, instant: pendulum.DateTime) -> bool:
+        """Whether the instant lies within the window (ends included)."""
+        return self.start <= instant <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class PredictedNight:
+    """Bedtime, predicted onset, wake, the cycles and each stage's window."""
+
+    bedtime: pendulum.DateTime
+    onset: pendulum.DateTime
+    wake: pendulum.DateTime
+    cycles: tuple[Window, ...]
+    windows: dict[Stage, Window]
+
+    def stage_at(self, instant: pendulum.DateTime) -> Stage | None:
+        """The stage the night is dominated by at an instant (``None`` while awake)."""
+        if instant < self.windows[Stage.SLEEP_ONSET].start or instant >= self.wake:
+            return None
+        if instant < self.onset:
+            return Stage.SLEEP_ONSET
+        if instant < self.windows[Stage.SLOW_WAVE].end:
+            return Stage.SLOW_WAVE
+        if instant < self.windows[Stage.REM].start:
+            return Stage.MAINTENANCE
+        return Stage.REM
+
+
+def predict_night(bedtime: pendulum.DateTime, wake: pendulum.DateTime) -> PredictedNight:
+    """The predicted night between bedtime and wake (wake must be after bedtime)."""
+    if wake <= bedtime:
+        raise ValueError("wake must come after bedtime")
+    in_bed_min = (wake - bedtime).total_seconds() / 60
+    latency = min(TYPICAL_LATENCY_MIN, in_bed_min / 4)
+    onset = bedtime.add(seconds=round(latency * 60))
+    third = (wake - onset) / 3
+    cycles = []
+    start = onset
+    while start < wake:
+        end = min(start.add(minutes=CYCLE_MIN), wake)
+        cycles.append(Window(start, end))
+        start = end
+    windows = {
+        Stage.SLEEP_ONSET: Window(
+            bedtime.subtract(minutes=SETTLING_MIN), onset.add(minutes=SETTLING_MIN)
+        ),
+        Stage.SLOW_WAVE: Window(onset, onset + third),
+        Stage.MAINTENANCE: Window(onset + third, wake),
+        Stage.REM: Window(wake - third, wake),
+    }
+    return PredictedNight(bedtime, onset, wake, tuple(cycles), windows)

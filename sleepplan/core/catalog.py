@@ -1,0 +1,296 @@
+"""The compound catalog: what each compound is, how it is dosed and timed, and the sources."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Mapping
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sleepplan.core.errors import InputError, from_validation_error
+from sleepplan.core.tomldoc import parse_toml
+from sleepplan.core.vocabulary import DEFAULT_TARGETS, Mechanism, Stage
+
+CompoundId = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+PositiveMg = Annotated[float, Field(gt=0, le=100_000)]
+Hours = Annotated[float, Field(gt=0, le=1000)]
+
+# Fields a source can back; a number in an entry must be backed by at least one source.
+SOURCED_FIELDS = (
+    "dose_mg",
+    "upper_limit_mg",
+    "tmax_h",
+    "half_life_h",
+    "timing",
+    "evidence",
+    "cycling",
+    "mechanism",
+    "cautions",
+    "habit_forming",
+    "wake_promoting",
+    "onset",
+    "targets",
+)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Anchor(StrEnum):
+    """What a dose's timing is measured from."""
+
+    BEDTIME = "bedtime"
+    AFTER_BEDTIME = "after_bedtime"
+    DINNER = "dinner"
+
+
+class Evidence(StrEnum):
+    """Strength of the evidence that a compound helps sleep."""
+
+    STRONG = "strong"
+    MODERATE = "moderate"
+    WEAK = "weak"
+    INSUFFICIENT = "insufficient"
+
+
+class DoseRange(_Frozen):
+    """Usual oral amounts in mg, as studied or labelled."""
+
+    min: PositiveMg
+    """Lowest amount studied or labelled."""
+    typical: PositiveMg
+    """The amount a new dose starts at."""
+    max: PositiveMg
+    """Highest amount studied or labelled; above it is a warning."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DoseRange:
+        if not self.min <= self.typical <= self.max:
+            raise ValueError("needs min <= typical <= max")
+        return self
+
+
+class Timing(_Frozen):
+    """When to take a dose, as the catalog recommends.
+
+    ``minutes`` is a magnitude whose direction the anchor gives: before bedtime, after lights-out
+    (wake-back-to-bed), or after dinner.
+    """
+
+    anchor: Anchor
+    """What the minutes count from."""
+    minutes: Annotated[int, Field(ge=0, le=12 * 60)]
+    """How far from the anchor."""
+
+    @property
+    def offset_min(self) -> int:
+        """Signed minutes from the anchor's clock time (negative = before)."""
+        return -self.minutes if self.anchor is Anchor.BEDTIME else self.minutes
+
+
+class Cycling(_Frozen):
+    """A tolerance budget: at most ``max_nights`` in any ``per_days`` days."""
+
+    max_nights: Annotated[int, Field(ge=0, le=365)]
+    """Nights allowed in the window."""
+    per_days: Annotated[int, Field(ge=1, le=365)]
+    """Length of the window in days."""
+
+
+class Source(_Frozen):
+    """A citation: a title and at least one of PMID, DOI or URL."""
+
+    title: Annotated[str, Field(min_length=3)]
+    """Title of the page, article or label."""
+    url: str | None = None
+    """Where it was read."""
+    pmid: Annotated[str, Field(pattern=r"^\d{1,9}$")] | None = None
+    """PubMed identifier."""
+    doi: Annotated[str, Field(pattern=r"^10\.\S+/\S+$")] | None = None
+    """Digital object identifier."""
+    supports: tuple[str, ...] = ()
+    """The entry's fields this source backs."""
+
+    @model_validator(mode="after")
+    def _locatable(self) -> Source:
+        if not (self.url or self.pmid or self.doi):
+            raise ValueError("a source needs a url, pmid or doi")
+        unknown = [name for name in self.supports if name not in SOURCED_FIELDS]
+        if unknown:
+            raise ValueError(f"supports names unknown fields: {', '.join(unknown)}")
+        return self
+
+    @property
+    def citation(self) -> str:
+        """One-line citation for display."""
+        ref = (
+            f"PMID {self.pmid}" if self.pmid else f"doi:{self.doi}" if self.doi else self.url or ""
+        )
+        return f"{self.title} ({ref})"
+
+
+def _range(value: tuple[float, float]) -> tuple[float, float]:
+    if value[0] > value[1]:
+        raise ValueError("a range is [low, high]")
+    return value
+
+
+class Compound(_Frozen):
+    """A catalog entry (design §3); user compounds in a profile use the same fields."""
+
+    id: CompoundId
+    """Stable kebab-case identifier."""
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    """Display name."""
+    aliases: tuple[str, ...] = ()
+    """Other names users type."""
+    mechanism: Mechanism
+    """How it is thought to act."""
+    targets: tuple[Stage, ...] | None = None
+    """Stages it targets; when left out, the mechanism's default."""
+    sedating: bool = False
+    """Makes people drowsy: residual at wake earns a grogginess warning."""
+    onset: Literal["acute", "chronic"] = "acute"
+    """Acute works tonight; chronic takes weeks of daily use."""
+    wake_promoting: bool = False
+    """Keeps people awake; wrong in the evening."""
+    habit_forming: bool = False
+    """Tolerance, dependence or withdrawal reported."""
+    evidence: Evidence = Evidence.INSUFFICIENT
+    """Evidence that it helps sleep."""
+    dose_mg: DoseRange | None = None
+    """Usual amounts; left out when no source gives them."""
+    upper_limit_mg: PositiveMg | None = None
+    """Official tolerable upper intake level or label maximum, per day."""
+    nutrient: str | None = None
+    """The nutrient the amount counts toward (minerals), for upper limits across products."""
+    tmax_h: tuple[Hours, Hours] | None = None
+    """Hours from an oral dose to peak concentration, [low, high]."""
+    half_life_h: tuple[Hours, Hours] | None = None
+    """Elimination half-life in hours, [low, high]."""
+    timing: Timing
+    """When to take it."""
+    cycling: Cycling | None = None
+    """Tolerance budget, if sources recommend one."""
+    cautions: tuple[str, ...] = ()
+    """Plain cautions a user should read."""
+    notes: str = ""
+    """What could not be sourced, and how the timing was chosen."""
+    sources: tuple[Source, ...] = ()
+    """Citations covering the numbers."""
+
+    @model_validator(mode="after")
+    def _check_ranges(self) -> Compound:
+        for name in ("tmax_h", "half_life_h"):
+            value = getattr(self, name)
+            if value is not None:
+                _range(value)
+        if self.targets is not None and not self.targets:
+            raise ValueError("targets, when given, names at least one stage")
+        return self
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        """The stages it targets, its own list or its mechanism's default."""
+        return self.targets if self.targets is not None else DEFAULT_TARGETS[self.mechanism]
+
+    @property
+    def primary_stage(self) -> Stage:
+        """The stage it is listed under in a plan."""
+        return self.stages[0]
+
+    @property
+    def has_kinetics(self) -> bool:
+        """Whether both tmax and half-life are known, so a curve can be drawn."""
+        return self.tmax_h is not None and self.half_life_h is not None
+
+    def unsourced_fields(self) -> list[str]:
+        """Fields with a value that no source claims to support."""
+        covered = {name for source in self.sources for name in source.supports}
+        present = [
+            name
+            for name in ("dose_mg", "upper_limit_mg", "tmax_h", "half_life_h", "cycling")
+            if getattr(self, name) is not None
+        ]
+        present += ["evidence", "mechanism"]
+        return [name for name in present if name not in covered]
+
+
+class Catalog:
+    """Compounds by id, with lookup by id, name or alias."""
+
+    def __init__(self, compounds: Iterable[Compound]) -> None:
+        self._by_id: dict[str, Compound] = {}
+        self._by_name: dict[str, str] = {}
+        for compound in compounds:
+            if compound.id in self._by_id:
+                raise ValueError(f"duplicate compound id {compound.id!r}")
+            self._by_id[compound.id] = compound
+            for name in (compound.id, compound.name, *compound.aliases):
+                self._by_name.setdefault(_fold(name), compound.id)
+
+    def __iter__(self) -> Iterator[Compound]:
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __contains__(self, compound_id: object) -> bool:
+        return compound_id in self._by_id
+
+    def get(self, compound_id: str) -> Compound:
+        """The compound with this id (``KeyError`` if none)."""
+        return self._by_id[compound_id]
+
+    def find(self, name: str) -> Compound | None:
+        """The compound an id, name or alias refers to, ignoring case and spacing."""
+        compound_id = self._by_name.get(_fold(name))
+        return self._by_id[compound_id] if compound_id else None
+
+    def suggest(self, name: str) -> str | None:
+        """The closest known id, for 'did you mean' messages."""
+        matches = difflib.get_close_matches(_fold(name), list(self._by_name), n=1, cutoff=0.6)
+        return self._by_name[matches[0]] if matches else None
+
+    def unknown_message(self, name: str) -> str:
+        """A message for an unknown compound, with a suggestion when one is close."""
+        hint = self.suggest(name)
+        suffix = f" (did you mean {hint!r}?)" if hint else " (see `sleepplan catalog`)"
+        return f"unknown compound {name!r}{suffix}"
+
+    def extended(self, extra: Iterable[Compound]) -> Catalog:
+        """A catalog with the user's own compounds added; an id clash is an error."""
+        return Catalog([*self, *extra])
+
+
+def _fold(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def parse_catalog(text: str, source: str) -> Catalog:
+    """Parse a catalog TOML document (``[[compounds]]`` tables) into a ``Catalog``."""
+    data = parse_toml(text, source)
+    return catalog_from_data(data, source)
+
+
+def catalog_from_data(data: Mapping[str, Any], source: str) -> Catalog:
+    """Validate already-parsed catalog data."""
+    extra = sorted(set(data) - {"compounds"})
+    if extra:
+        raise InputError.single(source, extra[0], "unknown key (expected only [[compounds]])")
+    entries = data.get("compounds", [])
+    if not isinstance(entries, list):
+        raise InputError.single(source, "compounds", "must be an array of tables")
+    compounds = []
+    for index, entry in enumerate(entries):
+        try:
+            compounds.append(Compound.model_validate(entry))
+        except ValidationError as error:
+            raise from_validation_error(source, error, prefix=f"compounds[{index}]") from None
+    try:
+        return Catalog(compounds)
+    except ValueError as error:
+        raise InputError.single(source, "compounds", str(error)) from None

@@ -1,0 +1,184 @@
+"""The profile: a user's bedtime, medications and routines (format version 1, design §9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from sleepplan.core import timing
+from sleepplan.core.catalog import Catalog, Compound
+from sleepplan.core.errors import InputError, from_validation_error
+from sleepplan.core.tomldoc import parse_toml
+
+SCHEMA_VERSION = 1
+
+ClockTime = Annotated[
+    dt.time,
+    BeforeValidator(timing.parse_clock),
+    PlainSerializer(timing.format_clock, return_type=str),
+]
+"""A clock time written as ``"HH:MM"`` (a TOML local time is accepted too)."""
+
+Name = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Dose(_Frozen):
+    """One compound in a routine."""
+
+    compound: Name
+    """Catalog id (or a custom compound's id)."""
+    amount_mg: Annotated[float, Field(gt=0, le=100_000)]
+    """Amount in milligrams."""
+    minutes: Annotated[int, Field(ge=-24 * 60, le=24 * 60)] | None = None
+    """Overrides the catalog's timing: signed minutes from the same anchor (negative = before)."""
+
+
+class Routine(_Frozen):
+    """A named list of doses."""
+
+    name: Name
+    """How the user refers to it."""
+    doses: tuple[Dose, ...] = ()
+    """What to take."""
+
+
+class Acknowledgement(_Frozen):
+    """A danger warning the user has read and chosen to go ahead with."""
+
+    code: Name
+    """The warning's code."""
+    compounds: tuple[str, ...] = ()
+    """The compounds it was about."""
+    routine: str | None = None
+    """The routine it was about."""
+    at: dt.datetime | None = None
+    """When it was acknowledged."""
+
+
+class Profile(_Frozen):
+    """A user's profile."""
+
+    schema_version: Literal[1] = 1
+    """Format version of this file."""
+    name: Name
+    """Profile name."""
+    timezone: str | None = None
+    """IANA zone; ``None`` means the system's zone."""
+    bedtime: ClockTime = dt.time(23, 0)
+    """Usual lights-out."""
+    wake: ClockTime = dt.time(7, 0)
+    """Usual wake time."""
+    dinner: ClockTime = dt.time(19, 0)
+    """Usual dinner time, for doses taken with dinner."""
+    sleep_need_min: Annotated[int, Field(ge=180, le=900)] = 480
+    """Minutes of sleep this user needs."""
+    medications: tuple[Name, ...] = ()
+    """Medication classes or drug names, for interaction checks."""
+    default_routine: str | None = None
+    """The routine a plan uses when none is named."""
+    routines: tuple[Routine, ...] = ()
+    """The user's routines."""
+    custom_compounds: tuple[Compound, ...] = ()
+    """The user's own compounds, with catalog fields."""
+    experiments: tuple[dict[str, Any], ...] = ()
+    """Self-experiments (their format arrives with the experiments feature)."""
+    keymap: dict[str, str] = Field(default_factory=dict)
+    """Key bindings remapped by binding id."""
+    acknowledgements: tuple[Acknowledgement, ...] = ()
+    """Danger warnings the user has acknowledged."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            timing.zone(value)
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Profile:
+        names = [routine.name for routine in self.routines]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"two routines are named {name!r}")
+        if self.default_routine is not None and self.default_routine not in names:
+            raise ValueError(f"default_routine {self.default_routine!r} names no routine")
+        return self
+
+    def routine(self, name: str | None = None) -> Routine:
+        """The named routine, else the default, else the first; ``KeyError`` if none."""
+        wanted = name or self.default_routine
+        if wanted is None:
+            if not self.routines:
+                raise KeyError("the profile has no routines")
+            return self.routines[0]
+        for routine in self.routines:
+            if routine.name == wanted:
+                return routine
+        raise KeyError(wanted)
+
+
+def parse_profile(text: str, source: str, catalog: Catalog) -> tuple[Profile, Catalog]:
+    """Parse and validate a profile document; returns it with the catalog its doses refer to."""
+    data = parse_toml(text, source)
+    return profile_from_data(data, source, catalog)
+
+
+def profile_from_data(
+    data: Mapping[str, Any], source: str, catalog: Catalog
+) -> tuple[Profile, Catalog]:
+    """Validate parsed profile data against the model and the catalog."""
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        raise InputError.single(
+            source,
+            "schema_version",
+            f"this file is format version {version}; this sleepplan reads up to version "
+            f"{SCHEMA_VERSION} (update sleepplan)",
+        )
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as error:
+        raise from_validation_error(source, error) from None
+    try:
+        full = catalog.extended(profile.custom_compounds)
+    except ValueError as error:
+        raise InputError.single(source, "custom_compounds", str(error)) from None
+    problems = []
+    for r, routine in enumerate(profile.routines):
+        for d, dose in enumerate(routine.doses):
+            if dose.compound not in full:
+                place = f"routines[{r}].doses[{d}].compound"
+                problems.append((place, full.unknown_message(dose.compound)))
+    if problems:
+        raise InputError(source, problems)
+    return profile, full
+
+
+def profile_to_data(profile: Profile) -> dict[str, Any]:
+    """The profile as plain TOML-ready data (no ``None`` values, times as ``"HH:MM"``)."""
+    data: dict[str, Any] = _drop_none(profile.model_dump(mode="json"))
+    return data
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value

@@ -1,0 +1,118 @@
+"""Clock times on real nights: the night-of rule, DST gaps and folds, absolute arithmetic.
+
+Design §4. Local times follow RFC 5545: a time inside a spring-forward gap is read with the
+offset before the gap (so 02:30 becomes 03:30), and a time that occurs twice is the first one.
+Python's ``zoneinfo`` with ``fold=0`` has exactly these semantics (PEP 495), so local times are
+resolved through it and then handed to pendulum, whose arithmetic is on absolute instants.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from functools import lru_cache
+
+import pendulum
+
+NOON = dt.time(12, 0)
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def parse_clock(value: object) -> dt.time:
+    """Read ``"HH:MM"`` (or a TOML local time) as a clock time; raise ``ValueError`` if invalid."""
+    if isinstance(value, dt.time):
+        if value.tzinfo is not None:
+            raise ValueError('a clock time has no offset; write it as "HH:MM"')
+        return value.replace(second=0, microsecond=0)
+    if not isinstance(value, str):
+        raise ValueError('expected a time as "HH:MM"')
+    match = _CLOCK.match(value.strip())
+    if not match:
+        raise ValueError(f'expected a time as "HH:MM", got {value!r}')
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        raise ValueError(f"{value!r} is not a time of day (00:00 to 23:59)")
+    return dt.time(hour, minute)
+
+
+def format_clock(value: dt.time) -> str:
+    """Write a clock time as ``"HH:MM"``."""
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+@lru_cache(maxsize=64)
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    """The IANA zone with this name; ``ValueError`` if there is none."""
+    if not name or name.startswith(("/", ".")) or ".." in name:
+        raise ValueError(f"{name!r} is not an IANA time zone")
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(
+            f"unknown time zone {name!r} (use an IANA name such as Europe/Berlin)"
+        ) from None
+
+
+def resolve_local(day: dt.date, clock: dt.time, zone_name: str) -> pendulum.DateTime:
+    """The instant a local date and clock time denote in a zone, per RFC 5545."""
+    naive = dt.datetime.combine(day, clock).replace(fold=0)
+    instant = naive.replace(tzinfo=zone(zone_name)).astimezone(dt.UTC)
+    return pendulum.instance(instant).in_tz(zone_name)
+
+
+def bedtime_date(night: dt.date, bedtime: dt.time) -> dt.date:
+    """The calendar date of a bedtime on the night of ``night``.
+
+    A bedtime from 12:00 to 23:59 falls on the night's date, one from 00:00 to 11:59 on the next.
+    """
+    return night if bedtime >= NOON else night + dt.timedelta(days=1)
+
+
+def night_bounds(
+    night: dt.date, bedtime: dt.time, wake: dt.time, zone_name: str
+) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+    """Bedtime and wake as instants; wake is the first wake clock time after bedtime."""
+    start = resolve_local(bedtime_date(night, bedtime), bedtime, zone_name)
+    day = start.date()
+    end = resolve_local(day, wake, zone_name)
+    while end <= start:
+        day = day + dt.timedelta(days=1)
+        end = resolve_local(day, wake, zone_name)
+    return start, end
+
+
+def at_clock_on_night(
+    night: dt.date, clock: dt.time, zone_name: str, bedtime: pendulum.DateTime
+) -> pendulum.DateTime:
+    """An evening clock time (such as dinner) on the night, the last one not after bedtime."""
+    day = bedtime.date()
+    instant = resolve_local(day, clock, zone_name)
+    if instant > bedtime:
+        instant = resolve_local(day - dt.timedelta(days=1), clock, zone_name)
+    return instant
+
+
+def tonight(now: pendulum.DateTime, wake: dt.time) -> dt.date:
+    """The night a user means by "tonight" at ``now`` (already in their zone).
+
+    In the small hours before their wake time they are still in last night; otherwise tonight
+    is the night of today's date.
+    """
+    local = now.time()
+    if local < NOON and local < wake:
+        return now.date() - dt.timedelta(days=1)
+    return now.date()
+
+
+def minutes_between(start: pendulum.DateTime, end: pendulum.DateTime) -> int:
+    """Real elapsed whole minutes from ``start`` to ``end`` (rounded)."""
+    return round((end - start).total_seconds() / 60)
+
+
+def parse_date(value: str) -> dt.date:
+    """Read an ISO date ``YYYY-MM-DD``; ``ValueError`` with a plain message if it isn't one."""
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}") from None

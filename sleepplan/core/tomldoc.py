@@ -1,0 +1,21 @@
+"""Parse TOML text into data, turning every way it can fail into an ``InputError``."""
+
+from __future__ import annotations
+
+import tomllib
+from typing import Any
+
+from sleepplan.core.errors import InputError, from_toml_error
+
+
+def parse_toml(text: str, source: str) -> dict[str, Any]:
+    """Parse a TOML document; syntax errors name the line and column."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise from_toml_error(source, error) from None
+    except RecursionError:
+        # tomllib recurses once per nested array or inline table
+        raise InputError.single(
+            source, "", "arrays or tables are nested too deeply to be a sleepplan file"
+        ) from None

@@ -1,0 +1,85 @@
+"""The stable JSON shapes of design §10 (additive changes only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pendulum
+
+from sleepplan.core.catalog import Catalog, Compound
+from sleepplan.core.planner import Plan, PlannedDose
+from sleepplan.core.safety import NOT_YET_CHECKED, SafetyWarning
+from sleepplan.output import DISCLAIMER
+
+
+def _iso(instant: pendulum.DateTime | None) -> str | None:
+    return instant.isoformat() if instant is not None else None
+
+
+def dose_json(dose: PlannedDose) -> dict[str, Any]:
+    """One planned dose."""
+    return {
+        "compound": dose.compound.id,
+        "name": dose.compound.name,
+        "amount_mg": dose.amount_mg,
+        "at": _iso(dose.at),
+        "minutes_from_bedtime": dose.minutes_from_bedtime,
+        "stage": dose.stage.value,
+        "targets": [stage.value for stage in dose.compound.stages],
+        "mechanism": dose.compound.mechanism.value,
+        "peak_at": _iso(dose.peak_at),
+        "residual_at_wake": (
+            round(dose.residual_at_wake, 4) if dose.residual_at_wake is not None else None
+        ),
+        "peak_in_window": dose.peak_in_window,
+        "why": dose.why,
+    }
+
+
+def warning_json(warning: SafetyWarning) -> dict[str, Any]:
+    """One warning."""
+    return {
+        "severity": warning.severity.value,
+        "code": warning.code,
+        "compounds": list(warning.compounds),
+        "message": warning.message,
+        "sources": list(warning.sources),
+    }
+
+
+def plan_json(plan: Plan, warnings: list[SafetyWarning], profile_name: str) -> dict[str, Any]:
+    """Tonight's plan."""
+    return {
+        "night": plan.settings.night.isoformat(),
+        "timezone": plan.settings.zone,
+        "profile": profile_name,
+        "routine": plan.routine_name,
+        "bedtime": _iso(plan.bedtime),
+        "wake": _iso(plan.wake),
+        "sleep_onset": _iso(plan.night.onset),
+        "stage_windows": {
+            stage.value: [_iso(window.start), _iso(window.end)]
+            for stage, window in plan.night.windows.items()
+        },
+        "doses": [dose_json(dose) for dose in plan.doses],
+        "warnings": [warning_json(warning) for warning in warnings],
+        "not_checked": NOT_YET_CHECKED,
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def compound_json(compound: Compound) -> dict[str, Any]:
+    """A catalog entry with every field of design §3 and its derived stages."""
+    data = compound.model_dump(mode="json", exclude_none=False)
+    data["stages"] = [stage.value for stage in compound.stages]
+    return data
+
+
+def catalog_json(compounds: list[Compound]) -> dict[str, Any]:
+    """The catalog (or a filtered part of it)."""
+    return {"compounds": [compound_json(compound) for compound in compounds]}
+
+
+def all_compounds(catalog: Catalog) -> list[Compound]:
+    """Compounds sorted by name."""
+    return sorted(catalog, key=lambda compound: compound.name.casefold())

@@ -1,0 +1,174 @@
+"""Readable plain-text tables and the text timeline."""
+
+from __future__ import annotations
+
+from sleepplan.core.catalog import Compound
+from sleepplan.core.planner import Plan, PlannedDose
+from sleepplan.core.safety import NOT_YET_CHECKED, SafetyWarning
+from sleepplan.core.timeline import Timeline, build_timeline
+from sleepplan.core.vocabulary import Stage
+from sleepplan.output import DISCLAIMER
+
+LEVEL_GLYPHS = " ▁▂▃▄▅▆▇█"
+BAND_GLYPHS: dict[Stage | None, str] = {
+    None: "·",
+    Stage.SLEEP_ONSET: "o",
+    Stage.SLOW_WAVE: "D",
+    Stage.MAINTENANCE: "m",
+    Stage.REM: "R",
+}
+BAND_LEGEND = "· awake  o falling asleep  D deep (slow-wave)  m mid-night  R REM-rich"
+SEVERITY_MARKS = {"danger": "DANGER ", "caution": "CAUTION", "info": "info   "}
+
+
+def _mg(amount: float) -> str:
+    if amount >= 1000 and amount % 100 == 0:
+        return f"{amount / 1000:g} g"
+    return f"{amount:g} mg"
+
+
+def _minutes(value: int) -> str:
+    return f"{value:+d} min" if value else "  0 min"
+
+
+def _pct(value: float | None) -> str:
+    return "  –" if value is None else f"{value:4.0%}".strip().rjust(4)
+
+
+def _dose_line(dose: PlannedDose) -> list[str]:
+    peak = "no curve  " if dose.peak_at is None else f"peak {dose.peak_at:%H:%M}"
+    mark = {True: "✓", False: "✗", None: " "}[dose.peak_in_window]
+    residual = "" if dose.residual_at_wake is None else f"{dose.residual_at_wake:.0%} at wake"
+    head = (
+        f"  {dose.at:%H:%M}  {dose.compound.name[:26]:<26} {_mg(dose.amount_mg):>8}  "
+        f"{_minutes(dose.minutes_from_bedtime):>9}  {peak} {mark}  {residual}"
+    )
+    return [head.rstrip(), f"         {dose.why}"]
+
+
+def plan_text(
+    plan: Plan, warnings: list[SafetyWarning], profile_name: str, width: int = 100
+) -> str:
+    """Tonight's plan: the header, doses by stage, the timeline, warnings, disclaimer."""
+    night = plan.night
+    lines = [
+        f"Night of {plan.settings.night:%a %d %b %Y} · profile {profile_name} · "
+        f"routine {plan.routine_name} · {plan.settings.zone}",
+        f"Bedtime {plan.bedtime:%H:%M} · predicted sleep {night.onset:%H:%M} · "
+        f"wake {plan.wake:%H:%M} ({_span(plan)} in bed)",
+        "",
+    ]
+    if not plan.doses:
+        lines += ["This routine has no doses yet.", ""]
+    for stage, doses in plan.by_stage():
+        window = night.windows[stage]
+        lines.append(f"{stage.label.upper()}  (window {window.start:%H:%M}–{window.end:%H:%M})")
+        for dose in doses:
+            lines += _dose_line(dose)
+        lines.append("")
+    if plan.doses:
+        lines += timeline_text(build_timeline(plan, max(24, width - 24)))
+        lines.append("")
+    lines += warnings_text(warnings)
+    lines += ["", NOT_YET_CHECKED, DISCLAIMER]
+    return "\n".join(lines)
+
+
+def _span(plan: Plan) -> str:
+    minutes = round((plan.wake - plan.bedtime).total_seconds() / 60)
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d} min"
+
+
+def timeline_text(timeline: Timeline) -> list[str]:
+    """The night on a time axis: hour ticks, the stage band, one curve per dose."""
+    label_width = 18
+    pad = " " * label_width
+    axis = [" "] * timeline.columns
+    hour = timeline.start.start_of("hour").add(hours=1)
+    while hour < timeline.end:
+        column = timeline.column_of(hour)
+        text = f"|{hour:%H}"
+        if all(cell == " " for cell in axis[column : column + len(text) + 1]):
+            for offset, char in enumerate(text):
+                if column + offset < timeline.columns:
+                    axis[column + offset] = char
+        hour = hour.add(hours=1)
+    band = "".join(BAND_GLYPHS[stage] for stage in timeline.band)
+    lines = [
+        f"TIMELINE {timeline.start:%H:%M} → wake {timeline.end:%H:%M}",
+        pad + "".join(axis).rstrip(),
+        f"{'stages':<{label_width}}{band}",
+    ]
+    for row in timeline.rows:
+        label = row.dose.compound.name[: label_width - 2]
+        if row.levels is None:
+            lines.append(f"{label:<{label_width}}(no sourced kinetics)")
+            continue
+        cells = "".join(LEVEL_GLYPHS[round(level * 8)] for level in row.levels)
+        lines.append(f"{label:<{label_width}}{cells} {_pct(row.dose.residual_at_wake)}")
+    lines.append(f"{pad}{BAND_LEGEND}")
+    lines.append(f"{pad}▁…█ each dose's level against its own peak · % = left at wake")
+    return lines
+
+
+def warnings_text(warnings: list[SafetyWarning]) -> list[str]:
+    """Warnings, danger first, each with its sources."""
+    if not warnings:
+        return ["No warnings from the rules this version checks (that is not a safety verdict)."]
+    lines = [f"WARNINGS ({len(warnings)})"]
+    for warning in warnings:
+        mark = SEVERITY_MARKS[warning.severity.value]
+        lines.append(f"  {mark}  [{warning.code}] {warning.message}")
+        for source in warning.sources:
+            lines.append(f"           source: {source}")
+    return lines
+
+
+def catalog_text(compounds: list[Compound]) -> str:
+    """The catalog as a table."""
+    header = (
+        f"{'id':<22} {'mechanism':<13} {'stages':<18} {'dose (mg)':<17} "
+        f"{'tmax h':<9} {'t½ h':<9} {'timing':<18} {'evidence':<12} flags"
+    )
+    lines = [header, "-" * len(header)]
+    for compound in compounds:
+        dose = (
+            f"{compound.dose_mg.min:g}–{compound.dose_mg.max:g} ({compound.dose_mg.typical:g})"
+            if compound.dose_mg
+            else "not sourced"
+        )
+        flags = " ".join(
+            flag
+            for flag, on in (
+                ("wake-promoting", compound.wake_promoting),
+                ("habit-forming", compound.habit_forming),
+                ("chronic", compound.onset == "chronic"),
+            )
+            if on
+        )
+        stages = ",".join(stage.value for stage in compound.stages)
+        lines.append(
+            f"{compound.id:<22} {compound.mechanism.value:<13} {stages:<18} {dose:<17} "
+            f"{_range(compound.tmax_h):<9} {_range(compound.half_life_h):<9} "
+            f"{_timing(compound):<18} {compound.evidence.value:<12} {flags}".rstrip()
+        )
+    lines += ["", f"{len(compounds)} compounds. Details and sources: sleepplan catalog --json"]
+    lines.append(DISCLAIMER)
+    return "\n".join(lines)
+
+
+def _range(value: tuple[float, float] | None) -> str:
+    if value is None:
+        return "–"
+    low, high = value
+    return f"{low:g}" if low == high else f"{low:g}–{high:g}"
+
+
+def _timing(compound: Compound) -> str:
+    timing = compound.timing
+    if timing.anchor.value == "dinner":
+        return "with dinner" if timing.minutes == 0 else f"dinner +{timing.minutes} min"
+    if timing.anchor.value == "after_bedtime":
+        return f"bed +{timing.minutes} min"
+    return f"bed −{timing.minutes} min"

@@ -1,0 +1,1 @@
+"""The only code that touches disk: profiles, the journal, bundled data, where files live."""

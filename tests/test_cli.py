@@ -1,0 +1,216 @@
+"""The command line through a real subprocess: text, JSON and every exit code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+NIGHT = ["--night", "2026-11-23", "--tz", "Europe/Berlin"]
+
+
+def test_plan_text_groups_by_stage_with_times_and_timeline(home: Path) -> None:
+    result = run_cli("--home", str(home), "plan", *NIGHT)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Night of Mon 23 Nov 2026" in out
+    assert "SLEEP ONSET" in out
+    assert "22:00  Melatonin" in out
+    assert "TIMELINE" in out and "stages" in out
+    assert "not medical advice" in out
+    assert out.index("SLEEP ONSET") < out.index("TIMELINE") < out.index("not medical advice")
+
+
+def test_plan_json_follows_the_contract(home: Path) -> None:
+    result = run_cli("--home", str(home), "plan", *NIGHT, "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["night"] == "2026-11-23"
+    assert data["timezone"] == "Europe/Berlin"
+    assert data["bedtime"] == "2026-11-23T23:00:00+01:00"
+    assert data["wake"] == "2026-11-24T07:00:00+01:00"
+    keys = {
+        "compound",
+        "amount_mg",
+        "at",
+        "minutes_from_bedtime",
+        "stage",
+        "mechanism",
+        "peak_at",
+        "residual_at_wake",
+    }
+    assert data["doses"] and all(keys <= dose.keys() for dose in data["doses"])
+    melatonin = next(d for d in data["doses"] if d["compound"] == "melatonin")
+    assert melatonin["at"] == "2026-11-23T22:00:00+01:00"
+    assert melatonin["minutes_from_bedtime"] == -60
+    assert isinstance(data["warnings"], list)
+
+
+def test_plan_flags_override_the_profile(home: Path) -> None:
+    result = run_cli(
+        "--home", str(home), "plan", *NIGHT, "--bedtime", "00:30", "--wake", "08:30", "--json"
+    )
+    data = json.loads(result.stdout)
+    assert data["bedtime"] == "2026-11-24T00:30:00+01:00"
+    assert data["wake"] == "2026-11-24T08:30:00+01:00"
+
+
+def test_plan_on_a_dst_night(home: Path) -> None:
+    result = run_cli(
+        "--home", str(home), "plan", "--night", "2026-10-24", "--tz", "Europe/Berlin", "--json"
+    )
+    data = json.loads(result.stdout)
+    assert data["bedtime"] == "2026-10-24T23:00:00+02:00"
+    assert data["wake"] == "2026-10-25T07:00:00+01:00"
+
+
+def test_plan_uses_the_fixed_now_for_tonight(home: Path) -> None:
+    result = run_cli("--home", str(home), "plan", "--tz", "Europe/Berlin", "--json")
+    assert json.loads(result.stdout)["night"] == "2026-11-23"
+
+
+def test_plan_with_another_routine_and_profile_path(home: Path) -> None:
+    example = Path(__file__).parents[1] / "profiles" / "rem-wbtb.toml"
+    result = run_cli("--home", str(home), "--profile", str(example), "plan", *NIGHT, "--json")
+    assert result.returncode == 0, result.stderr
+    stages = [dose["stage"] for dose in json.loads(result.stdout)["doses"]]
+    assert stages == sorted(stages, key=["sleep_onset", "slow_wave", "rem", "maintenance"].index)
+    assert "rem" in stages
+    other = run_cli("--home", str(home), "plan", *NIGHT, "--routine", "melatonin-only", "--json")
+    assert [d["compound"] for d in json.loads(other.stdout)["doses"]] == ["melatonin"]
+
+
+def test_no_command_shows_tonight(home: Path) -> None:
+    result = run_cli("--home", str(home))
+    assert result.returncode == 0, result.stderr
+    assert "SLEEP ONSET" in result.stdout
+
+
+def test_catalog_json_lists_cited_compounds(home: Path) -> None:
+    result = run_cli("--home", str(home), "catalog", "--json")
+    assert result.returncode == 0
+    compounds = json.loads(result.stdout)["compounds"]
+    assert len(compounds) >= 30
+    for compound in compounds:
+        assert compound["sources"], compound["id"]
+        for key in (
+            "id",
+            "name",
+            "aliases",
+            "mechanism",
+            "targets",
+            "dose_mg",
+            "upper_limit_mg",
+            "tmax_h",
+            "half_life_h",
+            "timing",
+            "onset",
+            "wake_promoting",
+            "habit_forming",
+            "cycling",
+            "evidence",
+            "cautions",
+        ):
+            assert key in compound
+    melatonin = next(c for c in compounds if c["id"] == "melatonin")
+    assert isinstance(melatonin["tmax_h"], list) and len(melatonin["tmax_h"]) == 2
+
+
+def test_catalog_filters_and_text(home: Path) -> None:
+    result = run_cli("--home", str(home), "catalog", "--stage", "rem")
+    assert result.returncode == 0
+    assert "galantamine" in result.stdout and "melatonin " not in result.stdout
+    gaba = run_cli("--home", str(home), "catalog", "--mechanism", "gabaergic", "--json")
+    assert {c["mechanism"] for c in json.loads(gaba.stdout)["compounds"]} == {"gabaergic"}
+
+
+def test_profile_validate_new_and_list(home: Path, tmp_path: Path) -> None:
+    example = Path(__file__).parents[1] / "profiles" / "example.toml"
+    ok = run_cli("--home", str(home), "profile", "validate", str(example))
+    assert ok.returncode == 0 and "ok" in ok.stdout
+    made = run_cli("--home", str(home), "profile", "new", "lucid", "--from", "rem-wbtb")
+    assert made.returncode == 0, made.stderr
+    listed = run_cli("--home", str(home), "profile", "list")
+    assert "lucid" in listed.stdout and "example" in listed.stdout
+    plan = run_cli("--home", str(home), "--profile", "lucid", "plan", *NIGHT, "--json")
+    assert json.loads(plan.stdout)["profile"] == "lucid"
+    again = run_cli("--home", str(home), "profile", "new", "lucid")
+    assert again.returncode == 2 and "exists already" in again.stderr
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout.startswith("sleepplan ")
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "broken.toml"
+    path.write_text(text)
+    return path
+
+
+BAD_PROFILES = {
+    "syntax": ('name = "x"\nbedtime = \n', "line 2, column 11"),
+    "wrong-type": ('name = "x"\nsleep_need_min = "lots"\n', "sleep_need_min"),
+    "unknown-key": ('name = "x"\nbedtiem = "23:00"\n', "bedtiem: unknown key"),
+    "unknown-compound": (
+        'name = "x"\n[[routines]]\nname = "r"\n[[routines.doses]]\ncompound = "unobtainium"\n'
+        "amount_mg = 1\n",
+        "routines[0].doses[0].compound",
+    ),
+    "bad-zone": ('name = "x"\ntimezone = "Mars/Base"\n', "timezone"),
+    "impossible-time": ('name = "x"\nwake = "07:75"\n', "wake"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PROFILES))
+def test_bad_profile_exits_2_naming_file_and_place(home: Path, tmp_path: Path, case: str) -> None:
+    text, place = BAD_PROFILES[case]
+    path = _write(tmp_path, text)
+    for args in (["profile", "validate", str(path)], ["--profile", str(path), "plan"]):
+        result = run_cli("--home", str(home), *args)
+        assert result.returncode == 2, (case, result.stderr)
+        assert str(path) in result.stderr
+        assert place in result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stdout == ""
+    assert path.read_text() == text  # nothing rewritten
+
+
+@pytest.mark.parametrize(
+    ("flags", "words"),
+    [
+        (["--night", "2026-02-30"], "--night"),
+        (["--night", "tomorrow"], "YYYY-MM-DD"),
+        (["--bedtime", "25:00"], "--bedtime"),
+        (["--wake", "7am"], "--wake"),
+        (["--tz", "Mars/Base"], "--tz"),
+        (["--routine", "nope"], "no routine 'nope'"),
+        (["--night", "9999-12-31"], "--night"),
+    ],
+)
+def test_bad_flags_exit_2(home: Path, flags: list[str], words: str) -> None:
+    result = run_cli("--home", str(home), "plan", *flags)
+    assert result.returncode == 2, result.stdout
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_command_is_usage_error() -> None:
+    result = run_cli("dance")
+    assert result.returncode == 2
+    assert "usage" in result.stderr
+
+
+def test_internal_error_exit_1_with_a_report(home: Path, tmp_path: Path) -> None:
+    # A profiles "folder" that is a file makes the home unusable in a way no input check expects.
+    home.mkdir(parents=True)
+    (home / "profiles").write_text("not a folder")
+    result = run_cli("--home", str(home), "plan")
+    assert result.returncode in (1, 2)
+    assert "Traceback" not in result.stderr
+    if result.returncode == 1:
+        assert "Details:" in result.stderr

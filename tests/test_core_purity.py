@@ -1,0 +1,48 @@
+"""The domain never imports Textual (design §1), proven in a fresh interpreter per module."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import sleepplan.core
+
+CORE_MODULES = sorted(
+    f"sleepplan.core.{info.name}" for info in pkgutil.iter_modules(sleepplan.core.__path__)
+)
+
+
+def test_core_has_the_expected_modules() -> None:
+    for name in ("vocabulary", "catalog", "timing", "kinetics", "architecture", "planner"):
+        assert f"sleepplan.core.{name}" in CORE_MODULES
+
+
+@pytest.mark.parametrize("module", CORE_MODULES)
+def test_core_module_does_not_import_textual(module: str) -> None:
+    code = (
+        f"import sys, {module}\n"
+        "leaked = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(','.join(leaked))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_headless_cli_does_not_import_textual() -> None:
+    code = (
+        "import sys\n"
+        "from sleepplan import cli\n"
+        "cli.main(['--home', sys.argv[1], 'plan', '--json'])\n"
+        "print('TEXTUAL' if 'textual' in sys.modules else 'PURE', file=sys.stderr)\n"
+    )
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        result = subprocess.run(
+            [sys.executable, "-c", code, folder], capture_output=True, text=True
+        )
+    assert result.stderr.strip().endswith("PURE"), result.stderr
