@@ -27,17 +27,15 @@ from sleepplan.core.vocabulary import Mechanism, Stage
 from sleepplan.output import jsonview, textview
 from sleepplan.store import paths
 from sleepplan.store.bundled import bundled_catalog, example_profiles
+from sleepplan.store.clock import current_time, system_zone
 from sleepplan.store.profiles import (
     LoadedProfile,
-    check_name,
+    create_profile,
     ensure_home,
     list_profiles,
     load_profile,
     profile_path,
 )
-
-NOW_ENV = "SLEEPPLAN_NOW"
-"""ISO 8601 instant used as "now" instead of the clock (for tests and reproducible output)."""
 
 
 class Context:
@@ -50,35 +48,12 @@ class Context:
 
     def now(self) -> pendulum.DateTime:
         """The current instant (``$SLEEPPLAN_NOW`` when set)."""
-        fixed = self.environ.get(NOW_ENV)
-        if fixed:
-            try:
-                parsed = pendulum.parse(fixed)
-            except (ValueError, pendulum.parsing.exceptions.ParserError):
-                raise InputError.single(
-                    f"${NOW_ENV}", "", f"not an ISO 8601 instant: {fixed!r}"
-                ) from None
-            if not isinstance(parsed, pendulum.DateTime):
-                raise InputError.single(f"${NOW_ENV}", "", "needs a date and a time")
-            return parsed
-        return pendulum.now("UTC")
+        return current_time(self.environ)
 
     def profile(self) -> LoadedProfile:
         """The profile named by ``--profile`` (creating the home on first use)."""
         ensure_home(self.home)
         return load_profile(profile_path(self.home, self.args.profile))
-
-
-def system_zone() -> str:
-    """The system's IANA zone name, or UTC when it has none."""
-    from pendulum.tz import local_timezone  # the package re-export confuses mypy
-
-    name = str(getattr(local_timezone(), "name", "UTC"))
-    try:
-        timing.zone(name)
-    except ValueError:
-        return "UTC"
-    return name
 
 
 def _flag(name: str, convert: Callable[[str], Any], value: str) -> Any:
@@ -168,28 +143,23 @@ def cmd_profile(ctx: Context) -> int:
         for path in list_profiles(ctx.home):
             print(f"{path.stem:<24} {path}")
         return 0
-    name = check_name(args.name)
     examples = example_profiles()
     if args.example not in examples:
         raise InputError.single(
             "--from", "", f"no example {args.example!r} (examples: {', '.join(examples)})"
         )
-    target = paths.profiles_dir(ctx.home) / f"{name}.toml"
-    if target.exists():
-        raise InputError.single(str(target), "", "a profile with this name exists already")
-    text = _rename_profile(examples[args.example], name)
-    paths.write_new_private_file(target, text.encode("utf-8"))
+    target = create_profile(ctx.home, args.name, examples[args.example])
     print(f"created {target} from the {args.example!r} example")
     return 0
 
 
-def _rename_profile(text: str, name: str) -> str:
-    lines = text.splitlines(keepends=True)
-    for index, line in enumerate(lines):
-        if line.startswith("name = "):
-            lines[index] = f"name = {json.dumps(name)}\n"
-            break
-    return "".join(lines)
+def cmd_tui(ctx: Context) -> int:
+    """Start the terminal app (Textual is imported only here)."""
+    from sleepplan.tui.app import SleepPlanApp
+
+    ensure_home(ctx.home)
+    SleepPlanApp(home=ctx.home, profile=ctx.args.profile, now=ctx.now()).run()
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -252,10 +222,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args([*argv, "plan"])  # no command: tonight's plan
     ctx = Context(args, environ)
-    handler: Callable[[Context], int] = args.handler
+    handler: Callable[[Context], int] = getattr(args, "handler", cmd_tui)
     try:
         return handler(ctx)
     except InputError as error:

@@ -83,12 +83,6 @@ def test_plan_with_another_routine_and_profile_path(home: Path) -> None:
     assert [d["compound"] for d in json.loads(other.stdout)["doses"]] == ["melatonin"]
 
 
-def test_no_command_shows_tonight(home: Path) -> None:
-    result = run_cli("--home", str(home))
-    assert result.returncode == 0, result.stderr
-    assert "SLEEP ONSET" in result.stdout
-
-
 def test_catalog_json_lists_cited_compounds(home: Path) -> None:
     result = run_cli("--home", str(home), "catalog", "--json")
     assert result.returncode == 0

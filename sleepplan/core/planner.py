@@ -31,6 +31,8 @@ class PlannedDose:
     """One dose on the night: when, how much, and how it rises and clears."""
 
     compound: Compound
+    routine_index: int
+    """Position of the dose in its routine (the plan itself is sorted by stage and time)."""
     amount_mg: float
     at: pendulum.DateTime
     minutes_from_bedtime: int
@@ -107,13 +109,16 @@ def build_plan(routine: Routine, catalog: Catalog, settings: NightSettings) -> P
     )
     night = predict_night(bedtime, wake)
     dinner = timing.at_clock_on_night(settings.night, settings.dinner, settings.zone, bedtime)
-    planned = [_place(dose, catalog.get(dose.compound), night, dinner) for dose in routine.doses]
+    planned = [
+        _place(index, dose, catalog.get(dose.compound), night, dinner)
+        for index, dose in enumerate(routine.doses)
+    ]
     planned.sort(key=lambda item: (item.stage.order, item.at, item.compound.name))
     return Plan(settings, routine.name, night, tuple(planned))
 
 
 def _place(
-    dose: Dose, compound: Compound, night: PredictedNight, dinner: pendulum.DateTime
+    index: int, dose: Dose, compound: Compound, night: PredictedNight, dinner: pendulum.DateTime
 ) -> PlannedDose:
     offset = dose.minutes if dose.minutes is not None else compound.timing.offset_min
     anchor_at = dinner if compound.timing.anchor is Anchor.DINNER else night.bedtime
@@ -130,6 +135,7 @@ def _place(
         in_window = any(night.windows[stage].contains(peak_at) for stage in compound.stages)
     return PlannedDose(
         compound=compound,
+        routine_index=index,
         amount_mg=dose.amount_mg,
         at=at,
         minutes_from_bedtime=timing.minutes_between(night.bedtime, at),

@@ -80,10 +80,8 @@ def _span(plan: Plan) -> str:
     return f"{hours} h {rest:02d} min"
 
 
-def timeline_text(timeline: Timeline) -> list[str]:
-    """The night on a time axis: hour ticks, the stage band, one curve per dose."""
-    label_width = 18
-    pad = " " * label_width
+def axis_line(timeline: Timeline) -> str:
+    """Hour ticks (``|23``) at their columns, where they fit."""
     axis = [" "] * timeline.columns
     hour = timeline.start.start_of("hour").add(hours=1)
     while hour < timeline.end:
@@ -94,19 +92,49 @@ def timeline_text(timeline: Timeline) -> list[str]:
                 if column + offset < timeline.columns:
                     axis[column + offset] = char
         hour = hour.add(hours=1)
-    band = "".join(BAND_GLYPHS[stage] for stage in timeline.band)
+    return "".join(axis)
+
+
+def band_line(timeline: Timeline) -> str:
+    """One letter per column for the stage the night is in (meaning never by colour alone)."""
+    return "".join(BAND_GLYPHS[stage] for stage in timeline.band)
+
+
+def curve_line(levels: tuple[float, ...]) -> str:
+    """Block glyphs for relative concentrations."""
+    return curve_rows(levels, 1)[0]
+
+
+def curve_rows(levels: tuple[float, ...], height: int) -> list[str]:
+    """A curve ``height`` rows tall, top row first, in eighths of a cell."""
+    rows = []
+    for row in range(height):
+        floor = (height - 1 - row) * 8
+        rows.append(
+            "".join(
+                LEVEL_GLYPHS[max(0, min(8, round(level * height * 8) - floor))] for level in levels
+            )
+        )
+    return rows
+
+
+def timeline_text(timeline: Timeline) -> list[str]:
+    """The night on a time axis: hour ticks, the stage band, one curve per dose."""
+    label_width = 18
+    pad = " " * label_width
     lines = [
         f"TIMELINE {timeline.start:%H:%M} → wake {timeline.end:%H:%M}",
-        pad + "".join(axis).rstrip(),
-        f"{'stages':<{label_width}}{band}",
+        pad + axis_line(timeline).rstrip(),
+        f"{'stages':<{label_width}}{band_line(timeline)}",
     ]
     for row in timeline.rows:
         label = row.dose.compound.name[: label_width - 2]
         if row.levels is None:
             lines.append(f"{label:<{label_width}}(no sourced kinetics)")
             continue
-        cells = "".join(LEVEL_GLYPHS[round(level * 8)] for level in row.levels)
-        lines.append(f"{label:<{label_width}}{cells} {_pct(row.dose.residual_at_wake)}")
+        lines.append(
+            f"{label:<{label_width}}{curve_line(row.levels)} {_pct(row.dose.residual_at_wake)}"
+        )
     lines.append(f"{pad}{BAND_LEGEND}")
     lines.append(f"{pad}▁…█ each dose's level against its own peak · % = left at wake")
     return lines
@@ -151,7 +179,7 @@ def catalog_text(compounds: list[Compound]) -> str:
         lines.append(
             f"{compound.id:<22} {compound.mechanism.value:<13} {stages:<18} {dose:<17} "
             f"{_range(compound.tmax_h):<9} {_range(compound.half_life_h):<9} "
-            f"{_timing(compound):<18} {compound.evidence.value:<12} {flags}".rstrip()
+            f"{describe_timing(compound):<18} {compound.evidence.value:<12} {flags}".rstrip()
         )
     lines += ["", f"{len(compounds)} compounds. Details and sources: sleepplan catalog --json"]
     lines.append(DISCLAIMER)
@@ -165,7 +193,8 @@ def _range(value: tuple[float, float] | None) -> str:
     return f"{low:g}" if low == high else f"{low:g}–{high:g}"
 
 
-def _timing(compound: Compound) -> str:
+def describe_timing(compound: Compound) -> str:
+    """The catalog timing in a few characters: ``bed −60 min``, ``with dinner``."""
     timing = compound.timing
     if timing.anchor.value == "dinner":
         return "with dinner" if timing.minutes == 0 else f"dinner +{timing.minutes} min"

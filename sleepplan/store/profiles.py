@@ -1,14 +1,19 @@
-"""Profiles on disk: find, read and validate them (writing arrives with the app)."""
+"""Profiles on disk: find, read, validate and save them without ever losing the old one."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomli_w
+
 from sleepplan.core.catalog import Catalog
 from sleepplan.core.errors import InputError, from_decode_error
-from sleepplan.core.profile import Profile, parse_profile
+from sleepplan.core.profile import Profile, parse_profile, profile_to_data
 from sleepplan.store import paths
 from sleepplan.store.bundled import FIRST_RUN_EXAMPLE, bundled_catalog, example_profiles
 
@@ -74,6 +79,26 @@ def profile_path(home: Path, name_or_path: str | None) -> Path:
     return max(found, key=lambda path: (path.stat().st_mtime, path.name))
 
 
+def create_profile(home: Path, name: str, template: str) -> Path:
+    """Create profile ``name`` from a template's text (renamed inside); never overwrites."""
+    target = paths.profiles_dir(home) / f"{check_name(name)}.toml"
+    if target.exists():
+        raise InputError.single(str(target), "", "a profile with this name exists already")
+    lines = template.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.startswith("name = "):
+            lines[index] = f"name = {json.dumps(name)}\n"
+            break
+    paths.make_private_dir(target.parent)
+    try:
+        paths.write_new_private_file(target, "".join(lines).encode("utf-8"))
+    except FileExistsError:
+        raise InputError.single(
+            str(target), "", "a profile with this name exists already"
+        ) from None
+    return target
+
+
 def read_profile_text(path: Path) -> str:
     """A profile file's text; size, encoding and existence problems become ``InputError``."""
     source = str(path)
@@ -99,3 +124,56 @@ def load_profile(path: Path, catalog: Catalog | None = None) -> LoadedProfile:
     text = read_profile_text(path)
     profile, full = parse_profile(text, str(path), catalog or bundled_catalog())
     return LoadedProfile(path, profile, full)
+
+
+def profile_toml(profile: Profile) -> str:
+    """The profile as a TOML document."""
+    header = (
+        "# sleepplan profile — format version 1. Edit freely; "
+        "`sleepplan profile validate FILE` checks it.\n"
+    )
+    return header + tomli_w.dumps(profile_to_data(profile))
+
+
+def save_profile(path: Path, profile: Profile) -> None:
+    """Write a profile atomically and durably, keeping the previous version as ``NAME.toml.bak``.
+
+    The new text goes to a temp file in the same folder (0600), is fsynced, then replaces the
+    profile with ``os.replace``; the folder is fsynced so the rename survives a power cut.
+    """
+    data = profile_toml(profile).encode("utf-8")
+    folder = path.parent
+    paths.make_private_dir(folder)
+    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            backup = path.with_name(path.name + ".bak")
+            _copy_backup(path, backup)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    _fsync_dir(folder)
+
+
+def _copy_backup(path: Path, backup: Path) -> None:
+    # Copy rather than rename, so the profile path never stops existing between the two steps.
+    data = path.read_bytes()
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{backup.name}.", suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp_name, backup)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,1 @@
+"""The Textual app: screens, dialogs, widgets and one stylesheet. Imported only to run the TUI."""

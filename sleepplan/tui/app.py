@@ -1,0 +1,306 @@
+"""SleepPlanApp: the areas as Textual modes, the open profile, loading and saving in workers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pendulum
+from pydantic import ValidationError
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from sleepplan.core import editing
+from sleepplan.core.errors import InputError
+from sleepplan.core.profile import Profile
+from sleepplan.store import paths
+from sleepplan.store.clock import current_time, system_zone
+from sleepplan.store.profiles import (
+    create_profile,
+    ensure_home,
+    load_profile,
+    profile_path,
+    read_profile_text,
+    save_profile,
+)
+from sleepplan.tui.commands import SleepPlanCommands
+from sleepplan.tui.dialogs.confirm import ConfirmDialog
+from sleepplan.tui.dialogs.help import HelpScreen
+from sleepplan.tui.messages import ProfileFailed, ProfileLoaded, ProfileSaved, SaveFailed
+from sleepplan.tui.screens.base import AreaScreen
+from sleepplan.tui.screens.catalog import CatalogScreen
+from sleepplan.tui.screens.profiles import ProfilesScreen
+from sleepplan.tui.screens.tonight import TonightScreen
+from sleepplan.tui.workspace import Workspace
+
+Edit = Callable[[Profile, str], Profile]
+
+
+class SleepPlanApp(App[None]):
+    """The sleepplan terminal app."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "sleepplan"
+    MODES = {"tonight": TonightScreen, "catalog": CatalogScreen, "profiles": ProfilesScreen}
+    DEFAULT_MODE = "tonight"
+    COMMANDS = App.COMMANDS | {SleepPlanCommands}
+    BINDINGS = [
+        Binding(
+            "t",
+            "switch_mode('tonight')",
+            "Tonight",
+            id="area.tonight",
+            tooltip="Tonight's routine and timeline",
+        ),
+        Binding(
+            "k",
+            "switch_mode('catalog')",
+            "Catalog",
+            id="area.catalog",
+            tooltip="Browse compounds and their sources",
+        ),
+        Binding(
+            "p",
+            "switch_mode('profiles')",
+            "Profiles",
+            id="area.profiles",
+            tooltip="Open, create and save profiles",
+        ),
+        Binding("ctrl+s", "save", "Save", id="profile.save", tooltip="Save the profile"),
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Help",
+            id="app.help",
+            key_display="?",
+            tooltip="Explain this area",
+        ),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (asks if unsaved)"),
+    ]
+
+    revision: reactive[int] = reactive(0, init=False)
+    """Bumped on every change to the workspace; areas redraw when it changes."""
+
+    def __init__(
+        self,
+        home: Path | str | None = None,
+        profile: str | None = None,
+        now: pendulum.DateTime | None = None,
+        zone: str | None = None,
+    ) -> None:
+        """Open ``profile`` (name or path) from ``home``.
+
+        Args:
+            home: The data folder; default per design §9.
+            profile: Profile name or path; default the only or most recently saved one.
+            now: The current instant (tests fix it); default the clock.
+            zone: Zone for profiles that name none; default the system's.
+        """
+        super().__init__()
+        self.home = paths.resolve_home(str(home) if home else None, os.environ)
+        self.profile_arg = profile
+        self.workspace = Workspace(
+            home=self.home, now=now or current_time(os.environ), fallback_zone=zone or system_zone()
+        )
+
+    def on_mount(self) -> None:
+        """Load the profile in the background; Tonight shows "loading" until it arrives."""
+        self.open_profile(self.profile_arg, ask=False)
+
+    # -- state ------------------------------------------------------------------------------
+
+    def bump(self) -> None:
+        """Tell every area the workspace changed, and update the header."""
+        workspace = self.workspace
+        if workspace.profile is not None:
+            unsaved = " · ● unsaved" if workspace.dirty else ""
+            self.sub_title = (
+                f"{workspace.profile.name} · night of {workspace.night:%a %d %b}{unsaved}"
+            )
+        self.revision += 1
+
+    def change(self, edit: Edit) -> None:
+        """Apply an edit to the current routine; a refused edit is a notification."""
+        try:
+            self.workspace.edit(edit)
+        except (ValidationError, ValueError, KeyError, IndexError, InputError) as error:
+            self.notify(f"Not changed: {_reason(error)}", severity="error")
+            return
+        self.bump()
+
+    def change_profile(self, profile: Profile) -> None:
+        """Replace the working profile (bedtime, wake)."""
+        self.workspace.set_profile(profile)
+        self.bump()
+
+    def add_compound(self, compound_id: str, amount_mg: float) -> None:
+        """Add a compound to the current routine."""
+        self.change(lambda p, r: editing.add_dose(p, r, compound_id, amount_mg))
+        routine = self.workspace.routine_name or ""
+        name = self.workspace.catalog.get(compound_id).name
+        self.notify(f"Added {name} {amount_mg:g} mg to {routine} — press t to see tonight")
+
+    def choose_routine(self, name: str) -> None:
+        """Make a routine current."""
+        self.workspace.switch_routine(name)
+        self.bump()
+
+    # -- loading and saving (workers) -------------------------------------------------------
+
+    def open_profile(self, name_or_path: str | None, ask: bool = True) -> None:
+        """Open a profile, asking first if the open one has unsaved changes."""
+        if ask and self.workspace.dirty:
+
+            def answered(discard: bool | None) -> None:
+                if discard:
+                    self.open_profile(name_or_path, ask=False)
+
+            self.push_screen(
+                ConfirmDialog(
+                    "The open profile has unsaved changes. Discard them?", "Discard", "Keep"
+                ),
+                answered,
+            )
+            return
+        self._load(name_or_path)
+
+    @work(thread=True, exclusive=True, group="profile-io")
+    def _load(self, name_or_path: str | None) -> None:
+        try:
+            ensure_home(self.home)
+            path = profile_path(self.home, name_or_path)
+        except InputError as error:
+            self.post_message(ProfileFailed(Path(error.source), error))
+            return
+        try:
+            self.post_message(ProfileLoaded(load_profile(path)))
+        except InputError as error:
+            self.post_message(ProfileFailed(path, error))
+
+    @on(ProfileLoaded)
+    def _loaded(self, message: ProfileLoaded) -> None:
+        self.workspace.open(message.loaded)
+        self._apply_keymap(message.loaded.profile.keymap)
+        self.bump()
+
+    @on(ProfileFailed)
+    def _failed(self, message: ProfileFailed) -> None:
+        self.workspace.fail(message.path, message.error)
+        self.notify(
+            message.error.render(), title="Profile not loaded", severity="error", timeout=12
+        )
+        self.bump()
+
+    def action_save(self) -> None:
+        """Save the open profile to its file."""
+        workspace = self.workspace
+        if workspace.profile is None or workspace.path is None:
+            self.notify("No profile is open to save.", severity="warning")
+            return
+        self._save(workspace.path, workspace.profile)
+
+    def save_as(self, name: str) -> None:
+        """Save the open profile under a new name, and keep working on the new file."""
+        profile = self.workspace.profile
+        if profile is None:
+            return
+        target = paths.profiles_dir(self.home) / f"{name}.toml"
+        if target.exists():
+            self.notify(f"{target} exists already; pick another name.", severity="error")
+            return
+        self._save(target, editing.rename(profile, name))
+
+    def create_profile(self, name: str, template: str) -> None:
+        """Create a profile from a template's text and open it."""
+        try:
+            path = create_profile(self.home, name, template)
+        except InputError as error:
+            self.notify(error.render(), severity="error")
+            return
+        self.notify(f"Created {path.name}")
+        self.open_profile(str(path))
+
+    def duplicate_profile(self, source: Path, name: str) -> None:
+        """Copy a profile file under a new name."""
+        try:
+            self.create_profile(name, read_profile_text(source))
+        except InputError as error:
+            self.notify(error.render(), severity="error")
+
+    @work(thread=True, exclusive=True, group="profile-io")
+    def _save(self, path: Path, profile: Profile) -> None:
+        try:
+            save_profile(path, profile)
+        except OSError as error:
+            self.post_message(SaveFailed(path, str(error)))
+            return
+        self.post_message(ProfileSaved(path, profile))
+
+    @on(ProfileSaved)
+    def _saved(self, message: ProfileSaved) -> None:
+        self.workspace.mark_saved(message.path, message.profile)
+        self.notify(f"Saved {message.path}")
+        self.bump()
+
+    @on(SaveFailed)
+    def _save_failed(self, message: SaveFailed) -> None:
+        self.notify(
+            f"Not saved ({message.reason}); the file on disk is unchanged.",
+            severity="error",
+            timeout=12,
+        )
+
+    # -- app actions ------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Explain the current area."""
+        screen = self.screen
+        area_help = screen.HELP if isinstance(screen, AreaScreen) else ""
+        self.push_screen(HelpScreen(area_help))
+
+    async def action_quit(self) -> None:
+        """Quit, asking first when there are unsaved changes."""
+        if not self.workspace.dirty:
+            self.exit()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.exit()
+
+        self.push_screen(
+            ConfirmDialog("You have unsaved changes. Quit without saving?", "Quit", "Stay"),
+            answered,
+        )
+
+    def _apply_keymap(self, keymap: dict[str, str]) -> None:
+        known = {
+            binding.id
+            for screen in (self, TonightScreen, CatalogScreen, ProfilesScreen)
+            for binding in _bindings(screen)
+            if binding.id
+        }
+        unknown = sorted(set(keymap) - known)
+        if unknown:
+            self.notify(
+                f"[keymap] names unknown bindings: {', '.join(unknown)} "
+                f"(known: {', '.join(sorted(known))})",
+                severity="warning",
+                timeout=10,
+            )
+        self.set_keymap({key: value for key, value in keymap.items() if key in known})
+
+
+def _bindings(owner: object) -> list[Binding]:
+    return [b for b in getattr(owner, "BINDINGS", []) if isinstance(b, Binding)]
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(str(item["msg"]) for item in error.errors())
+    if isinstance(error, InputError):
+        return error.render()
+    return str(error)

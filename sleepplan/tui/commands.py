@@ -1,0 +1,88 @@
+"""The command palette provider: every action, searchable by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from sleepplan.store.profiles import list_profiles
+
+if TYPE_CHECKING:
+    pass
+
+Command = tuple[str, str, Callable[[], object]]
+
+
+class SleepPlanCommands(Provider):
+    """Areas, saving, help, routines, compounds and profiles."""
+
+    def _commands(self) -> list[Command]:
+        from sleepplan.tui.app import SleepPlanApp
+
+        app = cast(SleepPlanApp, self.app)
+        workspace = app.workspace
+        commands: list[Command] = [
+            (
+                "Go to Tonight",
+                "Tonight's routine and timeline",
+                partial(app.switch_mode, "tonight"),
+            ),
+            ("Go to Catalog", "Browse compounds and sources", partial(app.switch_mode, "catalog")),
+            (
+                "Go to Profiles",
+                "Open, create and save profiles",
+                partial(app.switch_mode, "profiles"),
+            ),
+            ("Save profile", "Write the open profile to disk", app.action_save),
+            ("Help", "Keys and explanations for this area", app.action_help),
+        ]
+        screen = app.screen
+        for binding in getattr(screen, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.tooltip and binding.id:
+                commands.append(
+                    (
+                        binding.tooltip,
+                        f"key {binding.key_display or binding.key}",
+                        partial(screen.run_action, binding.action),
+                    )
+                )
+        for name in workspace.routine_names():
+            commands.append(
+                (
+                    f"Switch routine: {name}",
+                    "Make this tonight's routine",
+                    partial(app.choose_routine, name),
+                )
+            )
+        for compound in sorted(workspace.catalog, key=lambda c: c.name.casefold()):
+            amount = compound.dose_mg.typical if compound.dose_mg else None
+            if amount is not None:
+                commands.append(
+                    (
+                        f"Add compound: {compound.name}",
+                        f"{amount:g} mg to the current routine",
+                        partial(app.add_compound, compound.id, amount),
+                    )
+                )
+        for path in list_profiles(workspace.home):
+            commands.append(
+                (f"Open profile: {path.stem}", str(path), partial(app.open_profile, str(path)))
+            )
+        return commands
+
+    async def discover(self) -> Hits:
+        """The main actions, shown before typing."""
+        for name, help_text, callback in self._commands()[:5]:
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """Every command whose name matches the query."""
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

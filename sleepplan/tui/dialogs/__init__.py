@@ -1,0 +1,1 @@
+"""Modal questions that dismiss with an answer."""

@@ -1,0 +1,44 @@
+"""Help for the current area."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+GLOBAL_HELP = """
+## Everywhere
+
+| key | does |
+|---|---|
+| `t` `k` `p` | Tonight · Catalog · Profiles |
+| `ctrl+s` | save the profile |
+| `ctrl+p` | command palette: every action, searchable |
+| `?` / `F1` | this help |
+| `escape` | leave a text field (letter keys act again) |
+| `q` / `ctrl+q` | quit (asks first if there are unsaved changes) |
+
+Keys can be remapped in the profile's `[keymap]` table by binding id (for example
+`"area.catalog" = "c"`).
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Explains the current area and the keys that work everywhere."""
+
+    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close", tooltip="Close help")]
+
+    def __init__(self, area_help: str) -> None:
+        super().__init__()
+        self.area_help = area_help
+
+    def compose(self) -> ComposeResult:
+        """The area's help, then the global keys."""
+        with VerticalScroll(classes="dialog help"):
+            yield Markdown(self.area_help + "\n" + GLOBAL_HELP)
+
+    def action_close(self) -> None:
+        """Close help."""
+        self.dismiss(None)

@@ -1,0 +1,75 @@
+"""Ask for one line of text, or for a choice from a list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """A one-line answer; ``check`` returns an error message or ``None``."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without an answer")]
+
+    def __init__(
+        self,
+        question: str,
+        value: str = "",
+        check: Callable[[str], str | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.question = question
+        self.value = value
+        self.check = check
+
+    def compose(self) -> ComposeResult:
+        """The question, the field and a line for problems."""
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-question")
+            yield Input(value=self.value, id="answer")
+            yield Label("Enter to accept · Escape to cancel", id="problem", classes="hint")
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        problem = self.check(event.value) if self.check else None
+        if problem:
+            self.query_one("#problem", Label).update(problem)
+            self.query_one("#problem", Label).add_class("error")
+            return
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        """Close without an answer."""
+        self.dismiss(None)
+
+
+class ChoicePrompt(ModalScreen[str | None]):
+    """Pick one of several options by id."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without choosing")]
+
+    def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.question = question
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        """The question and the options."""
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-question")
+            yield OptionList(*[Option(label, id=key) for key, label in self.choices])
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        """Close without choosing."""
+        self.dismiss(None)

@@ -1,0 +1,46 @@
+"""Messages workers post when slow work finishes, named for what happened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.message import Message
+
+from sleepplan.core.errors import InputError
+from sleepplan.core.profile import Profile
+from sleepplan.store.profiles import LoadedProfile
+
+
+class ProfileLoaded(Message):
+    """A profile was read and validated."""
+
+    def __init__(self, loaded: LoadedProfile) -> None:
+        super().__init__()
+        self.loaded = loaded
+
+
+class ProfileFailed(Message):
+    """A profile could not be loaded; nothing was changed on disk."""
+
+    def __init__(self, path: Path, error: InputError) -> None:
+        super().__init__()
+        self.path = path
+        self.error = error
+
+
+class ProfileSaved(Message):
+    """A profile was written durably."""
+
+    def __init__(self, path: Path, profile: Profile) -> None:
+        super().__init__()
+        self.path = path
+        self.profile = profile
+
+
+class SaveFailed(Message):
+    """Saving failed; the file on disk is the previous version."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__()
+        self.path = path
+        self.reason = reason

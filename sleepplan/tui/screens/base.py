@@ -1,0 +1,55 @@
+"""What every area shares: access to the app's workspace, Escape leaving a text field."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Input
+
+if TYPE_CHECKING:
+    from sleepplan.tui.app import SleepPlanApp
+    from sleepplan.tui.workspace import Workspace
+
+
+class AreaScreen(Screen[None]):
+    """A main area of the app."""
+
+    HELP = ""
+    """Markdown shown by ? / F1 in this area."""
+
+    BINDINGS = [
+        Binding(
+            "escape",
+            "leave_field",
+            "Leave field",
+            show=False,
+            id="field.leave",
+            tooltip="Leave the text field so letter keys act again",
+        ),
+    ]
+
+    @property
+    def sleep_app(self) -> SleepPlanApp:
+        """The app, typed."""
+        from sleepplan.tui.app import SleepPlanApp
+
+        return cast(SleepPlanApp, self.app)
+
+    @property
+    def workspace(self) -> Workspace:
+        """The app's working state."""
+        return self.sleep_app.workspace
+
+    def action_leave_field(self) -> None:
+        """Leave a text field; focus returns to the screen."""
+        if isinstance(self.focused, Input):
+            self.set_focus(None)
+
+    def on_mount(self) -> None:
+        """Redraw whenever the app's state changes."""
+        self.watch(self.app, "revision", self.refresh_view, init=True)
+
+    def refresh_view(self) -> None:
+        """Show the workspace's current state (each area fills this in)."""

@@ -1,0 +1,296 @@
+"""Catalog: search, sort and filter the compounds; read the details and sources; add one."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from sleepplan.core.catalog import Compound, Evidence
+from sleepplan.core.vocabulary import Mechanism, Stage
+from sleepplan.output.textview import describe_timing
+from sleepplan.tui.dialogs.prompt import TextPrompt
+from sleepplan.tui.screens.base import AreaScreen
+from sleepplan.tui.screens.tonight import check_amount
+
+HELP = """\
+# Catalog
+
+Every compound sleepplan knows, with the numbers its sources give and the sources themselves.
+
+| key | does |
+|---|---|
+| `/` | search by name or alias |
+| `enter` | add the selected compound to the current routine at its typical dose |
+| `s` | sort by the next column (or click a column heading) |
+| `escape` | leave the search field |
+
+Filter by stage, mechanism or evidence with the boxes at the top. ⚠ marks wake-promoting
+compounds; stages are abbreviated (onset, deep, REM, maint). A number the sources don't
+give is shown as "not sourced" and left out of the plan's curves. Wake-promoting compounds are
+marked: they do not belong in an evening routine.
+"""
+
+SORT_COLUMNS = ["name", "mechanism", "stages", "dose", "evidence"]
+COLUMN_WIDTHS = {"name": 18, "mechanism": 12, "stages": 12, "dose": 12, "evidence": 12}
+STAGE_SHORT = {"sleep_onset": "onset", "slow_wave": "deep", "rem": "REM", "maintenance": "maint"}
+EVIDENCE_ORDER = {level: rank for rank, level in enumerate(Evidence)}
+
+
+def _dose(compound: Compound) -> str:
+    if compound.dose_mg is None:
+        return "not sourced"
+    dose = compound.dose_mg
+    return f"{dose.min:g}–{dose.max:g} mg"
+
+
+def _range(value: tuple[float, float] | None) -> str:
+    if value is None:
+        return "not sourced"
+    low, high = value
+    return f"{low:g} h" if low == high else f"{low:g}–{high:g} h"
+
+
+def _sort_key(column: str, compound: Compound) -> object:
+    return {
+        "name": compound.name.casefold(),
+        "mechanism": compound.mechanism.value,
+        "stages": [stage.order for stage in compound.stages],
+        "dose": compound.dose_mg.typical if compound.dose_mg else float("inf"),
+        "evidence": EVIDENCE_ORDER[compound.evidence],
+    }[column]
+
+
+def compound_details(compound: Compound) -> Text:
+    """The details pane: mechanism, numbers, cautions, notes and sources."""
+    text = Text()
+    text.append(f"{compound.name}\n", style="bold")
+    if compound.aliases:
+        text.append(f"also: {', '.join(compound.aliases)}\n", style="dim")
+    flags = [
+        label
+        for label, on_ in (
+            ("WAKE-PROMOTING", compound.wake_promoting),
+            ("HABIT-FORMING", compound.habit_forming),
+            ("sedating", compound.sedating),
+            ("works over weeks", compound.onset == "chronic"),
+        )
+        if on_
+    ]
+    if flags:
+        text.append(" · ".join(flags) + "\n", style="bold")
+    rows = [
+        ("Mechanism", compound.mechanism.value),
+        ("Targets", ", ".join(stage.label for stage in compound.stages)),
+        ("Evidence (sleep)", compound.evidence.value),
+        (
+            "Dose",
+            _dose(compound)
+            + (f" (typical {compound.dose_mg.typical:g})" if compound.dose_mg else ""),
+        ),
+        (
+            "Upper limit",
+            f"{compound.upper_limit_mg:g} mg/day" if compound.upper_limit_mg else "none given",
+        ),
+        ("Time to peak", _range(compound.tmax_h)),
+        ("Half-life", _range(compound.half_life_h)),
+        ("Timing", describe_timing(compound)),
+    ]
+    if compound.cycling:
+        rows.append(
+            (
+                "Cycling",
+                f"at most {compound.cycling.max_nights} nights per "
+                f"{compound.cycling.per_days} days",
+            )
+        )
+    for label, value in rows:
+        text.append(f"{label:<17}", style="dim")
+        text.append(f"{value}\n")
+    if compound.cautions:
+        text.append("\nCautions\n", style="bold")
+        for caution in compound.cautions:
+            text.append(f" • {caution}\n")
+    if compound.notes.strip():
+        text.append("\nNotes\n", style="bold")
+        text.append(compound.notes.strip() + "\n", style="dim")
+    text.append("\nSources\n", style="bold")
+    for source in compound.sources:
+        text.append(f" • {source.citation}\n")
+        if source.supports:
+            text.append(f"   supports: {', '.join(source.supports)}\n", style="dim")
+    text.append("\nNot medical advice.", style="dim italic")
+    return text
+
+
+class CatalogScreen(AreaScreen):
+    """Browse the catalog and add compounds to the routine."""
+
+    HELP = HELP
+    AUTO_FOCUS = "#compounds"
+    BINDINGS = [
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            id="catalog.search",
+            key_display="/",
+            tooltip="Search by name or alias",
+        ),
+        Binding("s", "sort", "Sort", id="catalog.sort", tooltip="Sort by the next column"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort_column = "name"
+        self.shown: list[Compound] = []
+
+    def compose(self) -> ComposeResult:
+        """Filters on top; the table and the details pane below."""
+        yield Header()
+        with Vertical(id="catalog"):
+            with Horizontal(id="catalog-filters"):
+                yield Input(placeholder="Search…", id="search", compact=True)
+                yield Select[str](
+                    [(s.label, s.value) for s in Stage],
+                    id="stage",
+                    prompt="Any stage",
+                    compact=True,
+                )
+                yield Select[str](
+                    [(m.value, m.value) for m in Mechanism],
+                    id="mechanism",
+                    prompt="Any mechanism",
+                    compact=True,
+                )
+                yield Select[str](
+                    [(e.value, e.value) for e in Evidence],
+                    id="evidence",
+                    prompt="Any evidence",
+                    compact=True,
+                )
+            with Horizontal(id="catalog-body"):
+                yield DataTable(id="compounds", cursor_type="row")
+                with VerticalScroll(id="details-pane"):
+                    yield Static("", id="details")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Columns, then the rows."""
+        table = self.query_one("#compounds", DataTable)
+        for column in SORT_COLUMNS:
+            table.add_column(column.capitalize(), key=column, width=COLUMN_WIDTHS[column])
+        super().on_mount()
+
+    def on_resize(self) -> None:
+        """Stack the details under the table when the terminal is narrow."""
+        self.set_class(self.size.width < 110, "-narrow")
+
+    def refresh_view(self) -> None:
+        """Rebuild the table from the catalog, the filters and the sort."""
+        compounds = [c for c in self.workspace.catalog if self._matches(c)]
+        compounds.sort(key=lambda c: _sort_key(self.sort_column, c))  # type: ignore[arg-type,return-value]
+        self.shown = compounds
+        table = self.query_one("#compounds", DataTable)
+        table.clear()
+        for compound in compounds:
+            name = Text(overflow="ellipsis", no_wrap=True)
+            if compound.wake_promoting:
+                name.append("⚠ ", style="bold")
+            name.append(compound.name)
+            table.add_row(
+                name,
+                compound.mechanism.value,
+                ",".join(STAGE_SHORT[stage.value] for stage in compound.stages),
+                _dose(compound),
+                compound.evidence.value,
+                key=compound.id,
+            )
+        self._show_details()
+
+    def _matches(self, compound: Compound) -> bool:
+        query = self.query_one("#search", Input).value.strip().casefold()
+        if query and not any(
+            query in name.casefold() for name in (compound.id, compound.name, *compound.aliases)
+        ):
+            return False
+        stage = self.query_one("#stage", Select).value
+        if isinstance(stage, str) and Stage(stage) not in compound.stages:
+            return False
+        mechanism = self.query_one("#mechanism", Select).value
+        if isinstance(mechanism, str) and compound.mechanism.value != mechanism:
+            return False
+        evidence = self.query_one("#evidence", Select).value
+        return not (isinstance(evidence, str) and compound.evidence.value != evidence)
+
+    def selected(self) -> Compound | None:
+        """The compound under the cursor."""
+        table = self.query_one("#compounds", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.workspace.catalog.get(key) if key else None
+
+    def _show_details(self) -> None:
+        compound = self.selected()
+        details = self.query_one("#details", Static)
+        details.update(
+            compound_details(compound) if compound else Text("No compound matches the filters.")
+        )
+
+    @on(DataTable.RowHighlighted, "#compounds")
+    def _highlighted(self) -> None:
+        self._show_details()
+
+    @on(Input.Changed, "#search")
+    @on(Select.Changed)
+    def _filters_changed(self) -> None:
+        self.refresh_view()
+
+    @on(DataTable.HeaderSelected, "#compounds")
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        self.sort_column = str(event.column_key.value)
+        self.refresh_view()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one("#compounds", DataTable).focus()
+
+    def action_search(self) -> None:
+        """Jump to the search field."""
+        self.query_one("#search", Input).focus()
+
+    def action_sort(self) -> None:
+        """Sort by the next column."""
+        index = (SORT_COLUMNS.index(self.sort_column) + 1) % len(SORT_COLUMNS)
+        self.sort_column = SORT_COLUMNS[index]
+        self.notify(f"Sorted by {self.sort_column}")
+        self.refresh_view()
+
+    @on(DataTable.RowSelected, "#compounds")
+    def _chosen(self) -> None:
+        compound = self.selected()
+        if compound is not None:
+            self.add(compound)
+
+    def add(self, compound: Compound) -> None:
+        """Add a compound to the current routine (asking the amount if none is sourced)."""
+        if compound.dose_mg is not None:
+            self.sleep_app.add_compound(compound.id, compound.dose_mg.typical)
+            return
+
+        def apply(answer: str | None) -> None:
+            if answer:
+                self.sleep_app.add_compound(compound.id, float(answer))
+
+        self.app.push_screen(
+            TextPrompt(
+                f"No sourced dose for {compound.name}. Amount in mg (your choice):",
+                "",
+                check_amount,
+            ),
+            apply,
+        )

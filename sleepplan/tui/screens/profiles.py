@@ -1,0 +1,257 @@
+"""Profiles: the home's profiles, open one, new from an example, save as, duplicate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Static
+
+from sleepplan.core.errors import InputError
+from sleepplan.store.profiles import check_name, list_profiles, load_profile
+from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt
+from sleepplan.tui.screens.base import AreaScreen
+
+HELP = """\
+# Profiles
+
+Each profile is a TOML file in your sleepplan home (`profiles/NAME.toml`): your times,
+medications and routines. You can edit them in any text editor.
+
+| key | does |
+|---|---|
+| `enter` | open the selected profile |
+| `n` | new profile from one of the shipped examples |
+| `s` | save the open profile under a new name |
+| `u` | duplicate the selected profile |
+| `ctrl+s` | save the open profile |
+
+A profile that fails to load is listed with its error (file, place, what is wrong); it is never
+overwritten. Fix it in an editor and come back.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileEntry:
+    """A profile file and what reading it gave."""
+
+    path: Path
+    name: str
+    routines: int
+    error: str | None
+
+
+def name_problem(name: str) -> str | None:
+    """Why a profile name is not acceptable, or ``None``."""
+    try:
+        check_name(name)
+    except InputError as error:
+        return error.problems[0][1]
+    return None
+
+
+def _shown_path(path: Path, home: Path) -> str:
+    """A profile's file, relative to the home when it lives there."""
+    try:
+        return str(path.relative_to(home))
+    except ValueError:
+        return str(path)
+
+
+class ProfilesScreen(AreaScreen):
+    """Manage the home's profiles."""
+
+    HELP = HELP
+    AUTO_FOCUS = "#profile-table"
+    BINDINGS = [
+        Binding("n", "new", "New", id="profiles.new", tooltip="New profile from an example"),
+        Binding(
+            "s",
+            "save_as",
+            "Save as",
+            id="profiles.save_as",
+            tooltip="Save the open profile under a new name",
+        ),
+        Binding(
+            "u",
+            "duplicate",
+            "Duplicate",
+            id="profiles.duplicate",
+            tooltip="Duplicate the selected profile",
+        ),
+    ]
+
+    class Scanned(Message):
+        """The home's profiles were read."""
+
+        def __init__(self, entries: list[ProfileEntry]) -> None:
+            super().__init__()
+            self.entries = entries
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[ProfileEntry] = []
+
+    def compose(self) -> ComposeResult:
+        """The list of profiles, and the selected one's status."""
+        yield Header()
+        with Vertical(id="profiles"):
+            yield DataTable(id="profile-table", cursor_type="row")
+            with VerticalScroll(id="profile-status-pane"):
+                yield Static("", id="profile-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Columns, then a scan of the home."""
+        table = self.query_one("#profile-table", DataTable)
+        table.add_columns("", "Profile", "Routines", "Status", "File")
+        super().on_mount()
+
+    def on_screen_resume(self) -> None:
+        """Rescan whenever the area is shown: files may have changed in an editor."""
+        self.scan()
+
+    def refresh_view(self) -> None:
+        """Rescan the home's profiles."""
+        self.scan()
+
+    @work(thread=True, exclusive=True, group="scan-profiles")
+    def scan(self) -> None:
+        """Read every profile in the home, off the UI thread."""
+        entries = []
+        for path in list_profiles(self.workspace.home):
+            try:
+                loaded = load_profile(path)
+                entries.append(
+                    ProfileEntry(path, loaded.profile.name, len(loaded.profile.routines), None)
+                )
+            except InputError as error:
+                entries.append(ProfileEntry(path, path.stem, 0, error.render()))
+        self.post_message(self.Scanned(entries))
+
+    @on(Scanned)
+    def _scanned(self, message: Scanned) -> None:
+        self.entries = message.entries
+        table = self.query_one("#profile-table", DataTable)
+        table.clear()
+        current = self.workspace.path
+        for entry in self.entries:
+            is_open = current is not None and entry.path.resolve() == current.resolve()
+            marker = "●" if is_open else ""
+            if is_open and self.workspace.dirty:
+                marker = "● unsaved"
+            status = Text("error: see below", style="bold") if entry.error else Text("ok")
+            table.add_row(
+                marker,
+                entry.path.stem,
+                str(entry.routines),
+                status,
+                _shown_path(entry.path, self.workspace.home),
+                key=str(entry.path),
+            )
+        self._show_status()
+
+    def selected(self) -> ProfileEntry | None:
+        """The profile under the cursor."""
+        table = self.query_one("#profile-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((e for e in self.entries if str(e.path) == key), None)
+
+    def _show_status(self) -> None:
+        entry = self.selected()
+        status = self.query_one("#profile-status", Static)
+        if entry is None:
+            status.update("No profiles yet: press n to create one from an example.")
+        elif entry.error:
+            status.update(
+                Text.assemble(
+                    ("This profile could not be loaded:\n", "bold"),
+                    entry.error,
+                    ("\n\nIt has not been changed. Fix it in an editor.", "dim"),
+                )
+            )
+        else:
+            status.update(
+                Text.assemble(
+                    (f"{entry.name}", "bold"),
+                    f" — {entry.routines} routine(s)\n",
+                    ("enter opens it · u duplicates it", "dim"),
+                )
+            )
+
+    @on(DataTable.RowHighlighted, "#profile-table")
+    def _highlighted(self) -> None:
+        self._show_status()
+
+    @on(DataTable.RowSelected, "#profile-table")
+    def _open(self) -> None:
+        entry = self.selected()
+        if entry is None:
+            return
+        if entry.error:
+            self.notify("This profile has an error; see below.", severity="error")
+            return
+        self.sleep_app.open_profile(str(entry.path))
+
+    def action_new(self) -> None:
+        """Create a profile from a shipped example."""
+        from sleepplan.store.bundled import example_profiles
+
+        examples = example_profiles()
+
+        def named(example: str | None) -> None:
+            if not example:
+                return
+
+            def create(name: str | None) -> None:
+                if name:
+                    self.sleep_app.create_profile(name, examples[example])
+
+            self.app.push_screen(
+                TextPrompt("Name of the new profile:", example, name_problem), create
+            )
+
+        self.app.push_screen(
+            ChoicePrompt("Start from which example?", [(key, key) for key in examples]), named
+        )
+
+    def action_save_as(self) -> None:
+        """Save the open profile under a new name."""
+        if self.workspace.profile is None:
+            self.notify("No profile is open.", severity="warning")
+            return
+
+        def save(name: str | None) -> None:
+            if name:
+                self.sleep_app.save_as(name)
+
+        self.app.push_screen(
+            TextPrompt(
+                "Save the open profile as:", f"{self.workspace.profile.name}-copy", name_problem
+            ),
+            save,
+        )
+
+    def action_duplicate(self) -> None:
+        """Copy the selected profile file under a new name."""
+        entry = self.selected()
+        if entry is None or entry.error:
+            self.notify("Select a profile that loads.", severity="warning")
+            return
+
+        def copy(name: str | None) -> None:
+            if name:
+                self.sleep_app.duplicate_profile(entry.path, name)
+
+        self.app.push_screen(
+            TextPrompt(f"Duplicate {entry.path.stem} as:", f"{entry.path.stem}-copy", name_problem),
+            copy,
+        )

@@ -1,0 +1,89 @@
+"""The night on a time axis: stage band, each dose's concentration curve, wake marked."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from sleepplan.core.planner import Plan
+from sleepplan.core.timeline import build_timeline
+from sleepplan.core.vocabulary import Stage
+from sleepplan.output.textview import BAND_LEGEND, axis_line, band_line, curve_rows
+
+LABEL_WIDTH = 16
+RESIDUAL_WIDTH = 10
+BAND_CLASSES: dict[Stage | None, str] = {
+    None: "timeline--awake",
+    Stage.SLEEP_ONSET: "timeline--onset",
+    Stage.SLOW_WAVE: "timeline--deep",
+    Stage.MAINTENANCE: "timeline--mid",
+    Stage.REM: "timeline--rem",
+}
+
+
+class TimelineView(Widget):
+    """Draws a plan's night in terminal cells, as wide as it is given."""
+
+    COMPONENT_CLASSES = {
+        "timeline--axis",
+        "timeline--label",
+        "timeline--curve",
+        "timeline--residual",
+        *BAND_CLASSES.values(),
+    }
+    DEFAULT_CSS = """
+    TimelineView { height: auto; }
+    TimelineView > .timeline--axis { color: $text-muted; }
+    TimelineView > .timeline--label { color: $text; }
+    TimelineView > .timeline--curve { color: $accent; }
+    TimelineView > .timeline--residual { color: $warning; }
+    TimelineView > .timeline--awake { color: $text-muted; }
+    TimelineView > .timeline--onset { color: $secondary; }
+    TimelineView > .timeline--deep { color: $primary; text-style: bold; }
+    TimelineView > .timeline--mid { color: $foreground-muted; }
+    TimelineView > .timeline--rem { color: $success; text-style: bold; }
+    """
+
+    plan: reactive[Plan | None] = reactive(None, layout=True)
+    """The plan to draw."""
+
+    @property
+    def curve_height(self) -> int:
+        """Rows per curve: taller curves when the terminal has the room."""
+        height = self.app.size.height
+        return 3 if height >= 44 else 2 if height >= 36 else 1
+
+    def render(self) -> Text:
+        """The timeline as styled text, sized to the widget."""
+        plan = self.plan
+        if plan is None or not plan.doses:
+            return Text("Add a compound to see its curve across the night.", style="italic")
+        columns = max(20, self.size.width - LABEL_WIDTH - RESIDUAL_WIDTH)
+        line = build_timeline(plan, columns)
+        style = self.get_component_rich_style
+        text = Text(no_wrap=True, overflow="crop")
+        # a label, not blank padding: leading spaces of a first line are not kept
+        text.append(f"{'time':<{LABEL_WIDTH}}{axis_line(line).rstrip()}\n", style("timeline--axis"))
+        text.append(f"{'stages':<{LABEL_WIDTH}}", style("timeline--label"))
+        band = band_line(line)
+        for stage, glyph in zip(line.band, band, strict=True):
+            text.append(glyph, style(BAND_CLASSES[stage]))
+        text.append(" ◀ wake\n", style("timeline--axis"))
+        for row in line.rows:
+            label = row.dose.compound.name[: LABEL_WIDTH - 1]
+            text.append(f"{label:<{LABEL_WIDTH}}", style("timeline--label"))
+            if row.levels is None:
+                text.append("(no sourced kinetics: no curve)\n", style("timeline--axis"))
+                continue
+            rows = curve_rows(row.levels, self.curve_height)
+            for number, cells in enumerate(rows):
+                if number:
+                    text.append(" " * LABEL_WIDTH)
+                text.append(cells, style("timeline--curve"))
+                if number == len(rows) - 1:
+                    residual = row.dose.residual_at_wake or 0.0
+                    text.append(f" {residual:>4.0%} left", style("timeline--residual"))
+                text.append("\n")
+        text.append(f"{'':<{LABEL_WIDTH}}{BAND_LEGEND}", style("timeline--axis"))
+        return text

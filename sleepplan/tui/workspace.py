@@ -1,0 +1,122 @@
+"""The app's working state: the open profile, its unsaved edits, and tonight's plan.
+
+Plain Python (no Textual), so the screens stay thin and this is testable on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pendulum
+
+from sleepplan.core import editing, timing
+from sleepplan.core.catalog import Catalog
+from sleepplan.core.errors import InputError
+from sleepplan.core.planner import NightSettings, Plan, build_plan
+from sleepplan.core.profile import Profile
+from sleepplan.core.safety import SafetyWarning, plan_warnings
+from sleepplan.store.bundled import bundled_catalog
+from sleepplan.store.profiles import LoadedProfile
+
+
+@dataclass
+class Workspace:
+    """The open profile and what the user has changed since it was loaded or saved."""
+
+    home: Path
+    now: pendulum.DateTime
+    fallback_zone: str
+    path: Path | None = None
+    profile: Profile | None = None
+    saved: Profile | None = None
+    catalog: Catalog = field(default_factory=bundled_catalog)
+    routine_name: str | None = None
+    error: InputError | None = None
+
+    @property
+    def dirty(self) -> bool:
+        """Whether there are unsaved changes."""
+        return self.profile is not None and self.profile != self.saved
+
+    @property
+    def zone(self) -> str:
+        """The profile's zone, else the system's."""
+        if self.profile is not None and self.profile.timezone:
+            return self.profile.timezone
+        return self.fallback_zone
+
+    @property
+    def night(self) -> dt.date:
+        """The night "tonight" means now."""
+        wake = self.profile.wake if self.profile else dt.time(7, 0)
+        return timing.tonight(self.now.in_tz(self.zone), wake)
+
+    def open(self, loaded: LoadedProfile) -> None:
+        """Make a freshly loaded profile the working one."""
+        self.path = loaded.path
+        self.profile = loaded.profile
+        self.saved = loaded.profile
+        self.catalog = loaded.catalog
+        self.error = None
+        self.routine_name = loaded.profile.routine().name if loaded.profile.routines else None
+
+    def fail(self, path: Path, error: InputError) -> None:
+        """Record a profile that could not be loaded (the working profile stays as it was)."""
+        self.error = error
+        if self.profile is None:
+            self.path = path
+
+    def mark_saved(self, path: Path, profile: Profile) -> None:
+        """The profile on disk now matches ``profile``."""
+        self.path = path
+        self.saved = profile
+        if self.profile is not None and self.profile.name != profile.name:
+            self.profile = profile
+
+    def edit(self, change: Callable[[Profile, str], Profile]) -> None:
+        """Apply an edit to the current routine (creating one if the profile has none)."""
+        if self.profile is None:
+            raise InputError.single("profile", "", "no profile is open")
+        profile, routine_name = editing.ensure_routine(self.profile, self.routine_name)
+        self.profile = change(profile, routine_name)
+        self.routine_name = routine_name
+
+    def set_profile(self, profile: Profile) -> None:
+        """Replace the working profile (for edits that are not about one routine)."""
+        self.profile = profile
+
+    def routine_names(self) -> list[str]:
+        """The profile's routines."""
+        return [routine.name for routine in self.profile.routines] if self.profile else []
+
+    def switch_routine(self, name: str) -> None:
+        """Make another routine current."""
+        if name not in self.routine_names():
+            raise KeyError(name)
+        self.routine_name = name
+
+    def next_routine(self) -> str | None:
+        """Cycle to the next routine; returns its name."""
+        names = self.routine_names()
+        if not names:
+            return None
+        current = names.index(self.routine_name) if self.routine_name in names else -1
+        self.routine_name = names[(current + 1) % len(names)]
+        return self.routine_name
+
+    def plan(self) -> Plan | None:
+        """Tonight's plan for the current routine, or ``None`` with no profile or routine."""
+        if self.profile is None or not self.profile.routines:
+            return None
+        profile = self.profile
+        settings = NightSettings(
+            self.night, profile.bedtime, profile.wake, profile.dinner, self.zone
+        )
+        return build_plan(profile.routine(self.routine_name), self.catalog, settings)
+
+    def warnings(self, plan: Plan | None) -> list[SafetyWarning]:
+        """Warnings for a plan."""
+        return plan_warnings(plan) if plan is not None else []

@@ -1,0 +1,106 @@
+"""End to end in a real terminal: tmux runs `sleepplan`, keys go in, the screen is read back."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sleepplan.store.profiles import load_profile
+from tests.conftest import FIXED_NOW
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[list[str]]:
+    if shutil.which("tmux") is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is required in CI (.ci/run installs it)")
+        pytest.skip("tmux is not installed")
+    command = ["tmux", "-L", f"sleepplan-test-{os.getpid()}-{tmp_path.name}"]
+    yield command
+    subprocess.run([*command, "kill-server"], capture_output=True)
+
+
+def _start(tmux: list[str], home: Path) -> None:
+    app = (
+        f"env SLEEPPLAN_NOW={FIXED_NOW} TERM=xterm-256color "
+        f"{sys.executable} -m sleepplan --home {home}"
+    )
+    subprocess.run(
+        [*tmux, "new-session", "-d", "-s", "app", "-x", "100", "-y", "30", app], check=True
+    )
+
+
+def _screen(tmux: list[str]) -> str:
+    result = subprocess.run(
+        [*tmux, "capture-pane", "-p", "-t", "app"], capture_output=True, text=True
+    )
+    return result.stdout
+
+
+def _wait_for(tmux: list[str], text: str, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = _screen(tmux)
+        if text in screen:
+            return screen
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+
+def _keys(tmux: list[str], *keys: str) -> None:
+    for key in keys:
+        subprocess.run([*tmux, "send-keys", "-t", "app", key], check=True)
+        time.sleep(0.15)
+
+
+def _wait_exit(tmux: list[str], timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        alive = subprocess.run([*tmux, "has-session", "-t", "app"], capture_output=True)
+        if alive.returncode != 0:
+            return
+        time.sleep(0.2)
+    raise AssertionError("sleepplan did not quit:\n" + _screen(tmux))
+
+
+def test_add_change_bedtime_save_quit_and_reopen(tmux: list[str], tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    _start(tmux, home)
+    screen = _wait_for(tmux, "Melatonin")
+    assert "SLEEP ONSET" in screen and "Bedtime" in screen
+    assert "22:00" in screen  # melatonin, an hour before a 23:00 bedtime
+
+    _keys(tmux, "k")
+    _wait_for(tmux, "Any stage")
+    _keys(tmux, "/", "glycine", "Enter", "Enter")
+    _wait_for(tmux, "Added Glycine")
+    _keys(tmux, "t")
+    screen = _wait_for(tmux, "unsaved")
+    assert "Glycine" in screen
+
+    _keys(tmux, "b", "End", "C-u", "23:30", "Escape")
+    screen = _wait_for(tmux, "bed 23:30")
+    assert "22:30" in screen  # melatonin moved with bedtime
+
+    _keys(tmux, "C-s")
+    _wait_for(tmux, "Saved")
+    _keys(tmux, "C-q")
+    _wait_exit(tmux)
+
+    saved = load_profile(home / "profiles" / "example.toml").profile
+    assert saved.bedtime.strftime("%H:%M") == "23:30"
+    assert "glycine" in [dose.compound for dose in saved.routine().doses]
+
+    _start(tmux, home)
+    screen = _wait_for(tmux, "Glycine")
+    assert "bed 23:30" in screen
+    _keys(tmux, "q")
+    _wait_exit(tmux)

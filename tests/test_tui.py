@@ -1,0 +1,301 @@
+"""Pilot tests: each area's behaviour, driven by the keyboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Select
+
+from sleepplan.core.profile import parse_profile
+from sleepplan.store.bundled import bundled_catalog
+from sleepplan.store.profiles import ensure_home, load_profile
+from sleepplan.tui.screens.catalog import CatalogScreen
+from sleepplan.tui.screens.tonight import TonightScreen
+from sleepplan.tui.widgets.timeline import TimelineView
+from tests.tui_helpers import make_app, settle
+
+SIZE = (100, 34)
+
+
+def _dose_rows(app: object) -> list[str]:
+    table = app.screen.query_one("#doses", DataTable)  # type: ignore[attr-defined]
+    names = []
+    for row_key in table.rows:
+        if str(row_key.value).startswith("dose:"):
+            names.append(str(table.get_row(row_key)[1]))
+    return names
+
+
+async def test_tonight_shows_every_dose_of_the_routine(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TonightScreen)
+        routine = app.workspace.profile.routine()  # type: ignore[union-attr]
+        catalog = bundled_catalog()
+        expected = sorted(catalog.get(d.compound).name for d in routine.doses)
+        assert sorted(_dose_rows(app)) == expected
+        assert app.screen.query_one("#timeline", TimelineView).plan is not None
+        assert "example" in app.sub_title
+
+
+async def test_adding_from_the_catalog_changes_the_plan(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = _dose_rows(app)
+        await pilot.press("k")
+        await settle(pilot)
+        assert isinstance(app.screen, CatalogScreen)
+        await pilot.press("slash")
+        await pilot.press(*"glycine")
+        await pilot.press("enter")  # leave search for the table
+        await pilot.press("enter")  # add the highlighted compound
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        after = _dose_rows(app)
+        assert len(after) == len(before) + 1
+        assert "Glycine" in after
+        assert app.workspace.dirty
+        assert "unsaved" in app.sub_title
+
+
+async def test_editing_bedtime_moves_every_dose(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = app.workspace.plan()
+        assert before is not None
+        await pilot.press("b")
+        field = app.screen.query_one("#bedtime", Input)
+        assert field.has_focus
+        field.value = ""
+        await pilot.press(*"23:30")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not field.has_focus
+        after = app.workspace.plan()
+        assert after is not None
+        assert app.workspace.profile.bedtime == dt.time(23, 30)
+        for old, new in zip(before.doses, after.doses, strict=True):
+            assert (new.at - old.at).total_seconds() == 30 * 60
+
+
+async def test_invalid_time_is_marked_and_changes_nothing(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        field = app.screen.query_one("#bedtime", Input)
+        field.value = ""
+        await pilot.press(*"25:99")
+        await settle(pilot)
+        assert field.has_class("-invalid")
+        assert app.workspace.profile.bedtime == dt.time(23, 0)  # type: ignore[union-attr]
+
+
+async def test_routine_switcher(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.workspace.routine_name == "weeknight"
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.workspace.routine_name == "melatonin-only"
+        assert _dose_rows(app) == ["Melatonin"]
+        assert app.screen.query_one("#routine", Select).value == "melatonin-only"
+
+
+async def test_remove_move_and_amount(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        count = len(_dose_rows(app))
+        plan = app.workspace.plan()
+        assert plan is not None
+        first = plan.doses[0]
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        moved = app.workspace.plan()
+        assert moved is not None
+        same = next(d for d in moved.doses if d.routine_index == first.routine_index)
+        assert (same.at - first.at).total_seconds() == 15 * 60
+        await pilot.press("e")
+        await pilot.pause()
+        answer = app.screen.query_one("#answer", Input)
+        answer.value = ""
+        await pilot.press(*"0.3", "enter")
+        await settle(pilot)
+        profile = app.workspace.profile
+        assert profile is not None
+        assert profile.routine().doses[first.routine_index].amount_mg == 0.3
+        await pilot.press("delete")
+        await settle(pilot)
+        assert len(_dose_rows(app)) == count - 1
+
+
+async def test_saving_writes_the_file_and_reopening_shows_it(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        await pilot.press("slash", *"apigenin", "enter", "enter")
+        await pilot.pause()
+        # apigenin has no sourced dose: the app asks for the amount
+        await pilot.press(*"50", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not app.workspace.dirty
+    path = home / "profiles" / "example.toml"
+    saved = load_profile(path).profile
+    assert any(d.compound == "apigenin" and d.amount_mg == 50 for d in saved.routine().doses)
+    assert (home / "profiles" / "example.toml.bak").exists()
+    again = make_app(home)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Apigenin" in _dose_rows(again)
+
+
+async def test_a_broken_profile_shows_its_error_and_is_not_overwritten(home: Path) -> None:
+    ensure_home(home)
+    broken = home / "profiles" / "broken.toml"
+    text = 'name = "broken"\nbedtime = "23:00"\nbedtiem = "oops"\n'
+    broken.write_text(text)
+    app = make_app(home, profile="broken")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        summary = str(app.screen.query_one("#night-summary").render())
+        assert "broken.toml" in summary and "bedtiem" in summary and "unknown key" in summary
+        await pilot.press("ctrl+s")
+        await pilot.press("p")
+        await settle(pilot)
+        table = app.screen.query_one("#profile-table", DataTable)
+        assert table.row_count == 2
+    assert broken.read_text() == text
+
+
+async def test_quitting_with_unsaved_changes_asks_first(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("delete")
+        await settle(pilot)
+        assert app.workspace.dirty
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmDialog"
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, TonightScreen)
+        assert app.is_running
+
+
+async def test_profiles_new_from_example_and_open(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # the third example
+        await pilot.pause()
+        answer = app.screen.query_one("#answer", Input)
+        answer.value = ""
+        await pilot.press(*"lucid", "enter")
+        await settle(pilot)
+        assert app.workspace.path == home / "profiles" / "lucid.toml"
+        assert app.workspace.profile is not None and app.workspace.profile.name == "lucid"
+        table = app.screen.query_one("#profile-table", DataTable)
+        assert table.row_count == 2
+
+
+async def test_save_as_and_duplicate(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        answer = app.screen.query_one("#answer", Input)
+        answer.value = ""
+        await pilot.press(*"mine", "enter")
+        await settle(pilot)
+        assert (home / "profiles" / "mine.toml").exists()
+        assert app.workspace.path == home / "profiles" / "mine.toml"
+        await pilot.press("u")
+        await pilot.pause()
+        answer = app.screen.query_one("#answer", Input)
+        answer.value = ""
+        await pilot.press(*"copy", "enter")
+        await settle(pilot)
+    text = (home / "profiles" / "copy.toml").read_text()
+    profile, _ = parse_profile(text, "copy.toml", bundled_catalog())
+    assert profile.name == "copy"
+
+
+async def test_help_explains_the_current_area(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("k", "question_mark")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        assert "# Catalog" in app.screen.area_help  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CatalogScreen)
+
+
+async def test_catalog_filters_sort_and_details(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CatalogScreen)
+        total = screen.query_one("#compounds", DataTable).row_count
+        screen.query_one("#stage", Select).value = "rem"
+        await settle(pilot)
+        rem = [c.id for c in screen.shown]
+        assert "galantamine" in rem and "melatonin" not in rem
+        assert len(rem) < total
+        screen.query_one("#stage", Select).clear()
+        await settle(pilot)
+        await pilot.press("s")  # sort by mechanism
+        await settle(pilot)
+        mechanisms = [c.mechanism.value for c in screen.shown]
+        assert mechanisms == sorted(mechanisms)
+        details = str(screen.query_one("#details").render())
+        assert "Sources" in details
+
+
+async def test_keymap_from_the_profile_remaps_keys(home: Path) -> None:
+    ensure_home(home)
+    path = home / "profiles" / "example.toml"
+    path.write_text(path.read_text() + '\n[keymap]\n"area.catalog" = "c"\n')
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CatalogScreen)
+
+
+async def test_command_palette_reaches_actions(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Go to Catalog")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CatalogScreen)
