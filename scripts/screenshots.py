@@ -17,7 +17,7 @@ NOW = pendulum.parse("2026-11-23T18:30:00+01:00")
 async def shoot(out: Path, width: int, height: int) -> None:
     """Save Tonight, Catalog and Profiles for the example profile at one size."""
     with tempfile.TemporaryDirectory() as home:
-        app = SleepPlanApp(home=home, now=NOW)  # type: ignore[arg-type]
+        app = SleepPlanApp(home=home, now=NOW, zone="Europe/Berlin")  # type: ignore[arg-type]
         async with app.run_test(size=(width, height)) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()

@@ -13,7 +13,7 @@ from sleepplan.store.profiles import ensure_home, load_profile
 from sleepplan.tui.screens.catalog import CatalogScreen
 from sleepplan.tui.screens.tonight import TonightScreen
 from sleepplan.tui.widgets.timeline import TimelineView
-from tests.tui_helpers import make_app, settle
+from tests.tui_helpers import answer, make_app, settle
 
 SIZE = (100, 34)
 
@@ -123,11 +123,7 @@ async def test_remove_move_and_amount(home: Path) -> None:
         same = next(d for d in moved.doses if d.routine_index == first.routine_index)
         assert (same.at - first.at).total_seconds() == 15 * 60
         await pilot.press("e")
-        await pilot.pause()
-        answer = app.screen.query_one("#answer", Input)
-        answer.value = ""
-        await pilot.press(*"0.3", "enter")
-        await settle(pilot)
+        await answer(pilot, "0.3")
         profile = app.workspace.profile
         assert profile is not None
         assert profile.routine().doses[first.routine_index].amount_mg == 0.3
@@ -203,11 +199,7 @@ async def test_profiles_new_from_example_and_open(home: Path) -> None:
         await pilot.press("n")
         await pilot.pause()
         await pilot.press("down", "down", "enter")  # the third example
-        await pilot.pause()
-        answer = app.screen.query_one("#answer", Input)
-        answer.value = ""
-        await pilot.press(*"lucid", "enter")
-        await settle(pilot)
+        await answer(pilot, "lucid")
         assert app.workspace.path == home / "profiles" / "lucid.toml"
         assert app.workspace.profile is not None and app.workspace.profile.name == "lucid"
         table = app.screen.query_one("#profile-table", DataTable)
@@ -221,19 +213,11 @@ async def test_save_as_and_duplicate(home: Path) -> None:
         await pilot.press("p")
         await settle(pilot)
         await pilot.press("s")
-        await pilot.pause()
-        answer = app.screen.query_one("#answer", Input)
-        answer.value = ""
-        await pilot.press(*"mine", "enter")
-        await settle(pilot)
+        await answer(pilot, "mine")
         assert (home / "profiles" / "mine.toml").exists()
         assert app.workspace.path == home / "profiles" / "mine.toml"
         await pilot.press("u")
-        await pilot.pause()
-        answer = app.screen.query_one("#answer", Input)
-        answer.value = ""
-        await pilot.press(*"copy", "enter")
-        await settle(pilot)
+        await answer(pilot, "copy")
     text = (home / "profiles" / "copy.toml").read_text()
     profile, _ = parse_profile(text, "copy.toml", bundled_catalog())
     assert profile.name == "copy"

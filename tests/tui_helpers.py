@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pendulum
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from sleepplan.tui.app import SleepPlanApp
 
@@ -22,3 +23,11 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def answer(pilot: Pilot[None], text: str) -> None:
+    """Replace the open prompt's text with ``text`` and submit it."""
+    await pilot.pause()
+    pilot.app.screen.query_one("#answer", Input).value = ""
+    await pilot.press(*text, "enter")
+    await settle(pilot)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 if TYPE_CHECKING:
     from sleepplan.tui.app import SleepPlanApp
@@ -53,3 +53,11 @@ class AreaScreen(Screen[None]):
 
     def refresh_view(self) -> None:
         """Show the workspace's current state (each area fills this in)."""
+
+
+def cursor_key(table: DataTable[object]) -> str | None:
+    """The key of the row under a table's cursor (``None`` for an empty table)."""
+    if not table.row_count:
+        return None
+    value = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    return str(value) if value is not None else None

@@ -13,7 +13,7 @@ from sleepplan.core.catalog import Compound, Evidence
 from sleepplan.core.vocabulary import Mechanism, Stage
 from sleepplan.output.textview import describe_timing
 from sleepplan.tui.dialogs.prompt import TextPrompt
-from sleepplan.tui.screens.base import AreaScreen
+from sleepplan.tui.screens.base import AreaScreen, cursor_key
 from sleepplan.tui.screens.tonight import check_amount
 
 HELP = """\
@@ -228,11 +228,8 @@ class CatalogScreen(AreaScreen):
 
     def selected(self) -> Compound | None:
         """The compound under the cursor."""
-        table = self.query_one("#compounds", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.workspace.catalog.get(key) if key else None
+        key = cursor_key(self.query_one("#compounds", DataTable))
+        return self.workspace.catalog.get(key) if key and key in self.workspace.catalog else None
 
     def _show_details(self) -> None:
         compound = self.selected()

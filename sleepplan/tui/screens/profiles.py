@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from sleepplan.core.errors import InputError
 from sleepplan.store.profiles import check_name, list_profiles, load_profile
 from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt
-from sleepplan.tui.screens.base import AreaScreen
+from sleepplan.tui.screens.base import AreaScreen, cursor_key
 
 HELP = """\
 # Profiles
@@ -159,10 +159,7 @@ class ProfilesScreen(AreaScreen):
 
     def selected(self) -> ProfileEntry | None:
         """The profile under the cursor."""
-        table = self.query_one("#profile-table", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = cursor_key(self.query_one("#profile-table", DataTable))
         return next((e for e in self.entries if str(e.path) == key), None)
 
     def _show_status(self) -> None:

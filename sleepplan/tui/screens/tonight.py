@@ -14,7 +14,7 @@ from sleepplan.core.planner import Plan
 from sleepplan.core.safety import NOT_YET_CHECKED, SafetyWarning
 from sleepplan.output import DISCLAIMER
 from sleepplan.tui.dialogs.prompt import TextPrompt
-from sleepplan.tui.screens.base import AreaScreen
+from sleepplan.tui.screens.base import AreaScreen, cursor_key
 from sleepplan.tui.widgets.timeline import TimelineView
 
 HELP = """\
@@ -242,10 +242,7 @@ class TonightScreen(AreaScreen):
         self._show_why()
 
     def _selected_key(self) -> str:
-        table = self.query_one("#doses", DataTable)
-        if not table.row_count:
-            return ""
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        return cursor_key(self.query_one("#doses", DataTable)) or ""
 
     def _show_why(self) -> None:
         why = self._whys.get(self._selected_key(), "")
