@@ -283,3 +283,22 @@ async def test_command_palette_reaches_actions(home: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CatalogScreen)
+
+
+async def test_command_palette_reaches_the_areas_own_actions(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        plan = app.workspace.plan()
+        assert plan is not None
+        first = plan.doses[0]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"15 minutes earlier")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        moved = app.workspace.plan()
+        assert moved is not None
+        same = next(d for d in moved.doses if d.routine_index == first.routine_index)
+        assert (first.at - same.at).total_seconds() == 15 * 60

@@ -40,7 +40,7 @@ class SleepPlanCommands(Provider):
             ("Save profile", "Write the open profile to disk", app.action_save),
             ("Help", "Keys and explanations for this area", app.action_help),
         ]
-        screen = app.screen
+        screen = self.screen  # the screen the palette was opened from
         for binding in getattr(screen, "BINDINGS", []):
             if isinstance(binding, Binding) and binding.tooltip and binding.id:
                 commands.append(
