@@ -20,13 +20,23 @@ import pendulum
 
 from sleepplan import __version__
 from sleepplan.core import timing
+from sleepplan.core.amounts import parse_amount
+from sleepplan.core.catalog import Catalog
 from sleepplan.core.errors import InputError
+from sleepplan.core.interactions import resolve_medications
 from sleepplan.core.planner import NightSettings, Plan, build_plan
-from sleepplan.core.safety import SafetyWarning, plan_warnings
+from sleepplan.core.safety import (
+    Intake,
+    SafetyContext,
+    SafetyWarning,
+    check,
+    low_risk_notes,
+    plan_warnings,
+)
 from sleepplan.core.vocabulary import Mechanism, Stage
 from sleepplan.output import jsonview, textview
 from sleepplan.store import paths
-from sleepplan.store.bundled import bundled_catalog, example_profiles
+from sleepplan.store.bundled import bundled_catalog, bundled_interactions, example_profiles
 from sleepplan.store.clock import current_time, system_zone
 from sleepplan.store.profiles import (
     LoadedProfile,
@@ -96,7 +106,13 @@ def make_plan(ctx: Context) -> tuple[LoadedProfile, Plan, list[SafetyWarning]]:
         plan = build_plan(routine, loaded.catalog, settings)
     except OverflowError:
         raise InputError.single("--night", "", "that date is out of range") from None
-    return loaded, plan, plan_warnings(plan)
+    return loaded, plan, plan_warnings(plan, safety_context(profile.medications))
+
+
+def safety_context(medications: Sequence[str]) -> SafetyContext:
+    """The bundled interaction data with a user's medications resolved."""
+    data = bundled_interactions()
+    return SafetyContext(data, resolve_medications(medications, data))
 
 
 def cmd_plan(ctx: Context) -> int:
@@ -124,6 +140,33 @@ def cmd_catalog(ctx: Context) -> int:
         _print_json(jsonview.catalog_json(compounds))
     else:
         print(textview.catalog_text(compounds))
+    return 0
+
+
+def parse_item(text: str, catalog: Catalog) -> Intake:
+    """``id`` or ``id:AMOUNT`` (``melatonin:0.5mg``, ``glycine:3g``) as an intake."""
+    name, _, amount_text = text.partition(":")
+    compound = catalog.find(name)
+    if compound is None:
+        raise InputError.single(text, "", catalog.unknown_message(name))
+    amount = None
+    if amount_text:
+        amount = _flag(text, parse_amount, amount_text)
+    return Intake(compound, amount)
+
+
+def cmd_check(ctx: Context) -> int:
+    """Warnings for any set of compounds with the profile's medications and ``--med``."""
+    loaded = ctx.profile()
+    items = [parse_item(text, loaded.catalog) for text in ctx.args.items]
+    medications = [*loaded.profile.medications, *(ctx.args.med or [])]
+    context = safety_context(medications)
+    warnings = check(items, context)
+    notes = low_risk_notes(items, context)
+    if ctx.args.json:
+        _print_json(jsonview.check_json(items, context.medications, warnings, notes))
+    else:
+        print(textview.check_text(items, context.medications, warnings, notes))
     return 0
 
 
@@ -195,6 +238,18 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.add_argument("--mechanism", choices=[m.value for m in Mechanism])
     catalog.add_argument("--json", action="store_true", help="print JSON with sources")
     catalog.set_defaults(handler=cmd_catalog)
+
+    check_cmd = commands.add_parser(
+        "check", help="warnings for a set of compounds (with your medications)"
+    )
+    check_cmd.add_argument(
+        "items", nargs="+", metavar="ITEM", help="compound id, or id:AMOUNT (melatonin:0.5mg)"
+    )
+    check_cmd.add_argument(
+        "--med", action="append", metavar="CLASS|DRUG", help="a medication (repeatable)"
+    )
+    check_cmd.add_argument("--json", action="store_true", help="print JSON")
+    check_cmd.set_defaults(handler=cmd_check)
 
     profile = commands.add_parser("profile", help="list, create and validate profiles")
     profile_commands = profile.add_subparsers(

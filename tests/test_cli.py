@@ -208,3 +208,67 @@ def test_internal_error_exit_1_with_a_report(home: Path, tmp_path: Path) -> None
     assert "Traceback" not in result.stderr
     if result.returncode == 1:
         assert "Details:" in result.stderr
+
+
+def test_check_5htp_with_sertraline_is_a_danger_with_its_source(home: Path) -> None:
+    result = run_cli("--home", str(home), "check", "5-htp", "--med", "sertraline")
+    assert result.returncode == 0, result.stderr
+    assert "✖ DANGER" in result.stdout
+    assert "source:" in result.stdout
+    assert "sertraline" in result.stdout
+    as_json = run_cli("--home", str(home), "check", "5-htp", "--med", "sertraline", "--json")
+    data = json.loads(as_json.stdout)
+    first = data["warnings"][0]
+    assert first["severity"] == "danger"
+    assert first["code"] == "medication_interaction"
+    assert first["sources"]
+    assert set(first["compounds"]) == {"5-htp", "med:ssri"}
+
+
+def test_check_amounts_and_units(home: Path) -> None:
+    result = run_cli("--home", str(home), "check", "melatonin:0.5mg", "glycine:3g", "--json")
+    data = json.loads(result.stdout)
+    assert [item["amount_mg"] for item in data["items"]] == [0.5, 3000]
+    over = run_cli("--home", str(home), "check", "melatonin:6000mcg", "--json")
+    assert "above_max_dose" in [w["code"] for w in json.loads(over.stdout)["warnings"]]
+
+
+def test_check_says_when_nothing_is_recorded(home: Path) -> None:
+    result = run_cli("--home", str(home), "check", "glycine")
+    assert result.returncode == 0
+    assert "record no interaction" in result.stdout
+    assert "not a finding that the combination is safe" in result.stdout
+
+
+def test_check_unknown_medication_is_named(home: Path) -> None:
+    result = run_cli("--home", str(home), "check", "melatonin", "--med", "unobtainol", "--json")
+    data = json.loads(result.stdout)
+    assert data["medications"]["unknown"] == ["unobtainol"]
+    assert "unknown_medication" in [w["code"] for w in data["warnings"]]
+
+
+@pytest.mark.parametrize(
+    ("item", "words"),
+    [
+        ("melatonin:5kg", "unknown unit"),
+        ("melatonin:lots", "not an amount"),
+        ("melatonine", "did you mean 'melatonin'"),
+        ("glycine:0g", "plausible"),
+    ],
+)
+def test_check_bad_items_exit_2(home: Path, item: str, words: str) -> None:
+    result = run_cli("--home", str(home), "check", item)
+    assert result.returncode == 2
+    assert words in result.stderr and item in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_plan_uses_the_profiles_medications(home: Path, tmp_path: Path) -> None:
+    profile = tmp_path / "meds.toml"
+    profile.write_text(
+        'name = "meds"\nmedications = ["sertraline"]\n[[routines]]\nname = "r"\n'
+        '[[routines.doses]]\ncompound = "5-htp"\namount_mg = 100\n'
+    )
+    result = run_cli("--home", str(home), "--profile", str(profile), "plan", *NIGHT, "--json")
+    warnings = json.loads(result.stdout)["warnings"]
+    assert warnings[0]["severity"] == "danger"

@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 
 from sleepplan.core.planner import build_plan
-from sleepplan.core.safety import plan_warnings
 from sleepplan.core.timeline import build_timeline
 from sleepplan.core.vocabulary import Stage
 from tests.factories import catalog, compound, routine, settings
@@ -114,35 +113,6 @@ def test_wake_back_to_bed_dose_across_fall_back() -> None:
     dose = plan.doses[0]
     assert (dose.at - plan.bedtime).total_seconds() == 270 * 60
     assert dose.at.isoformat() == "2026-10-25T02:30:00+01:00"  # the second 02:30 that night
-
-
-def test_residual_at_wake_warning_for_long_sedating_compound() -> None:
-    plan = build_plan(routine(("heavy", 2)), CAT, settings())
-    codes = {warning.code for warning in plan_warnings(plan)}
-    assert "residual_at_wake" in codes
-
-
-def test_catalog_rule_warnings() -> None:
-    plan = build_plan(routine(("calm", 9), ("zippy", 2), ("heavy", 2)), CAT, settings())
-    warnings = plan_warnings(plan)
-    codes = [warning.code for warning in warnings]
-    assert "above_max_dose" in codes
-    assert "wake_promoting" in codes
-    assert "duplicate_mechanism" in codes
-    assert [w.severity.rank for w in warnings] == sorted(w.severity.rank for w in warnings)
-
-
-def test_no_warning_for_a_plain_dose() -> None:
-    plan = build_plan(routine(("calm", 2)), CAT, settings())
-    assert plan_warnings(plan) == []
-
-
-def test_more_than_five_compounds_is_a_warning() -> None:
-    many = routine(
-        *[(name, 2) for name in ("calm", "deep", "dreamer", "dinnertime", "mystery", "heavy")]
-    )
-    codes = {warning.code for warning in plan_warnings(build_plan(many, CAT, settings()))}
-    assert "too_many_compounds" in codes
 
 
 def test_timeline_samples_band_and_curves() -> None:

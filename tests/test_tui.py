@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input, OptionList, Select
 
 from sleepplan.core.profile import parse_profile
 from sleepplan.store.bundled import bundled_catalog
@@ -302,3 +302,54 @@ async def test_command_palette_reaches_the_areas_own_actions(home: Path) -> None
         assert moved is not None
         same = next(d for d in moved.doses if d.routine_index == first.routine_index)
         assert (first.at - same.at).total_seconds() == 15 * 60
+
+
+async def test_saving_a_danger_needs_an_acknowledgement(home: Path) -> None:
+    ensure_home(home)
+    path = home / "profiles" / "example.toml"
+    path.write_text(path.read_text().replace("medications = []", 'medications = ["sertraline"]'))
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.add_compound("5-htp", 100)
+        await settle(pilot)
+        panel = app.screen.query_one("#warnings", OptionList)
+        first = panel.get_option_at_index(0).prompt
+        assert "✖ DANGER" in str(first)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "AcknowledgeDialog"
+        await pilot.press("enter")  # focus starts on Cancel: Enter alone never acknowledges
+        await settle(pilot)
+        assert app.workspace.dirty
+        assert "5-htp" not in path.read_text()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.click("#acknowledge")
+        await settle(pilot)
+        assert not app.workspace.dirty
+        # the danger still shows, marked acknowledged
+        panel = app.screen.query_one("#warnings", OptionList)
+        assert "acknowledged" in str(panel.get_option_at_index(0).prompt)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "TonightScreen"  # not asked again
+    saved = load_profile(path).profile
+    ack = saved.acknowledgements[0]
+    assert ack.code == "medication_interaction"
+    assert "5-htp" in ack.compounds and ack.routine == "weeknight" and ack.at is not None
+
+
+async def test_a_warning_opens_its_sources(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.add_compound("modafinil", 200)
+        await settle(pilot)
+        panel = app.screen.query_one("#warnings", OptionList)
+        panel.focus()
+        panel.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "WarningDialog"
+        assert "Sources" in str(app.screen.query_one("Static").render())

@@ -167,6 +167,8 @@ class Compound(_Frozen):
     """Official tolerable upper intake level or label maximum, per day."""
     nutrient: str | None = None
     """The nutrient the amount counts toward (minerals), for upper limits across products."""
+    elemental_fraction: Annotated[float, Field(gt=0, le=1)] | None = None
+    """When amounts are of a salt form: the nutrient's share of it (absent: already elemental)."""
     tmax_h: tuple[Hours, Hours] | None = None
     """Hours from an oral dose to peak concentration, [low, high]."""
     half_life_h: tuple[Hours, Hours] | None = None

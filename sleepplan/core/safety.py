@@ -1,34 +1,54 @@
-"""Warnings about a plan: what the catalog and the kinetics alone can tell (design §6).
+"""Safety warnings (design §6): interactions, stacks, dose limits, cycling, kinetics.
 
-Interaction rules between compounds and with medications arrive with the safety issue; until
-then every plan says plainly that they are not checked. Nothing here ever says "safe".
+Rules are data-driven (``interactions.toml`` and the catalog) and every warning carries the
+sources it rests on. Nothing here ever says "safe": a combination the sources say nothing about
+is reported as exactly that.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 
-from sleepplan.core.catalog import Anchor
+from sleepplan.core.catalog import Compound, Source
+from sleepplan.core.interactions import (
+    MED_PREFIX,
+    InteractionData,
+    Medications,
+    Rule,
+    Severity,
+    Stack,
+)
 from sleepplan.core.planner import Plan, PlannedDose
 
 RESIDUAL_AT_WAKE_LIMIT = 0.25
 """Design §5: a sedating dose at or above this fraction of its peak at wake may leave grogginess."""
 MAX_COMPOUNDS = 5
+RACETAM_RULE = "racetam-without-choline"
+"""The rule whose ``a`` side needs one of its ``b`` side present (absence, not presence)."""
 
+SCOPE = (
+    "sleepplan checks only the interactions its sources record; a combination it says nothing "
+    "about has not been shown to be safe. Ask a pharmacist or doctor."
+)
+NOTHING_RECORDED = (
+    "sleepplan's sources record no interaction for this set. That is not a finding that the "
+    "combination is safe: ask a pharmacist or doctor."
+)
 
-class Severity(StrEnum):
-    """How much a warning matters, most serious first."""
-
-    DANGER = "danger"
-    CAUTION = "caution"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        """Sort key: danger first."""
-        return list(Severity).index(self)
+__all__ = [
+    "Intake",
+    "NOTHING_RECORDED",
+    "SCOPE",
+    "SafetyContext",
+    "SafetyWarning",
+    "Severity",
+    "check",
+    "low_risk_notes",
+    "plan_warnings",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,52 +61,333 @@ class SafetyWarning:
     message: str
     sources: tuple[str, ...] = ()
 
+    @property
+    def key(self) -> tuple[str, tuple[str, ...]]:
+        """What an acknowledgement matches: the code and the items involved."""
+        return self.code, tuple(sorted(self.compounds))
 
-NOT_YET_CHECKED = (
-    "Interactions between compounds and with medications are not checked by this version of "
-    "sleepplan. Ask a pharmacist or doctor before combining anything."
-)
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    """A compound being checked: an amount (if known) and, in a plan, its placed dose."""
+
+    compound: Compound
+    amount_mg: float | None = None
+    dose: PlannedDose | None = None
 
 
-def plan_warnings(plan: Plan) -> list[SafetyWarning]:
-    """Every catalog- and kinetics-based warning for a plan, danger first."""
+@dataclass(frozen=True)
+class SafetyContext:
+    """What the rules read besides the compounds: data, medications, the journal's nights."""
+
+    data: InteractionData
+    medications: Medications
+    night: dt.date | None = None
+    past_nights: Mapping[str, Collection[dt.date]] = field(default_factory=dict)
+    """Nights each compound was taken (from the journal), for cycling budgets."""
+
+
+def plan_warnings(plan: Plan, context: SafetyContext) -> list[SafetyWarning]:
+    """Every warning for a plan, danger first."""
+    intakes = [Intake(dose.compound, dose.amount_mg, dose) for dose in plan.doses]
+    if context.night is None:
+        context = SafetyContext(
+            context.data, context.medications, plan.settings.night, context.past_nights
+        )
+    return check(intakes, context)
+
+
+def check(intakes: Iterable[Intake], context: SafetyContext) -> list[SafetyWarning]:
+    """Every warning for a set of compounds (with the user's medications), danger first."""
+    items = list(intakes)
     found: list[SafetyWarning] = []
-    for dose in plan.doses:
-        found.extend(_dose_warnings(dose))
-    found.extend(_stack_warnings(plan.doses))
-    return sorted(found, key=lambda item: (item.severity.rank, item.code, item.compounds))
+    found += _interaction_warnings(items, context)
+    found += _medication_gaps(context.medications)
+    found += _stacking_warnings(items, context)
+    found += _amount_warnings(items, context)
+    for intake in items:
+        found += _timing_warnings(intake, context)
+    unique = {(w.code, w.compounds, w.message): w for w in found}
+    return sorted(unique.values(), key=lambda w: (w.severity.rank, w.code, w.compounds))
 
 
-def _sources(dose: PlannedDose, field: str) -> tuple[str, ...]:
-    return tuple(source.citation for source in dose.compound.sources if field in source.supports)
+def low_risk_notes(intakes: Iterable[Intake], context: SafetyContext) -> list[str]:
+    """What the sources say about low-risk pairs present, attributed (never "safe")."""
+    present = _present(list(intakes), context.medications)
+    notes = []
+    for pair in context.data.low_risk:
+        if pair.a in present and pair.b in present:
+            notes.append(f"{pair.note} ({_cite(pair.sources[0])})")
+    return notes
 
 
-def _dose_warnings(dose: PlannedDose) -> list[SafetyWarning]:
-    compound = dose.compound
+# -- interactions ------------------------------------------------------------------------------
+
+
+def _present(items: list[Intake], medications: Medications) -> set[str]:
+    return {intake.compound.id for intake in items} | {
+        MED_PREFIX + cls for cls in medications.classes
+    }
+
+
+def _label(item: str, items: list[Intake], context: SafetyContext) -> str:
+    if item.startswith(MED_PREFIX):
+        cls = item.removeprefix(MED_PREFIX)
+        name = context.data.class_names()[cls]
+        drugs = [drug for drug, classes in context.medications.named.items() if cls in classes]
+        mine = [drug for drug in drugs if drug.casefold().replace(" ", "_") != cls]
+        return f"{', '.join(mine)} ({name})" if mine else name
+    return next(i.compound.name for i in items if i.compound.id == item)
+
+
+def _cite(source: Source) -> str:
+    return source.citation
+
+
+def _code(involved: Iterable[str]) -> str:
+    return (
+        "medication_interaction"
+        if any(item.startswith(MED_PREFIX) for item in involved)
+        else "interaction"
+    )
+
+
+def _interaction_warnings(items: list[Intake], context: SafetyContext) -> list[SafetyWarning]:
+    present = _present(items, context.medications)
     found = []
-    if compound.dose_mg is not None and dose.amount_mg > compound.dose_mg.max:
+    for rule in context.data.rules:
+        if rule.id == RACETAM_RULE:
+            found += _racetam_warning(rule, items, present, context)
+            continue
+        pairs = {
+            frozenset((x, y))
+            for x in rule.a
+            for y in rule.b
+            if x != y and x in present and y in present
+        }
+        for pair in sorted(pairs, key=sorted):
+            first, second = sorted(pair)
+            found.append(
+                SafetyWarning(
+                    rule.severity,
+                    _code(pair),
+                    (first, second),
+                    f"{_label(first, items, context)} with {_label(second, items, context)}: "
+                    f"{rule.message}",
+                    tuple(_cite(source) for source in rule.sources),
+                )
+            )
+    for stack in context.data.stacks:
+        found += _stack_warning(stack, items, present, context)
+    return found
+
+
+def _stack_warning(
+    stack: Stack, items: list[Intake], present: set[str], context: SafetyContext
+) -> list[SafetyWarning]:
+    members = sorted(member for member in stack.members if member in present)
+    if len(members) < stack.caution_at:
+        return []
+    severity = Severity.DANGER if len(members) >= stack.danger_at else Severity.CAUTION
+    names = ", ".join(_label(member, items, context) for member in members)
+    return [
+        SafetyWarning(
+            severity,
+            _code(members),
+            tuple(members),
+            f"{len(members)} together ({names}): {stack.message}",
+            tuple(_cite(source) for source in stack.sources),
+        )
+    ]
+
+
+def _racetam_warning(
+    rule: Rule, items: list[Intake], present: set[str], context: SafetyContext
+) -> list[SafetyWarning]:
+    racetams = sorted(item for item in rule.a if item in present)
+    if not racetams or any(item in present for item in rule.b):
+        return []
+    names = ", ".join(_label(item, items, context) for item in racetams)
+    return [
+        SafetyWarning(
+            rule.severity,
+            "racetam_without_choline",
+            tuple(racetams),
+            f"{names} without a choline source: {rule.message}",
+            tuple(_cite(source) for source in rule.sources),
+        )
+    ]
+
+
+def _medication_gaps(medications: Medications) -> list[SafetyWarning]:
+    return [
+        SafetyWarning(
+            Severity.CAUTION,
+            "unknown_medication",
+            (name,),
+            f"Unknown medication {name!r}: sleepplan does not know it, so nothing was checked "
+            "against it. Ask a pharmacist, or name its class (for example ssri).",
+        )
+        for name in medications.unknown
+    ]
+
+
+# -- stacking ----------------------------------------------------------------------------------
+
+
+def _stacking_warnings(items: list[Intake], context: SafetyContext) -> list[SafetyWarning]:
+    found = []
+    ids = sorted({intake.compound.id for intake in items})
+    if len(ids) > MAX_COMPOUNDS:
         found.append(
             SafetyWarning(
                 Severity.CAUTION,
-                "above_max_dose",
-                (compound.id,),
-                f"{compound.name}: {_mg(dose.amount_mg)} is above the highest amount the "
-                f"sources describe ({_mg(compound.dose_mg.max)}).",
-                _sources(dose, "dose_mg"),
+                "too_many_compounds",
+                tuple(ids),
+                f"{len(ids)} compounds in one routine: more than {MAX_COMPOUNDS} makes "
+                "interactions and side effects hard to attribute. Consider dropping some.",
             )
         )
-    evening = compound.timing.anchor is not Anchor.DINNER or dose.minutes_from_bedtime > -360
-    if compound.wake_promoting and evening:
-        found.append(
+    by_mechanism: dict[str, set[str]] = defaultdict(set)
+    for intake in items:
+        by_mechanism[intake.compound.mechanism.value].add(intake.compound.id)
+    for mechanism, members in sorted(by_mechanism.items()):
+        if len(members) > 1 and mechanism != "other":
+            found.append(
+                SafetyWarning(
+                    Severity.INFO,
+                    "duplicate_mechanism",
+                    tuple(sorted(members)),
+                    f"{len(members)} {mechanism} compounds: they act the same way, so their "
+                    "effects add up rather than complement each other.",
+                )
+            )
+    for intake in items:
+        if intake.compound.wake_promoting:
+            found.append(
+                SafetyWarning(
+                    Severity.CAUTION,
+                    "wake_promoting",
+                    (intake.compound.id,),
+                    f"{intake.compound.name} is wake-promoting; taken in the evening it can "
+                    "keep you awake. It does not belong in a sleep routine.",
+                    _field_sources(intake.compound, "wake_promoting"),
+                )
+            )
+    return found
+
+
+# -- amounts -----------------------------------------------------------------------------------
+
+
+def _field_sources(compound: Compound, name: str) -> tuple[str, ...]:
+    return tuple(source.citation for source in compound.sources if name in source.supports)
+
+
+def _mg(amount: float) -> str:
+    return f"{amount:g} mg"
+
+
+def _amount_warnings(items: list[Intake], context: SafetyContext) -> list[SafetyWarning]:
+    found = []
+    groups: dict[str, list[Intake]] = defaultdict(list)
+    for intake in items:
+        compound = intake.compound
+        if intake.amount_mg is None:
+            continue
+        if compound.dose_mg is not None and intake.amount_mg > compound.dose_mg.max:
+            found.append(
+                SafetyWarning(
+                    Severity.CAUTION,
+                    "above_max_dose",
+                    (compound.id,),
+                    f"{compound.name}: {_mg(intake.amount_mg)} is above the highest amount "
+                    f"the sources describe ({_mg(compound.dose_mg.max)}).",
+                    _field_sources(compound, "dose_mg"),
+                )
+            )
+        groups[compound.nutrient or compound.id].append(intake)
+    for nutrient, members in sorted(groups.items()):
+        found += _sum_warnings(nutrient, members, context)
+    return found
+
+
+def _sum_warnings(
+    nutrient: str, members: list[Intake], context: SafetyContext
+) -> list[SafetyWarning]:
+    """One nutrient summed across products against its upper limit (and label error)."""
+    total = sum(
+        (intake.amount_mg or 0) * (intake.compound.elemental_fraction or 1.0) for intake in members
+    )
+    compounds = sorted({intake.compound.id for intake in members})
+    limits = [i.compound.upper_limit_mg for i in members if i.compound.upper_limit_mg]
+    label_errors = [e for c in compounds if (e := context.data.label_error_for(c)) is not None]
+    sources = tuple(s for i in members for s in _field_sources(i.compound, "upper_limit_mg"))
+    limit = min(limits) if limits else None
+    what = "the upper limit" if limit else "the highest amount the sources describe"
+    if limit is None and label_errors:
+        maxima = [i.compound.dose_mg.max for i in members if i.compound.dose_mg]
+        limit = min(maxima) if maxima else None
+        sources = tuple(s for i in members for s in _field_sources(i.compound, "dose_mg"))
+    if limit is None:
+        return []
+    names = " and ".join(sorted({intake.compound.name for intake in members}))
+    if total > limit and (len(members) > 1 or limits):
+        return [
             SafetyWarning(
                 Severity.CAUTION,
-                "wake_promoting",
-                (compound.id,),
-                f"{compound.name} is wake-promoting; taken in the evening it can keep you "
-                "awake. It belongs in the morning, if at all.",
-                _sources(dose, "wake_promoting"),
+                "above_upper_limit",
+                tuple(compounds),
+                f"{nutrient.replace('-', ' ').capitalize()} from {names} adds up to "
+                f"{_mg(round(total, 3))}, above {what} ({_mg(limit)}).",
+                sources,
             )
-        )
+        ]
+    found = []
+    for finding in label_errors:
+        worst = total * (1 + finding.max_overage)
+        if worst > limit >= total:
+            found.append(
+                SafetyWarning(
+                    Severity.INFO,
+                    "above_upper_limit",
+                    tuple(compounds),
+                    f"{names}: labels are unreliable — {finding.note} Your {_mg(total)} could "
+                    f"be up to {_mg(round(worst, 2))}, above {what} ({_mg(limit)}).",
+                    sources + tuple(_cite(s) for s in finding.sources),
+                )
+            )
+    return found
+
+
+# -- time: cycling and kinetics ---------------------------------------------------------------
+
+
+def _timing_warnings(intake: Intake, context: SafetyContext) -> list[SafetyWarning]:
+    compound = intake.compound
+    found = []
+    if compound.cycling is not None and context.night is not None:
+        window_start = context.night - dt.timedelta(days=compound.cycling.per_days - 1)
+        nights = {
+            night
+            for night in context.past_nights.get(compound.id, ())
+            if window_start <= night <= context.night
+        } | {context.night}
+        if len(nights) > compound.cycling.max_nights:
+            found.append(
+                SafetyWarning(
+                    Severity.CAUTION,
+                    "cycling_budget",
+                    (compound.id,),
+                    f"{compound.name} tonight would make {len(nights)} nights in "
+                    f"{compound.cycling.per_days} days; the sources advise at most "
+                    f"{compound.cycling.max_nights} (tolerance and dependence).",
+                    _field_sources(compound, "cycling"),
+                )
+            )
+    dose = intake.dose
+    if dose is None:
+        return found
     if (
         compound.sedating
         and dose.residual_at_wake is not None
@@ -100,10 +401,10 @@ def _dose_warnings(dose: PlannedDose) -> list[SafetyWarning]:
                 f"{compound.name} is predicted to be at {dose.residual_at_wake:.0%} of its peak "
                 "when you wake: expect next-morning grogginess; do not drive until you are sure "
                 "you are alert.",
-                _sources(dose, "half_life_h"),
+                _field_sources(compound, "half_life_h"),
             )
         )
-    if dose.peak_in_window is False:
+    if dose.peak_in_window is False and dose.peak_at is not None:
         found.append(
             SafetyWarning(
                 Severity.INFO,
@@ -111,41 +412,7 @@ def _dose_warnings(dose: PlannedDose) -> list[SafetyWarning]:
                 (compound.id,),
                 f"{compound.name} peaks at {dose.peak_at:%H:%M}, outside the "
                 f"{dose.stage.label.lower()} window it targets.",
-                _sources(dose, "tmax_h"),
+                _field_sources(compound, "tmax_h"),
             )
         )
     return found
-
-
-def _stack_warnings(doses: tuple[PlannedDose, ...]) -> list[SafetyWarning]:
-    found = []
-    ids = sorted({dose.compound.id for dose in doses})
-    if len(ids) > MAX_COMPOUNDS:
-        found.append(
-            SafetyWarning(
-                Severity.CAUTION,
-                "too_many_compounds",
-                tuple(ids),
-                f"{len(ids)} compounds in one routine: more than {MAX_COMPOUNDS} makes "
-                "interactions and side effects hard to attribute. Consider dropping some.",
-            )
-        )
-    by_mechanism: dict[str, set[str]] = defaultdict(set)
-    for dose in doses:
-        by_mechanism[dose.compound.mechanism.value].add(dose.compound.id)
-    for mechanism, members in sorted(by_mechanism.items()):
-        if len(members) > 1 and mechanism != "other":
-            found.append(
-                SafetyWarning(
-                    Severity.INFO,
-                    "duplicate_mechanism",
-                    tuple(sorted(members)),
-                    f"{len(members)} {mechanism} compounds: they act the same way, so their "
-                    "effects add up rather than complement each other.",
-                )
-            )
-    return found
-
-
-def _mg(amount: float) -> str:
-    return f"{amount:g} mg"

@@ -7,8 +7,9 @@ from typing import Any
 import pendulum
 
 from sleepplan.core.catalog import Catalog, Compound
+from sleepplan.core.interactions import Medications
 from sleepplan.core.planner import Plan, PlannedDose
-from sleepplan.core.safety import NOT_YET_CHECKED, SafetyWarning
+from sleepplan.core.safety import SCOPE, Intake, SafetyWarning
 from sleepplan.output import DISCLAIMER
 
 
@@ -63,7 +64,7 @@ def plan_json(plan: Plan, warnings: list[SafetyWarning], profile_name: str) -> d
         },
         "doses": [dose_json(dose) for dose in plan.doses],
         "warnings": [warning_json(warning) for warning in warnings],
-        "not_checked": NOT_YET_CHECKED,
+        "scope": SCOPE,
         "disclaimer": DISCLAIMER,
     }
 
@@ -83,3 +84,21 @@ def catalog_json(compounds: list[Compound]) -> dict[str, Any]:
 def all_compounds(catalog: Catalog) -> list[Compound]:
     """Compounds sorted by name."""
     return sorted(catalog, key=lambda compound: compound.name.casefold())
+
+
+def check_json(
+    items: list[Intake], medications: Medications, warnings: list[SafetyWarning], notes: list[str]
+) -> dict[str, Any]:
+    """The result of ``sleepplan check``."""
+    return {
+        "items": [{"compound": item.compound.id, "amount_mg": item.amount_mg} for item in items],
+        "medications": {
+            "classes": sorted(medications.classes),
+            "named": {name: list(classes) for name, classes in medications.named.items()},
+            "unknown": list(medications.unknown),
+        },
+        "warnings": [warning_json(warning) for warning in warnings],
+        "notes": notes,
+        "scope": SCOPE,
+        "disclaimer": DISCLAIMER,
+    }

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from sleepplan.core.catalog import Compound
+from sleepplan.core.interactions import Medications
 from sleepplan.core.planner import Plan, PlannedDose
-from sleepplan.core.safety import NOT_YET_CHECKED, SafetyWarning
+from sleepplan.core.safety import NOTHING_RECORDED, SCOPE, Intake, SafetyWarning
 from sleepplan.core.timeline import Timeline, build_timeline
 from sleepplan.core.vocabulary import Stage
 from sleepplan.output import DISCLAIMER
@@ -18,7 +19,8 @@ BAND_GLYPHS: dict[Stage | None, str] = {
     Stage.REM: "R",
 }
 BAND_LEGEND = "· awake  o falling asleep  D deep (slow-wave)  m mid-night  R REM-rich"
-SEVERITY_MARKS = {"danger": "DANGER ", "caution": "CAUTION", "info": "info   "}
+SEVERITY_MARKS = {"danger": "✖ DANGER ", "caution": "▲ CAUTION", "info": "ℹ info   "}
+INTERACTION_CODES = ("interaction", "medication_interaction")
 
 
 def _mg(amount: float) -> str:
@@ -70,7 +72,7 @@ def plan_text(
         lines += timeline_text(build_timeline(plan, max(24, width - 24)))
         lines.append("")
     lines += warnings_text(warnings)
-    lines += ["", NOT_YET_CHECKED, DISCLAIMER]
+    lines += ["", SCOPE, DISCLAIMER]
     return "\n".join(lines)
 
 
@@ -141,15 +143,15 @@ def timeline_text(timeline: Timeline) -> list[str]:
 
 
 def warnings_text(warnings: list[SafetyWarning]) -> list[str]:
-    """Warnings, danger first, each with its sources."""
-    if not warnings:
-        return ["No warnings from the rules this version checks (that is not a safety verdict)."]
-    lines = [f"WARNINGS ({len(warnings)})"]
+    """Warnings, danger first, each with its sources; says so when no interaction is recorded."""
+    lines = [f"WARNINGS ({len(warnings)})"] if warnings else []
     for warning in warnings:
         mark = SEVERITY_MARKS[warning.severity.value]
         lines.append(f"  {mark}  [{warning.code}] {warning.message}")
         for source in warning.sources:
-            lines.append(f"           source: {source}")
+            lines.append(f"             source: {source}")
+    if not any(warning.code in INTERACTION_CODES for warning in warnings):
+        lines.append(NOTHING_RECORDED)
     return lines
 
 
@@ -201,3 +203,26 @@ def describe_timing(compound: Compound) -> str:
     if timing.anchor.value == "after_bedtime":
         return f"bed +{timing.minutes} min"
     return f"bed −{timing.minutes} min"
+
+
+def check_text(
+    items: list[Intake], medications: Medications, warnings: list[SafetyWarning], notes: list[str]
+) -> str:
+    """The result of ``sleepplan check``: what was checked, the warnings, the notes."""
+    checked = ", ".join(
+        item.compound.name + (f" {_mg(item.amount_mg)}" if item.amount_mg else "") for item in items
+    )
+    meds = ", ".join(
+        f"{name} ({', '.join(classes)})" if [name] != list(classes) else name
+        for name, classes in medications.named.items()
+    )
+    unknown = ", ".join(medications.unknown)
+    lines = [f"Checking: {checked}"]
+    lines.append(f"Medications: {meds or 'none'}" + (f"; unknown: {unknown}" if unknown else ""))
+    lines.append("")
+    lines += warnings_text(warnings)
+    if notes:
+        lines += ["", "What the sources say about pairs here:"]
+        lines += [f"  - {note}" for note in notes]
+    lines += ["", SCOPE, DISCLAIMER]
+    return "\n".join(lines)

@@ -29,6 +29,7 @@ from sleepplan.store.profiles import (
 from sleepplan.tui.commands import SleepPlanCommands
 from sleepplan.tui.dialogs.confirm import ConfirmDialog
 from sleepplan.tui.dialogs.help import HelpScreen
+from sleepplan.tui.dialogs.warnings import AcknowledgeDialog
 from sleepplan.tui.messages import ProfileFailed, ProfileLoaded, ProfileSaved, SaveFailed
 from sleepplan.tui.screens.base import AreaScreen
 from sleepplan.tui.screens.catalog import CatalogScreen
@@ -195,12 +196,33 @@ class SleepPlanApp(App[None]):
         self.bump()
 
     def action_save(self) -> None:
-        """Save the open profile to its file."""
+        """Save the open profile, after any new danger warnings are acknowledged."""
         workspace = self.workspace
         if workspace.profile is None or workspace.path is None:
             self.notify("No profile is open to save.", severity="warning")
             return
-        self._save(workspace.path, workspace.profile)
+        path = workspace.path
+        profile = workspace.profile
+        self._acknowledged_then(lambda: self._save(path, workspace.profile or profile))
+
+    def _acknowledged_then(self, proceed: Callable[[], object]) -> None:
+        """Run ``proceed`` once every danger is acknowledged (asking if needed), else not."""
+        dangers = self.workspace.unacknowledged_dangers()
+        if not dangers:
+            proceed()
+            return
+
+        def answered(acknowledged: bool | None) -> None:
+            if acknowledged:
+                self.workspace.acknowledge(dangers)
+                self.bump()
+                proceed()
+            else:
+                self.notify(
+                    "Not saved: the danger warnings were not acknowledged.", severity="warning"
+                )
+
+        self.push_screen(AcknowledgeDialog(dangers), answered)
 
     def save_as(self, name: str) -> None:
         """Save the open profile under a new name, and keep working on the new file."""
@@ -211,7 +233,12 @@ class SleepPlanApp(App[None]):
         if target.exists():
             self.notify(f"{target} exists already; pick another name.", severity="error")
             return
-        self._save(target, editing.rename(profile, name))
+
+        def save() -> None:
+            assert self.workspace.profile is not None
+            self._save(target, editing.rename(self.workspace.profile, name))
+
+        self._acknowledged_then(save)
 
     def create_profile(self, name: str, template: str) -> None:
         """Create a profile from a template's text and open it."""

@@ -15,10 +15,11 @@ import pendulum
 from sleepplan.core import editing, timing
 from sleepplan.core.catalog import Catalog
 from sleepplan.core.errors import InputError
+from sleepplan.core.interactions import resolve_medications
 from sleepplan.core.planner import NightSettings, Plan, build_plan
-from sleepplan.core.profile import Profile
-from sleepplan.core.safety import SafetyWarning, plan_warnings
-from sleepplan.store.bundled import bundled_catalog
+from sleepplan.core.profile import Acknowledgement, Profile
+from sleepplan.core.safety import SafetyContext, SafetyWarning, Severity, plan_warnings
+from sleepplan.store.bundled import bundled_catalog, bundled_interactions
 from sleepplan.store.profiles import LoadedProfile
 
 
@@ -107,16 +108,58 @@ class Workspace:
         self.routine_name = names[(current + 1) % len(names)]
         return self.routine_name
 
-    def plan(self) -> Plan | None:
-        """Tonight's plan for the current routine, or ``None`` with no profile or routine."""
+    def plan(self, routine_name: str | None = None) -> Plan | None:
+        """Tonight's plan for a routine (default the current one); ``None`` without one."""
         if self.profile is None or not self.profile.routines:
             return None
         profile = self.profile
         settings = NightSettings(
             self.night, profile.bedtime, profile.wake, profile.dinner, self.zone
         )
-        return build_plan(profile.routine(self.routine_name), self.catalog, settings)
+        routine = profile.routine(routine_name or self.routine_name)
+        return build_plan(routine, self.catalog, settings)
+
+    def safety(self) -> SafetyContext:
+        """The interaction data with the profile's medications."""
+        data = bundled_interactions()
+        medications = self.profile.medications if self.profile else ()
+        return SafetyContext(data, resolve_medications(medications, data))
 
     def warnings(self, plan: Plan | None) -> list[SafetyWarning]:
-        """Warnings for a plan."""
-        return plan_warnings(plan) if plan is not None else []
+        """Warnings for a plan, danger first."""
+        return plan_warnings(plan, self.safety()) if plan is not None else []
+
+    def is_acknowledged(self, routine_name: str, warning: SafetyWarning) -> bool:
+        """Whether the user has acknowledged this danger for this routine."""
+        if self.profile is None:
+            return False
+        return any(
+            ack.routine == routine_name and (ack.code, tuple(sorted(ack.compounds))) == warning.key
+            for ack in self.profile.acknowledgements
+        )
+
+    def unacknowledged_dangers(self) -> list[tuple[str, SafetyWarning]]:
+        """Danger warnings in any routine that the user has not acknowledged yet."""
+        found = []
+        for name in self.routine_names():
+            for warning in self.warnings(self.plan(name)):
+                if warning.severity is Severity.DANGER and not self.is_acknowledged(name, warning):
+                    found.append((name, warning))
+        return found
+
+    def acknowledge(self, dangers: list[tuple[str, SafetyWarning]]) -> None:
+        """Record that the user read these dangers and chose to go ahead (with the date)."""
+        if self.profile is None:
+            return
+        added = tuple(
+            Acknowledgement(
+                code=warning.code,
+                compounds=tuple(sorted(warning.compounds)),
+                routine=routine,
+                at=self.now.in_tz("UTC").naive().replace(microsecond=0),
+            )
+            for routine, warning in dangers
+        )
+        self.profile = self.profile.model_copy(
+            update={"acknowledgements": (*self.profile.acknowledgements, *added)}
+        )

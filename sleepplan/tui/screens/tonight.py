@@ -7,13 +7,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
 
 from sleepplan.core import editing, timing
 from sleepplan.core.planner import Plan
-from sleepplan.core.safety import NOT_YET_CHECKED, SafetyWarning
+from sleepplan.core.safety import NOTHING_RECORDED, SCOPE, SafetyWarning
 from sleepplan.output import DISCLAIMER
 from sleepplan.tui.dialogs.prompt import TextPrompt
+from sleepplan.tui.dialogs.warnings import WarningDialog, warning_text
 from sleepplan.tui.screens.base import AreaScreen, cursor_key
 from sleepplan.tui.widgets.timeline import TimelineView
 
@@ -32,6 +34,12 @@ its clock time. Every change replans at once.
 | `[` / `]` | move the selected dose 15 minutes earlier / later |
 | `delete` | remove the selected dose |
 | `ctrl+s` | save the profile |
+| `tab` | move to the warnings; `enter` on one shows its sources |
+
+Warnings show their severity by symbol and word: ✖ DANGER, ▲ CAUTION, ℹ INFO. Saving a
+routine with a danger asks you to acknowledge it first; the acknowledgement (code, compounds,
+date) is recorded in the profile, and the danger keeps showing. sleepplan never calls a
+combination safe: one its sources say nothing about is reported as exactly that.
 
 The timeline shows the night from the first dose to wake: the stage band
 (`o` falling asleep, `D` deep, `m` mid-night, `R` REM-rich) and each dose's level against its
@@ -41,7 +49,6 @@ sleepplan is not medical advice.
 """
 
 COLUMNS = [("Time", 5), ("Compound", 26), ("Amount", 9), ("vs bed", 8), ("Peak", 8), ("At wake", 7)]
-SEVERITY_LABEL = {"danger": "DANGER", "caution": "Caution", "info": "Info"}
 
 
 class TonightScreen(AreaScreen):
@@ -132,12 +139,15 @@ class TonightScreen(AreaScreen):
             yield DataTable(id="doses", cursor_type="row", zebra_stripes=False)
             yield Static("", id="dose-why")
             yield TimelineView(id="timeline")
-            yield Static("", id="warnings")
+            yield Label("", id="warnings-title")
+            yield OptionList(id="warnings")
+            yield Static("", id="scope")
         yield Footer()
 
     def __init__(self) -> None:
         super().__init__()
         self._whys: dict[str, str] = {}
+        self._shown_warnings: list[SafetyWarning] = []
 
     def on_mount(self) -> None:
         """Set up the dose table, then follow the app's state."""
@@ -169,7 +179,7 @@ class TonightScreen(AreaScreen):
         summary.update(self._summary(plan))
         self._fill_table(plan)
         self.query_one("#timeline", TimelineView).plan = plan
-        self.query_one("#warnings", Static).update(self._warnings(workspace.warnings(plan)))
+        self._show_warnings(workspace.warnings(plan))
 
     def _set_input(self, widget_id: str, value: str) -> None:
         field = self.query_one(f"#{widget_id}", Input)
@@ -252,20 +262,32 @@ class TonightScreen(AreaScreen):
     def _dose_highlighted(self) -> None:
         self._show_why()
 
-    def _warnings(self, warnings: list[SafetyWarning]) -> Text:
-        text = Text()
-        if warnings:
-            text.append(f"Warnings ({len(warnings)})\n", style="bold")
-        for warning in warnings:
-            label = SEVERITY_LABEL[warning.severity.value]
-            style = {"danger": "bold reverse", "caution": "bold", "info": "dim"}[
-                warning.severity.value
-            ]
-            text.append(f" {label} ", style=style)
-            text.append(f" [{warning.code}] {warning.message}\n")
-        text.append(NOT_YET_CHECKED + "\n", style="dim")
-        text.append(DISCLAIMER, style="dim italic")
-        return text
+    def _show_warnings(self, warnings: list[SafetyWarning]) -> None:
+        self._shown_warnings = warnings
+        title = f"Warnings ({len(warnings)}) · enter on one shows its sources" if warnings else ""
+        self.query_one("#warnings-title", Label).update(Text(title, style="bold"))
+        panel = self.query_one("#warnings", OptionList)
+        panel.clear_options()
+        routine = self.workspace.routine_name or ""
+        for index, warning in enumerate(warnings):
+            text = warning_text(warning, with_sources=False)
+            if warning.severity.value == "danger" and self.workspace.is_acknowledged(
+                routine, warning
+            ):
+                text.append("  (acknowledged: still a danger)", style="italic")
+            panel.add_option(Option(text, id=str(index)))
+        panel.display = bool(warnings)
+        interactions = any(w.code.endswith("interaction") for w in warnings)
+        scope = Text()
+        if not interactions:
+            scope.append(NOTHING_RECORDED + "\n")
+        scope.append(SCOPE + "\n", style="dim")
+        scope.append(DISCLAIMER, style="dim italic")
+        self.query_one("#scope", Static).update(scope)
+
+    @on(OptionList.OptionSelected, "#warnings")
+    def _open_warning(self, event: OptionList.OptionSelected) -> None:
+        self.app.push_screen(WarningDialog(self._shown_warnings[int(event.option.id or 0)]))
 
     # -- acting on the state ----------------------------------------------------------------
 

@@ -1,0 +1,256 @@
+"""The interaction data: medication classes, pairwise rules, stacks, low-risk pairs (design §6).
+
+Loaded from ``sleepplan/data/interactions.toml``; every rule carries its sources. An item in a
+rule is a compound id or ``med:CLASS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sleepplan.core.catalog import Catalog, Source
+from sleepplan.core.errors import InputError, from_validation_error
+from sleepplan.core.tomldoc import parse_toml
+
+MED_PREFIX = "med:"
+
+MEDICATION_CLASSES = [
+    "ssri",
+    "snri",
+    "maoi",
+    "tricyclic",
+    "triptan",
+    "tramadol",
+    "opioid",
+    "benzodiazepine",
+    "z_drug",
+    "alcohol",
+    "gabapentinoid",
+    "sedating_antihistamine",
+    "anticoagulant",
+    "antiplatelet",
+    "antihypertensive",
+    "antidiabetic",
+    "thyroid_hormone",
+    "levodopa",
+    "valproate",
+    "lithium",
+    "cholinesterase_inhibitor",
+    "anticholinergic",
+    "cyp1a2_inhibitor",
+    "cyp2d6_inhibitor",
+    "hepatotoxic",
+    "quinolone_antibiotic",
+    "tetracycline_antibiotic",
+    "bisphosphonate",
+    "stimulant",
+    "immunosuppressant",
+]
+"""Design §6: the medication classes a user can name."""
+
+
+class Severity(StrEnum):
+    """How much a warning matters, most serious first."""
+
+    DANGER = "danger"
+    CAUTION = "caution"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Sort key: danger first."""
+        return list(Severity).index(self)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Sources = Annotated[tuple[Source, ...], Field(min_length=1)]
+Item = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class MedicationClass(_Frozen):
+    """A class of medication and the drug names that belong to it."""
+
+    id: str
+    """One of design §6's class ids."""
+    name: str
+    """Readable name."""
+    drugs: tuple[str, ...] = ()
+    """Lower-case generic names (and words such as "wine" for alcohol)."""
+    sources: Sources
+    """A source naming the members."""
+
+    @model_validator(mode="after")
+    def _known(self) -> MedicationClass:
+        if self.id not in MEDICATION_CLASSES:
+            raise ValueError(f"unknown medication class {self.id!r}")
+        return self
+
+
+class Rule(_Frozen):
+    """Fires when one item of ``a`` and one of ``b`` are both present."""
+
+    id: str
+    """Stable id."""
+    severity: Severity
+    """How serious the sources say it is."""
+    a: tuple[Item, ...]
+    """One side."""
+    b: tuple[Item, ...]
+    """The other side."""
+    message: str
+    """What might happen, in one sentence."""
+    sources: Sources
+    """Where it is said."""
+
+
+class Stack(_Frozen):
+    """Several members together escalate: caution at ``caution_at``, danger at ``danger_at``."""
+
+    id: str
+    """Stable id."""
+    members: tuple[Item, ...]
+    """Compound ids and medication classes in the stack."""
+    caution_at: Annotated[int, Field(ge=2)]
+    """Members present for a caution."""
+    danger_at: Annotated[int, Field(ge=2)]
+    """Members present for a danger."""
+    message: str
+    """What might happen."""
+    sources: Sources
+    """Where it is said."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Stack:
+        if self.danger_at < self.caution_at:
+            raise ValueError("danger_at must be at least caution_at")
+        return self
+
+
+class LowRisk(_Frozen):
+    """A pair the sources describe as low-risk (recorded, so false alarms can be tested)."""
+
+    a: Item
+    """One side."""
+    b: Item
+    """The other side."""
+    note: str
+    """What the source says, attributed."""
+    sources: Sources
+    """Where it is said."""
+
+
+class LabelError(_Frozen):
+    """A compound whose product labels are known to be unreliable."""
+
+    compound: Item
+    """Catalog id."""
+    max_overage: Annotated[float, Field(gt=0, le=100)]
+    """Highest content found above the label, as a fraction (4.78 = 478% more)."""
+    note: str
+    """What the study found."""
+    sources: Sources
+    """The study."""
+
+
+class InteractionData(_Frozen):
+    """Everything ``interactions.toml`` holds."""
+
+    medication_classes: tuple[MedicationClass, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    stacks: tuple[Stack, ...] = ()
+    low_risk: tuple[LowRisk, ...] = ()
+    label_error: tuple[LabelError, ...] = ()
+
+    def class_names(self) -> dict[str, str]:
+        """Readable names by class id (every design class, named or not)."""
+        names = {cls: cls.replace("_", " ") for cls in MEDICATION_CLASSES}
+        names.update({cls.id: cls.name for cls in self.medication_classes})
+        return names
+
+    def drug_index(self) -> dict[str, set[str]]:
+        """Classes by drug name (a drug may be in several)."""
+        index: dict[str, set[str]] = {}
+        for cls in self.medication_classes:
+            for drug in cls.drugs:
+                index.setdefault(drug.casefold(), set()).add(cls.id)
+        return index
+
+    def label_error_for(self, compound_id: str) -> LabelError | None:
+        """The label-error finding for a compound, if any."""
+        return next((item for item in self.label_error if item.compound == compound_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Medications:
+    """What a user's medication list resolves to."""
+
+    classes: frozenset[str]
+    """Medication classes present."""
+    named: dict[str, tuple[str, ...]]
+    """Each name the user gave and the classes it maps to."""
+    unknown: tuple[str, ...]
+    """Names sleepplan does not know."""
+
+
+def resolve_medications(names: Iterable[str], data: InteractionData) -> Medications:
+    """Map class ids and drug names to classes; collect the names nobody knows."""
+    index = data.drug_index()
+    classes: set[str] = set()
+    named: dict[str, tuple[str, ...]] = {}
+    unknown: list[str] = []
+    for raw in names:
+        name = raw.strip()
+        key = name.casefold().replace("-", "_").replace(" ", "_")
+        found = {key} if key in MEDICATION_CLASSES else index.get(name.casefold(), set())
+        if not found:
+            unknown.append(name)
+            continue
+        classes |= found
+        named[name] = tuple(sorted(found))
+    return Medications(frozenset(classes), named, tuple(unknown))
+
+
+def parse_interactions(text: str, source: str, catalog: Catalog) -> InteractionData:
+    """Parse and validate interaction data; every item must name a compound or a class."""
+    return interactions_from_data(parse_toml(text, source), source, catalog)
+
+
+def interactions_from_data(
+    data: Mapping[str, Any], source: str, catalog: Catalog
+) -> InteractionData:
+    """Validate parsed interaction data against the catalog and the class list."""
+    try:
+        parsed = InteractionData.model_validate(data)
+    except ValidationError as error:
+        raise from_validation_error(source, error) from None
+    problems = []
+    item_lists = [(f"rules[{i}]", (*r.a, *r.b)) for i, r in enumerate(parsed.rules)]
+    item_lists += [(f"stacks[{i}]", st.members) for i, st in enumerate(parsed.stacks)]
+    item_lists += [(f"low_risk[{i}]", (p.a, p.b)) for i, p in enumerate(parsed.low_risk)]
+    for place, items in item_lists:
+        for item in items:
+            if not _known_item(item, catalog):
+                problems.append((place, f"unknown item {item!r}"))
+    for index, finding in enumerate(parsed.label_error):
+        if finding.compound not in catalog:
+            problems.append((f"label_error[{index}]", f"unknown compound {finding.compound!r}"))
+    ids = [rule.id for rule in parsed.rules] + [stack.id for stack in parsed.stacks]
+    for duplicate in sorted({item for item in ids if ids.count(item) > 1}):
+        problems.append(("rules", f"duplicate id {duplicate!r}"))
+    if problems:
+        raise InputError(source, problems)
+    return parsed
+
+
+def _known_item(item: str, catalog: Catalog) -> bool:
+    if item.startswith(MED_PREFIX):
+        return item.removeprefix(MED_PREFIX) in MEDICATION_CLASSES
+    return item in catalog

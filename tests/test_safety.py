@@ -1,0 +1,312 @@
+"""Every safety rule, positive and negative, on small synthetic data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from sleepplan.core.amounts import parse_amount
+from sleepplan.core.catalog import Catalog
+from sleepplan.core.errors import InputError
+from sleepplan.core.interactions import (
+    InteractionData,
+    interactions_from_data,
+    resolve_medications,
+)
+from sleepplan.core.planner import build_plan
+from sleepplan.core.safety import Intake, SafetyContext, check, low_risk_notes, plan_warnings
+from tests.factories import catalog, compound, routine, settings
+
+SRC = [{"title": "A test source", "url": "https://example.org/s"}]
+
+CAT = catalog(
+    compound("sero", mechanism="serotonergic"),
+    compound("sero-two", mechanism="serotonergic"),
+    compound("calm", mechanism="gabaergic"),
+    compound("calmer", mechanism="gabaergic"),
+    compound("sleepy", mechanism="other", sedating=True, half_life_h=[12.0, 12.0]),
+    compound(
+        "mag-a",
+        mechanism="other",
+        nutrient="magnesium",
+        upper_limit_mg=350,
+        dose_mg={"min": 100, "typical": 200, "max": 350},
+    ),
+    compound(
+        "mag-salt",
+        mechanism="other",
+        nutrient="magnesium",
+        upper_limit_mg=350,
+        elemental_fraction=0.1,
+        dose_mg={"min": 500, "typical": 1000, "max": 3000},
+    ),
+    compound("mel", mechanism="melatonergic", dose_mg={"min": 0.3, "typical": 1, "max": 5}),
+    compound("racy", mechanism="other"),
+    compound("choline", mechanism="cholinergic"),
+    compound("zippy", mechanism="other", wake_promoting=True),
+    compound("cycled", mechanism="other", cycling={"max_nights": 2, "per_days": 7}),
+    compound("late-peaker", mechanism="gabaergic", tmax_h=[6.0, 6.0]),
+    compound("x1", mechanism="other"),
+    compound("x2", mechanism="other"),
+)
+
+DATA_DICT: dict[str, Any] = {
+    "medication_classes": [
+        {
+            "id": "ssri",
+            "name": "SSRI antidepressants",
+            "drugs": ["sertraline", "fluvoxamine"],
+            "sources": SRC,
+        },
+        {
+            "id": "cyp1a2_inhibitor",
+            "name": "CYP1A2 inhibitors",
+            "drugs": ["fluvoxamine", "ciprofloxacin"],
+            "sources": SRC,
+        },
+        {"id": "alcohol", "name": "alcohol", "drugs": ["alcohol", "wine"], "sources": SRC},
+        {"id": "benzodiazepine", "name": "benzodiazepines", "drugs": ["diazepam"], "sources": SRC},
+    ],
+    "rules": [
+        {
+            "id": "sero-ssri",
+            "severity": "danger",
+            "a": ["sero"],
+            "b": ["med:ssri"],
+            "message": "serotonin syndrome.",
+            "sources": SRC,
+        },
+        {
+            "id": "mel-cyp",
+            "severity": "caution",
+            "a": ["mel"],
+            "b": ["med:cyp1a2_inhibitor"],
+            "message": "melatonin levels rise.",
+            "sources": SRC,
+        },
+        {
+            "id": "sero-pair",
+            "severity": "caution",
+            "a": ["sero"],
+            "b": ["sero-two"],
+            "message": "serotonergic together.",
+            "sources": SRC,
+        },
+        {
+            "id": "racetam-without-choline",
+            "severity": "info",
+            "a": ["racy"],
+            "b": ["choline"],
+            "message": "often combined with a choline source.",
+            "sources": SRC,
+        },
+    ],
+    "stacks": [
+        {
+            "id": "cns",
+            "members": ["calm", "calmer", "sleepy", "med:alcohol", "med:benzodiazepine"],
+            "caution_at": 2,
+            "danger_at": 3,
+            "message": "additive sedation.",
+            "sources": SRC,
+        },
+    ],
+    "low_risk": [
+        {"a": "mag-a", "b": "mel", "note": "A source lists these as low risk.", "sources": SRC},
+    ],
+    "label_error": [
+        {
+            "compound": "mel",
+            "max_overage": 4.78,
+            "note": "Labels varied up to +478%.",
+            "sources": SRC,
+        },
+    ],
+}
+DATA: InteractionData = interactions_from_data(DATA_DICT, "test", CAT)
+
+
+def ctx(*meds: str, **kwargs: Any) -> SafetyContext:
+    return SafetyContext(DATA, resolve_medications(meds, DATA), **kwargs)
+
+
+def run(*items: str | tuple[str, float], meds: tuple[str, ...] = (), **kwargs: Any) -> list[Any]:
+    intakes = [
+        Intake(CAT.get(item)) if isinstance(item, str) else Intake(CAT.get(item[0]), item[1])
+        for item in items
+    ]
+    return check(intakes, ctx(*meds, **kwargs))
+
+
+def codes(warnings: list[Any]) -> list[tuple[str, str]]:
+    return [(w.code, w.severity.value) for w in warnings]
+
+
+# -- interactions ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("order", [("sero", "sero-two"), ("sero-two", "sero")])
+def test_pairwise_rule_fires_both_ways_round(order: tuple[str, str]) -> None:
+    assert ("interaction", "caution") in codes(run(*order))
+
+
+def test_pairwise_rule_needs_both_sides() -> None:
+    assert ("interaction", "caution") not in codes(run("sero"))
+
+
+@pytest.mark.parametrize("med", ["ssri", "sertraline", "Sertraline", "SSRI"])
+def test_medication_rule_fires_for_class_or_drug_name(med: str) -> None:
+    warnings = run("sero", meds=(med,))
+    assert codes(warnings)[0] == ("medication_interaction", "danger")
+    assert "serotonin syndrome" in warnings[0].message
+    assert warnings[0].sources
+
+
+def test_one_drug_in_two_classes() -> None:
+    found = codes(run("mel", "sero", meds=("fluvoxamine",)))
+    assert ("medication_interaction", "danger") in found
+    assert ("medication_interaction", "caution") in found
+
+
+def test_unknown_medication_is_never_silent() -> None:
+    warnings = run("calm", meds=("unobtainol",))
+    assert ("unknown_medication", "caution") in codes(warnings)
+    assert "unobtainol" in warnings[0].message
+
+
+def test_danger_comes_first() -> None:
+    warnings = run("sero", "sero-two", "zippy", meds=("sertraline",))
+    ranks = [w.severity.rank for w in warnings]
+    assert ranks == sorted(ranks) and warnings[0].severity.value == "danger"
+
+
+def test_stack_escalates_from_two_to_three() -> None:
+    assert ("interaction", "caution") in codes(run("calm", "calmer"))
+    assert ("interaction", "danger") in codes(run("calm", "calmer", "sleepy"))
+    assert not [c for c in codes(run("calm")) if c[0] == "interaction"]
+
+
+def test_medications_count_in_a_stack() -> None:
+    found = codes(run("calm", meds=("wine", "diazepam")))
+    assert ("medication_interaction", "danger") in found
+
+
+def test_racetam_without_choline() -> None:
+    assert ("racetam_without_choline", "info") in codes(run("racy"))
+    assert "racetam_without_choline" not in dict(codes(run("racy", "choline")))
+
+
+def test_low_risk_pairs_give_no_warning_but_a_note() -> None:
+    items = [Intake(CAT.get("mag-a"), 200), Intake(CAT.get("mel"), 0.5)]
+    warnings = check(items, ctx())
+    assert not [w for w in warnings if w.severity.value in ("danger", "caution")]
+    assert low_risk_notes(items, ctx()) == [
+        "A source lists these as low risk. (A test source (https://example.org/s))"
+    ]
+
+
+# -- stacking and amounts ---------------------------------------------------------------------
+
+
+def test_more_than_five_compounds() -> None:
+    assert ("too_many_compounds", "caution") in codes(
+        run("x1", "x2", "racy", "choline", "mel", "mag-a")
+    )
+    assert "too_many_compounds" not in dict(codes(run("x1", "x2", "racy", "choline", "mel")))
+
+
+def test_two_of_one_mechanism() -> None:
+    assert ("duplicate_mechanism", "info") in codes(run("calm", "calmer"))
+    assert "duplicate_mechanism" not in dict(codes(run("x1", "x2")))  # "other" is no mechanism
+
+
+def test_wake_promoting() -> None:
+    assert ("wake_promoting", "caution") in codes(run("zippy"))
+    assert "wake_promoting" not in dict(codes(run("calm")))
+
+
+def test_above_max_dose() -> None:
+    assert ("above_max_dose", "caution") in codes(run(("mel", 6)))
+    assert "above_max_dose" not in dict(codes(run(("mel", 5))))
+
+
+def test_nutrient_summed_across_products_with_salt_converted() -> None:
+    # 300 mg elemental + 1000 mg salt at 10% = 400 mg magnesium > 350
+    warnings = run(("mag-a", 300), ("mag-salt", 1000))
+    assert ("above_upper_limit", "caution") in codes(warnings)
+    message = next(w.message for w in warnings if w.code == "above_upper_limit")
+    assert "400 mg" in message and "350 mg" in message
+    assert "above_upper_limit" not in dict(codes(run(("mag-a", 200), ("mag-salt", 1000))))
+
+
+def test_label_error_margin_for_unreliable_labels() -> None:
+    # 1 mg could be 5.78 mg > 5 mg: an info; 0.5 mg could be 2.89 mg: nothing
+    assert ("above_upper_limit", "info") in codes(run(("mel", 1)))
+    assert "above_upper_limit" not in dict(codes(run(("mel", 0.5))))
+    # two products together above the maximum: a caution
+    assert ("above_upper_limit", "caution") in codes(run(("mel", 3), ("mel", 3)))
+
+
+def test_cycling_budget_counts_past_nights() -> None:
+    night = dt.date(2026, 11, 23)
+    recent = {"cycled": [night - dt.timedelta(days=2), night - dt.timedelta(days=5)]}
+    assert ("cycling_budget", "caution") in codes(run("cycled", night=night, past_nights=recent))
+    older = {"cycled": [night - dt.timedelta(days=8), night - dt.timedelta(days=2)]}
+    assert "cycling_budget" not in dict(codes(run("cycled", night=night, past_nights=older)))
+
+
+def test_plan_rules_residual_and_stage_window() -> None:
+    plan = build_plan(routine(("sleepy", 2), ("late-peaker", 2)), CAT, settings())
+    found = codes(plan_warnings(plan, ctx()))
+    assert ("residual_at_wake", "caution") in found
+    assert ("missed_stage_window", "info") in found
+    clean = build_plan(routine(("calm", 2)), CAT, settings())
+    assert plan_warnings(clean, ctx()) == []
+
+
+# -- data and parsing --------------------------------------------------------------------------
+
+
+def test_unknown_items_in_data_are_refused() -> None:
+    bad = dict(DATA_DICT, rules=[dict(DATA_DICT["rules"][0], b=["med:ssris"])])
+    with pytest.raises(InputError, match="unknown item 'med:ssris'"):
+        interactions_from_data(bad, "test", CAT)
+
+
+def test_unknown_medication_class_id_is_refused() -> None:
+    bad = dict(
+        DATA_DICT,
+        medication_classes=[dict(DATA_DICT["medication_classes"][0], id="antidepressant")],
+    )
+    with pytest.raises(InputError, match="unknown medication class"):
+        interactions_from_data(bad, "test", CAT)
+
+
+@pytest.mark.parametrize(
+    ("text", "mg"),
+    [
+        ("0.5mg", 0.5),
+        ("3g", 3000),
+        ("3 g", 3000),
+        ("300mcg", 0.3),
+        ("300µg", 0.3),
+        ("300ug", 0.3),
+        ("200", 200),
+        (".5mg", 0.5),
+        ("1.5 MG", 1.5),
+    ],
+)
+def test_amounts_parse(text: str, mg: float) -> None:
+    assert parse_amount(text) == pytest.approx(mg)
+
+
+@pytest.mark.parametrize("text", ["3kg", "lots", "-1mg", "0mg", "5 tablets", "", "200000g"])
+def test_bad_amounts_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_amount(text)
+
+
+def test_catalog_unaffected(catalog: Catalog) -> None:
+    assert catalog.get("melatonin").elemental_fraction is None
