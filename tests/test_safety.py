@@ -112,6 +112,15 @@ DATA_DICT: dict[str, Any] = {
             "message": "additive sedation.",
             "sources": SRC,
         },
+        {
+            "id": "mild",
+            "members": ["x1", "x2", "racy", "med:alcohol"],
+            "caution_at": 2,
+            "danger_at": 3,
+            "danger_requires": ["med:alcohol"],
+            "message": "milder.",
+            "sources": SRC,
+        },
     ],
     "low_risk": [
         {"a": "mag-a", "b": "mel", "note": "A source lists these as low risk.", "sources": SRC},
@@ -186,6 +195,14 @@ def test_stack_escalates_from_two_to_three() -> None:
     assert ("interaction", "caution") in codes(run("calm", "calmer"))
     assert ("interaction", "danger") in codes(run("calm", "calmer", "sleepy"))
     assert not [c for c in codes(run("calm")) if c[0] == "interaction"]
+
+
+def test_stack_danger_can_require_a_member() -> None:
+    three_mild = run("x1", "x2", "racy")
+    assert [w.severity.value for w in three_mild if w.code == "interaction"] == ["caution"]
+    assert "3 together" in next(w.message for w in three_mild if w.code == "interaction")
+    with_alcohol = run("x1", "x2", meds=("alcohol",))
+    assert ("medication_interaction", "danger") in codes(with_alcohol)
 
 
 def test_medications_count_in_a_stack() -> None:

@@ -81,9 +81,9 @@ def test_every_rule_fires_both_ways_round() -> None:
 
 def test_stacks_escalate() -> None:
     for stack in DATA.stacks:
-        compounds = [m for m in stack.members if not m.startswith(MED_PREFIX)]
-        meds = [m for m in stack.members if m.startswith(MED_PREFIX)]
-        members = (compounds + meds)[: stack.danger_at]
+        required = [m for m in stack.members if m in stack.danger_requires]
+        others = [m for m in stack.members if m not in required]
+        members = (required[:1] + others)[: stack.danger_at]
         if len(members) < stack.danger_at:
             continue
         below = _check(members[: stack.caution_at])
@@ -141,3 +141,12 @@ def test_adding_a_compound_never_removes_a_danger(base: list[str], extra: str) -
     after = dangers([*base, extra] if extra not in base else base)
     for danger in before:
         assert any(set(danger) <= set(other) for other in after), (base, extra, danger)
+
+
+def test_three_herbal_sedatives_are_a_caution_not_a_danger() -> None:
+    found = _check(["melatonin", "valerian", "chamomile"])
+    stack = [w for w in found if len(w.compounds) == 3]
+    assert stack and all(w.severity.value == "caution" for w in stack)
+    assert any(
+        w.severity.value == "danger" for w in _check(["melatonin", "valerian", "med:alcohol"])
+    )

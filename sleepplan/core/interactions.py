@@ -122,6 +122,8 @@ class Stack(_Frozen):
     """Members present for a caution."""
     danger_at: Annotated[int, Field(ge=2)]
     """Members present for a danger."""
+    danger_requires: tuple[Item, ...] = ()
+    """When given, the danger level also needs one of these members (else it stays caution)."""
     message: str
     """What might happen."""
     sources: Sources
@@ -233,7 +235,9 @@ def interactions_from_data(
         raise from_validation_error(source, error) from None
     problems = []
     item_lists = [(f"rules[{i}]", (*r.a, *r.b)) for i, r in enumerate(parsed.rules)]
-    item_lists += [(f"stacks[{i}]", st.members) for i, st in enumerate(parsed.stacks)]
+    item_lists += [
+        (f"stacks[{i}]", (*st.members, *st.danger_requires)) for i, st in enumerate(parsed.stacks)
+    ]
     item_lists += [(f"low_risk[{i}]", (p.a, p.b)) for i, p in enumerate(parsed.low_risk)]
     for place, items in item_lists:
         for item in items:

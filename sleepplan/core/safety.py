@@ -188,7 +188,8 @@ def _stack_warning(
     members = sorted(member for member in stack.members if member in present)
     if len(members) < stack.caution_at:
         return []
-    severity = Severity.DANGER if len(members) >= stack.danger_at else Severity.CAUTION
+    severe = not stack.danger_requires or any(m in stack.danger_requires for m in members)
+    severity = Severity.DANGER if len(members) >= stack.danger_at and severe else Severity.CAUTION
     names = ", ".join(_label(member, items, context) for member in members)
     return [
         SafetyWarning(
