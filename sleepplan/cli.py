@@ -22,9 +22,10 @@ from sleepplan import __version__
 from sleepplan.core import timing
 from sleepplan.core.amounts import parse_amount
 from sleepplan.core.catalog import Catalog
+from sleepplan.core.checkin import checkin_record, evaluate, parse_checkin, taken_from_plan
 from sleepplan.core.errors import InputError
 from sleepplan.core.interactions import resolve_medications
-from sleepplan.core.planner import NightSettings, Plan, build_plan
+from sleepplan.core.planner import NightSettings, Plan, build_plan, plan_for
 from sleepplan.core.safety import (
     Intake,
     SafetyContext,
@@ -38,6 +39,8 @@ from sleepplan.output import jsonview, textview
 from sleepplan.store import paths
 from sleepplan.store.bundled import bundled_catalog, bundled_interactions, example_profiles
 from sleepplan.store.clock import current_time, system_zone
+from sleepplan.store.files import read_user_file
+from sleepplan.store.journal import Journal
 from sleepplan.store.profiles import (
     LoadedProfile,
     create_profile,
@@ -170,6 +173,49 @@ def cmd_check(ctx: Context) -> int:
     return 0
 
 
+def cmd_checkin(ctx: Context) -> int:
+    """Record a morning check-in from a TOML file; print its metrics and scores."""
+    args = ctx.args
+    loaded = ctx.profile()
+    profile = loaded.profile
+    path = Path(args.file)
+    night = _flag("--night", timing.parse_date, args.night) if args.night else None
+    answers = parse_checkin(read_user_file(path), str(path), night)
+    zone = profile.timezone or system_zone()
+    if answers.taken is None:
+        plan = plan_for(profile, loaded.catalog, answers.night, zone)
+        answers = answers.model_copy(update={"taken": taken_from_plan(plan.doses if plan else ())})
+    unknown = [
+        (f"taken[{i}].compound", loaded.catalog.unknown_message(dose.compound))
+        for i, dose in enumerate(answers.taken or ())
+        if dose.compound not in loaded.catalog
+    ]
+    if unknown:
+        raise InputError(str(path), unknown)
+    record = checkin_record(evaluate(answers, zone, profile.sleep_need_min, str(path)))
+    with Journal(paths.journal_path(ctx.home)) as journal:
+        journal.save(profile.name, record, ctx.now().isoformat(), replace=args.replace)
+        recent = journal.recent_mornings(profile.name, record["night"])
+    if args.json:
+        _print_json(jsonview.checkin_json(record))
+    else:
+        print(textview.checkin_text(record, recent, profile.name))
+    return 0
+
+
+def cmd_history(ctx: Context) -> int:
+    """The journal's check-ins, newest first."""
+    loaded = ctx.profile()
+    with Journal(paths.journal_path(ctx.home)) as journal:
+        stored = journal.history(loaded.profile.name, ctx.args.last)
+    records = [item.record for item in stored]
+    if ctx.args.json:
+        _print_json({"profile": loaded.profile.name, "checkins": records})
+    else:
+        print(textview.history_text(records, loaded.profile.name))
+    return 0
+
+
 def cmd_profile(ctx: Context) -> int:
     """Profile subcommands: list, new, validate."""
     args = ctx.args
@@ -203,6 +249,13 @@ def cmd_tui(ctx: Context) -> int:
     ensure_home(ctx.home)
     SleepPlanApp(home=ctx.home, profile=ctx.args.profile, now=ctx.now()).run()
     return 0
+
+
+def _positive_int(text: str) -> int:
+    value = int(text) if text.isdigit() else 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of nights, got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -250,6 +303,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check_cmd.add_argument("--json", action="store_true", help="print JSON")
     check_cmd.set_defaults(handler=cmd_check)
+
+    checkin = commands.add_parser("checkin", help="record a morning check-in from a file")
+    checkin.add_argument(
+        "--from",
+        dest="file",
+        required=True,
+        metavar="FILE",
+        help="check-in TOML file (format in the README)",
+    )
+    checkin.add_argument("--night", metavar="YYYY-MM-DD", help="the night it is about")
+    checkin.add_argument(
+        "--replace", action="store_true", help="replace the night's check-in if there is one"
+    )
+    checkin.add_argument("--json", action="store_true", help="print JSON")
+    checkin.set_defaults(handler=cmd_checkin)
+
+    history = commands.add_parser("history", help="your check-ins, newest first")
+    history.add_argument("--last", type=_positive_int, metavar="N", help="only the last N nights")
+    history.add_argument("--json", action="store_true", help="print JSON")
+    history.set_defaults(handler=cmd_history)
 
     profile = commands.add_parser("profile", help="list, create and validate profiles")
     profile_commands = profile.add_subparsers(

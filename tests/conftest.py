@@ -22,6 +22,7 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.setenv("SLEEPPLAN_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("SLEEPPLAN_NOW", FIXED_NOW)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("TZ", "Europe/Berlin")  # the "system zone" of subprocesses
     yield
 
 

@@ -272,3 +272,108 @@ def test_plan_uses_the_profiles_medications(home: Path, tmp_path: Path) -> None:
     result = run_cli("--home", str(home), "--profile", str(profile), "plan", *NIGHT, "--json")
     warnings = json.loads(result.stdout)["warnings"]
     assert warnings[0]["severity"] == "danger"
+
+
+CHECKIN = """
+night = 2026-11-23
+in_bed = "22:50"
+tried_sleep = "23:05"
+sol_min = 20
+awakenings = 1
+waso_min = 10
+final_wake = "06:55"
+out_of_bed = "07:10"
+quality = 4
+getting_to_sleep = 60
+sleep_quality = 55
+waking_up = 50
+feel_now = 45
+kss = 4
+"""
+
+
+def test_checkin_records_and_prints_the_breakdown(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "morning.toml"
+    path.write_text(CHECKIN)
+    result = run_cli("--home", str(home), "checkin", "--from", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "Morning score 71 / 100" in result.stdout
+    assert "Diary (CSD-style)" in result.stdout and "LSEQ-style" in result.stdout
+    again = run_cli("--home", str(home), "checkin", "--from", str(path))
+    assert again.returncode == 2 and "exists already" in again.stderr
+    replaced = run_cli("--home", str(home), "checkin", "--from", str(path), "--replace", "--json")
+    data = json.loads(replaced.stdout)
+    assert data["night"] == "2026-11-23"
+    assert data["metrics"] == {
+        "tib_min": 500,
+        "tst_min": 440,
+        "sol_min": 20,
+        "waso_min": 10,
+        "se_pct": 88.0,
+    }
+    assert set(data["scores"]) >= {
+        "morning",
+        "diary",
+        "leeds",
+        "alertness",
+        "quality",
+        "onset",
+        "maintenance",
+        "next_morning",
+    }
+    assert data["scores"]["morning"] == pytest.approx(70.88, abs=0.01)
+    assert data["flags"] == []
+
+
+def test_checkin_taken_defaults_to_the_plan(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "morning.toml"
+    path.write_text("night = 2026-11-23\nkss = 3\n")
+    run_cli("--home", str(home), "checkin", "--from", str(path))
+    history = run_cli("--home", str(home), "history", "--json")
+    taken = json.loads(history.stdout)["checkins"][0]["taken"]
+    assert {dose["compound"] for dose in taken} == {
+        "melatonin",
+        "l-theanine",
+        "magnesium-glycinate",
+    }
+    melatonin = next(d for d in taken if d["compound"] == "melatonin")
+    assert melatonin["at"] == "2026-11-23T22:00:00+01:00"
+
+
+def test_history_text_and_last(home: Path, tmp_path: Path) -> None:
+    for day in (21, 22, 23):
+        path = tmp_path / f"m{day}.toml"
+        path.write_text(CHECKIN.replace("2026-11-23", f"2026-11-{day}"))
+        assert run_cli("--home", str(home), "checkin", "--from", str(path)).returncode == 0
+    text = run_cli("--home", str(home), "history", "--last", "2")
+    assert text.returncode == 0
+    assert "2026-11-23" in text.stdout and "2026-11-22" in text.stdout
+    assert "2026-11-21" not in text.stdout
+    empty = run_cli("--home", str(tmp_path / "other"), "history")
+    assert "No check-ins yet" in empty.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("night = 2026-11-23\nkss = 12\n", "kss"),
+        ('night = 2026-11-23\ntried_sleep = "23:00"\nfinal_wake = "22:00"\n', "final_wake"),
+        ("night = 2026-11-23\nkss = \n", "line 2"),
+        (
+            'night = 2026-11-23\ntaken = [{ compound = "unobtainium", amount_mg = 1 }]\n',
+            "taken[0].compound",
+        ),
+        ("kss = 3\n", "night"),
+    ],
+)
+def test_bad_checkin_files_exit_2_naming_the_place(
+    home: Path, tmp_path: Path, content: str, words: str
+) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(content)
+    result = run_cli("--home", str(home), "checkin", "--from", str(path))
+    assert result.returncode == 2, result.stdout
+    assert str(path) in result.stderr and words in result.stderr
+    assert "Traceback" not in result.stderr
+    history = run_cli("--home", str(home), "history", "--json")
+    assert json.loads(history.stdout)["checkins"] == []

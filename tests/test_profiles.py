@@ -152,7 +152,7 @@ def test_no_profiles_is_a_clear_error(home: Path) -> None:
     ("content", "words"),
     [
         (b'name = "caf\xe9"\n', "not UTF-8"),
-        (b"x" * (MAX_PROFILE_BYTES + 10), "larger than 1 MiB"),
+        (b"x" * (MAX_PROFILE_BYTES + 10), "larger than 1024 KiB"),
         (b'name = "a\x00b"\n', "TOML syntax error"),
         (b"a = " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested too deeply"),
     ],

@@ -11,7 +11,7 @@ from sleepplan.core import timing
 from sleepplan.core.architecture import PredictedNight, predict_night
 from sleepplan.core.catalog import Anchor, Catalog, Compound
 from sleepplan.core.kinetics import Curve
-from sleepplan.core.profile import Dose, Routine
+from sleepplan.core.profile import Dose, Profile, Routine
 from sleepplan.core.vocabulary import Stage
 
 
@@ -115,6 +115,16 @@ def build_plan(routine: Routine, catalog: Catalog, settings: NightSettings) -> P
     ]
     planned.sort(key=lambda item: (item.stage.order, item.at, item.compound.name))
     return Plan(settings, routine.name, night, tuple(planned))
+
+
+def plan_for(
+    profile: Profile, catalog: Catalog, night: dt.date, zone: str, routine_name: str | None = None
+) -> Plan | None:
+    """A profile's routine (default: its default) on a night; ``None`` if it has no routine."""
+    if not profile.routines:
+        return None
+    settings = NightSettings(night, profile.bedtime, profile.wake, profile.dinner, zone)
+    return build_plan(profile.routine(routine_name), catalog, settings)
 
 
 def _place(

@@ -102,3 +102,14 @@ def check_json(
         "scope": SCOPE,
         "disclaimer": DISCLAIMER,
     }
+
+
+def checkin_json(record: dict[str, Any]) -> dict[str, Any]:
+    """The result of ``sleepplan checkin`` (design §10)."""
+    return {
+        "night": record["night"],
+        "metrics": record["metrics"],
+        "scores": record["scores"],
+        "flags": record["flags"],
+        "record": record,
+    }

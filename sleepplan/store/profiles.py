@@ -12,10 +12,11 @@ from pathlib import Path
 import tomli_w
 
 from sleepplan.core.catalog import Catalog
-from sleepplan.core.errors import InputError, from_decode_error
+from sleepplan.core.errors import InputError
 from sleepplan.core.profile import Profile, parse_profile, profile_to_data
 from sleepplan.store import paths
 from sleepplan.store.bundled import FIRST_RUN_EXAMPLE, bundled_catalog, example_profiles
+from sleepplan.store.files import read_user_file
 
 MAX_PROFILE_BYTES = 1024 * 1024
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -101,22 +102,7 @@ def create_profile(home: Path, name: str, template: str) -> Path:
 
 def read_profile_text(path: Path) -> str:
     """A profile file's text; size, encoding and existence problems become ``InputError``."""
-    source = str(path)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_PROFILE_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError.single(source, "", "no such file") from None
-    except IsADirectoryError:
-        raise InputError.single(source, "", "is a folder, not a profile file") from None
-    except PermissionError:
-        raise InputError.single(source, "", "cannot be read (permission denied)") from None
-    if len(data) > MAX_PROFILE_BYTES:
-        raise InputError.single(source, "", "is larger than 1 MiB; not a profile")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise from_decode_error(source, data, error) from None
+    return read_user_file(path, MAX_PROFILE_BYTES)
 
 
 def load_profile(path: Path, catalog: Catalog | None = None) -> LoadedProfile:

@@ -16,7 +16,7 @@ from sleepplan.core import editing, timing
 from sleepplan.core.catalog import Catalog
 from sleepplan.core.errors import InputError
 from sleepplan.core.interactions import resolve_medications
-from sleepplan.core.planner import NightSettings, Plan, build_plan
+from sleepplan.core.planner import Plan, plan_for
 from sleepplan.core.profile import Acknowledgement, Profile
 from sleepplan.core.safety import SafetyContext, SafetyWarning, Severity, plan_warnings
 from sleepplan.store.bundled import bundled_catalog, bundled_interactions
@@ -110,14 +110,10 @@ class Workspace:
 
     def plan(self, routine_name: str | None = None) -> Plan | None:
         """Tonight's plan for a routine (default the current one); ``None`` without one."""
-        if self.profile is None or not self.profile.routines:
+        if self.profile is None:
             return None
-        profile = self.profile
-        settings = NightSettings(
-            self.night, profile.bedtime, profile.wake, profile.dinner, self.zone
-        )
-        routine = profile.routine(routine_name or self.routine_name)
-        return build_plan(routine, self.catalog, settings)
+        name = routine_name or self.routine_name
+        return plan_for(self.profile, self.catalog, self.night, self.zone, name)
 
     def safety(self) -> SafetyContext:
         """The interaction data with the profile's medications."""

@@ -1,0 +1,236 @@
+"""The journal: one SQLite file of check-ins, WAL mode, versioned with ``PRAGMA user_version``.
+
+Each check-in is stored once per profile and night, with its answers, metrics and scores as JSON
+(the export shape) and every dose taken as a row of its own, so per-compound questions are fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sleepplan.core.errors import InputError
+from sleepplan.store import paths
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def _create_checkins(db: sqlite3.Connection) -> None:
+    db.execute(
+        """
+        CREATE TABLE checkins (
+            profile TEXT NOT NULL,
+            night TEXT NOT NULL,
+            record TEXT NOT NULL,
+            morning REAL,
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (profile, night)
+        )
+        """
+    )
+
+
+def _create_taken(db: sqlite3.Connection) -> None:
+    db.execute(
+        """
+        CREATE TABLE taken (
+            profile TEXT NOT NULL,
+            night TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            compound TEXT NOT NULL,
+            amount_mg REAL NOT NULL,
+            at TEXT,
+            PRIMARY KEY (profile, night, position),
+            FOREIGN KEY (profile, night) REFERENCES checkins (profile, night) ON DELETE CASCADE
+        )
+        """
+    )
+    db.execute("CREATE INDEX taken_by_compound ON taken (profile, compound, night)")
+    # backfill: earlier versions kept the doses only inside the record
+    for profile, night, record in db.execute("SELECT profile, night, record FROM checkins"):
+        _insert_taken(db, profile, night, json.loads(record).get("taken") or [])
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_create_checkins, _create_taken]
+"""Migration ``i`` takes the journal from version ``i`` to ``i + 1``."""
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _insert_taken(db: sqlite3.Connection, profile: str, night: str, taken: list[Any]) -> None:
+    db.executemany(
+        "INSERT INTO taken (profile, night, position, compound, amount_mg, at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (profile, night, position, dose["compound"], dose["amount_mg"], dose.get("at"))
+            for position, dose in enumerate(taken)
+        ],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCheckin:
+    """A check-in as the journal holds it."""
+
+    profile: str
+    night: str
+    record: dict[str, Any]
+    recorded_at: str
+
+    @property
+    def morning(self) -> float | None:
+        """The morning score."""
+        value = self.record.get("scores", {}).get("morning")
+        return float(value) if value is not None else None
+
+
+class CheckinExists(InputError):
+    """The night has a check-in already and replacing was not asked for."""
+
+
+class Journal:
+    """An open journal file; use as a context manager or call ``close``."""
+
+    def __init__(self, path: Path, upgrade: bool = True) -> None:
+        self.path = path
+        paths.make_private_dir(path.parent)
+        if not path.exists():
+            # created 0600 before SQLite opens it; its -wal and -shm files copy the mode
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, paths.PRIVATE_FILE))
+        old_umask = os.umask(0o077)
+        try:
+            self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = FULL")  # a returned save survives a power cut
+            self.db.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as error:
+            raise InputError.single(str(path), "", f"not a sleepplan journal ({error})") from None
+        finally:
+            os.umask(old_umask)
+        if upgrade:
+            self.migrate()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file."""
+        self.db.close()
+
+    @property
+    def version(self) -> int:
+        """The schema version on disk."""
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self, target: int = SCHEMA_VERSION) -> None:
+        """Bring the schema up to ``target``, one transaction per step."""
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise InputError.single(
+                str(self.path),
+                "",
+                f"journal schema version {current} is newer than this sleepplan understands "
+                f"({SCHEMA_VERSION}); update sleepplan",
+            )
+        for version in range(current, target):
+            with self.transaction():
+                MIGRATIONS[version](self.db)
+                self.db.execute(f"PRAGMA user_version = {version + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all or nothing."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def has(self, profile: str, night: str) -> bool:
+        """Whether a night has a check-in."""
+        row = self.db.execute(
+            "SELECT 1 FROM checkins WHERE profile = ? AND night = ?", (profile, night)
+        ).fetchone()
+        return row is not None
+
+    def save(
+        self, profile: str, record: dict[str, Any], recorded_at: str, replace: bool = False
+    ) -> None:
+        """Store a check-in record; an existing night needs ``replace``."""
+        night = record["night"]
+        with self.transaction() as db:
+            if self.has(profile, night):
+                if not replace:
+                    raise CheckinExists.single(
+                        str(self.path),
+                        "night",
+                        f"a check-in for the night of {night} exists already (replace it with "
+                        "--replace, or in the app by confirming)",
+                    )
+                db.execute("DELETE FROM checkins WHERE profile = ? AND night = ?", (profile, night))
+            db.execute(
+                "INSERT INTO checkins (profile, night, record, morning, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    profile,
+                    night,
+                    json.dumps(record, ensure_ascii=False),
+                    record.get("scores", {}).get("morning"),
+                    recorded_at,
+                ),
+            )
+            _insert_taken(db, profile, night, record.get("taken") or [])
+
+    def get(self, profile: str, night: str) -> StoredCheckin | None:
+        """One night's check-in."""
+        row = self.db.execute(
+            "SELECT profile, night, record, recorded_at FROM checkins "
+            "WHERE profile = ? AND night = ?",
+            (profile, night),
+        ).fetchone()
+        return _stored(row) if row else None
+
+    def history(self, profile: str, last: int | None = None) -> list[StoredCheckin]:
+        """Check-ins newest first (the last ``last`` nights when given)."""
+        query = (
+            "SELECT profile, night, record, recorded_at FROM checkins WHERE profile = ? "
+            "ORDER BY night DESC"
+        )
+        rows = self.db.execute(
+            query + (" LIMIT ?" if last else ""), (profile, last) if last else (profile,)
+        )
+        return [_stored(row) for row in rows]
+
+    def recent_mornings(self, profile: str, before: str, count: int = 7) -> list[float]:
+        """Morning scores of up to ``count`` nights before ``before``, newest first."""
+        rows = self.db.execute(
+            "SELECT morning FROM checkins WHERE profile = ? AND night < ? AND morning IS NOT "
+            "NULL ORDER BY night DESC LIMIT ?",
+            (profile, before, count),
+        )
+        return [float(row[0]) for row in rows]
+
+    def taken_rows(self, profile: str) -> list[tuple[str, str, float]]:
+        """(night, compound, amount_mg) for every dose taken, oldest first."""
+        rows = self.db.execute(
+            "SELECT night, compound, amount_mg FROM taken WHERE profile = ? "
+            "ORDER BY night, position",
+            (profile,),
+        )
+        return [(str(n), str(c), float(a)) for n, c, a in rows]
+
+
+def _stored(row: tuple[str, str, str, str]) -> StoredCheckin:
+    profile, night, record, recorded_at = row
+    return StoredCheckin(profile, night, json.loads(record), recorded_at)

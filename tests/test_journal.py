@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import json
+import sqlite3
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sleepplan.core.errors import InputError
+from sleepplan.store.journal import SCHEMA_VERSION, CheckinExists, Journal
+
+
+def record(night: str, morning: float = 70.0, taken: list[Any] | None = None) -> dict[str, Any]:
+    return {
+        "night": night,
+        "kss": 4,
+        "taken": taken
+        if taken is not None
+        else [{"compound": "melatonin", "amount_mg": 0.5, "at": f"{night}T22:00:00+01:00"}],
+        "metrics": {"tst_min": 440},
+        "scores": {"morning": morning},
+        "flags": [],
+    }
+
+
+def test_new_journal_is_private_wal_and_current(tmp_path: Path) -> None:
+    path = tmp_path / "home" / "journal.sqlite3"
+    with Journal(path) as journal:
+        assert journal.version == SCHEMA_VERSION
+        mode = journal.db.execute("PRAGMA journal_mode").fetchone()[0]
+        assert mode == "wal"
+        journal.save("me", record("2026-11-23"), "2026-11-24T07:00:00+00:00")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_one_checkin_per_profile_and_night(tmp_path: Path) -> None:
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        journal.save("me", record("2026-11-23", 60), "t1")
+        with pytest.raises(CheckinExists, match="exists already"):
+            journal.save("me", record("2026-11-23", 80), "t2")
+        assert journal.get("me", "2026-11-23").morning == 60  # type: ignore[union-attr]
+        journal.save("me", record("2026-11-23", 80, taken=[]), "t2", replace=True)
+        assert journal.get("me", "2026-11-23").morning == 80  # type: ignore[union-attr]
+        assert journal.taken_rows("me") == []  # replaced doses are gone with the old record
+        journal.save("you", record("2026-11-23", 50), "t3")  # another profile is separate
+        assert [c.profile for c in journal.history("you")] == ["you"]
+
+
+def test_history_newest_first_and_recent_mornings(tmp_path: Path) -> None:
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        for day, score in ((20, 50), (21, 60), (22, 70), (23, 80)):
+            journal.save("me", record(f"2026-11-{day}", score), "t")
+        assert [c.night for c in journal.history("me")][:2] == ["2026-11-23", "2026-11-22"]
+        assert len(journal.history("me", last=2)) == 2
+        assert journal.recent_mornings("me", "2026-11-23") == [70, 60, 50]
+        assert journal.taken_rows("me")[0] == ("2026-11-20", "melatonin", 0.5)
+
+
+def test_failed_save_changes_nothing(tmp_path: Path) -> None:
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        broken = record("2026-11-23")
+        broken["taken"] = [{"compound": "melatonin"}]  # no amount: the insert fails midway
+        with pytest.raises(KeyError):
+            journal.save("me", broken, "t")
+        assert journal.history("me") == []
+
+
+def test_migration_from_version_one_backfills_doses(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with Journal(path, upgrade=False) as old:
+        old.migrate(target=1)  # the first released schema: records only
+        assert old.version == 1
+        old.db.execute(
+            "INSERT INTO checkins (profile, night, record, morning, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            ("me", "2026-11-01", json.dumps(record("2026-11-01")), 70.0, "t"),
+        )
+    with Journal(path) as journal:
+        assert journal.version == SCHEMA_VERSION
+        assert journal.taken_rows("me") == [("2026-11-01", "melatonin", 0.5)]
+        assert journal.get("me", "2026-11-01").morning == 70.0  # type: ignore[union-attr]
+
+
+def test_a_newer_journal_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    with pytest.raises(InputError, match="newer than this sleepplan"):
+        Journal(path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 99
+
+
+def test_a_file_that_is_not_a_journal(tmp_path: Path) -> None:
+    path = tmp_path / "junk.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(InputError, match="not a sleepplan journal"):
+        Journal(path)
+    assert path.read_bytes() == b"this is not a database" * 100
