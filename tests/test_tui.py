@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input, OptionList, Select
 
 from sleepplan.core.profile import parse_profile
 from sleepplan.store.bundled import bundled_catalog
+from sleepplan.store.journal import Journal
 from sleepplan.store.profiles import ensure_home, load_profile
 from sleepplan.tui.screens.catalog import CatalogScreen
 from sleepplan.tui.screens.tonight import TonightScreen
@@ -353,3 +355,95 @@ async def test_a_warning_opens_its_sources(home: Path) -> None:
         await pilot.pause()
         assert app.screen.__class__.__name__ == "WarningDialog"
         assert "Sources" in str(app.screen.query_one("Static").render())
+
+
+async def test_usual_morning_in_five_keystrokes(home: Path) -> None:
+    """m, quality, tab, sleepiness, ctrl+s: the rest is prefilled from the plan."""
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = ["m", "4", "tab", "3", "ctrl+s"]
+        await pilot.press(*keys)
+        await settle(pilot)
+        assert len(keys) == 5
+    with Journal(home / "journal.sqlite3") as journal:
+        stored = journal.get("example", "2026-11-22")
+    assert stored is not None
+    record = stored.record
+    assert record["quality"] == 4 and record["kss"] == 3
+    assert record["getting_to_sleep"] == 50
+    assert record["in_bed"] == "2026-11-22T23:00:00+01:00"
+    assert record["final_wake"] == "2026-11-23T07:00:00+01:00"
+    assert {d["compound"] for d in record["taken"]} == {
+        "melatonin",
+        "l-theanine",
+        "magnesium-glycinate",
+    }
+    # quality 75·0.15 + KSS 3 → 75·0.20 + comparisons 50·0.30, renormalised over 0.65
+    assert record["scores"]["morning"] == pytest.approx(
+        (75 * 0.15 + 75 * 0.2 + 50 * 0.3) / 0.65, abs=0.01
+    )
+
+
+async def test_checkin_score_updates_live_and_refuses_impossible_answers(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m", "5")
+        await settle(pilot)
+        panel = app.screen.query_one("#checkin-score")
+        assert "Quality      100" in str(panel.render())
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert "Quality        –" in str(panel.render())
+        field = app.screen.query_one("#final_wake", Input)
+        field.value = "22:00"  # before trying to sleep at 23:00
+        await settle(pilot)
+        assert "final_wake" in str(panel.render()) and "before tried_sleep" in str(panel.render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with Journal(home / "journal.sqlite3") as journal:
+        assert journal.history("example") == []
+
+
+async def test_answers_survive_switching_areas_and_replacing_asks(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m", "2", "t", "m")
+        await settle(pilot)
+        from sleepplan.tui.widgets.scale import Scale
+
+        assert app.screen.query_one("#quality", Scale).value == 2
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        app.screen.query_one("#quality", Scale).focus()
+        await pilot.press("5", "ctrl+s")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "ConfirmDialog"
+        await pilot.press("y")
+        await settle(pilot)
+    with Journal(home / "journal.sqlite3") as journal:
+        stored = journal.get("example", "2026-11-22")
+        assert stored is not None and stored.record["quality"] == 5
+        assert len(journal.history("example")) == 1
+
+
+async def test_checkin_counts_repeat_the_last_morning(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        app.screen.query_one("#sol_min", Input).value = "25"
+        app.screen.query_one("#awakenings", Input).value = "2"
+        app.screen.query_one("#waso_min", Input).value = "15"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    again = make_app(home)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert again.screen.query_one("#sol_min", Input).value == "25"
+        assert again.screen.query_one("#waso_min", Input).value == "15"

@@ -33,6 +33,7 @@ from sleepplan.tui.dialogs.warnings import AcknowledgeDialog
 from sleepplan.tui.messages import ProfileFailed, ProfileLoaded, ProfileSaved, SaveFailed
 from sleepplan.tui.screens.base import AreaScreen
 from sleepplan.tui.screens.catalog import CatalogScreen
+from sleepplan.tui.screens.checkin import CheckinScreen
 from sleepplan.tui.screens.profiles import ProfilesScreen
 from sleepplan.tui.screens.tonight import TonightScreen
 from sleepplan.tui.workspace import Workspace
@@ -45,7 +46,12 @@ class SleepPlanApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "sleepplan"
-    MODES = {"tonight": TonightScreen, "catalog": CatalogScreen, "profiles": ProfilesScreen}
+    MODES = {
+        "tonight": TonightScreen,
+        "checkin": CheckinScreen,
+        "catalog": CatalogScreen,
+        "profiles": ProfilesScreen,
+    }
     DEFAULT_MODE = "tonight"
     COMMANDS = App.COMMANDS | {SleepPlanCommands}
     BINDINGS = [
@@ -55,6 +61,13 @@ class SleepPlanApp(App[None]):
             "Tonight",
             id="area.tonight",
             tooltip="Tonight's routine and timeline",
+        ),
+        Binding(
+            "m",
+            "switch_mode('checkin')",
+            "Morning",
+            id="area.checkin",
+            tooltip="This morning's check-in",
         ),
         Binding(
             "k",
@@ -306,7 +319,7 @@ class SleepPlanApp(App[None]):
     def _apply_keymap(self, keymap: dict[str, str]) -> None:
         known = {
             binding.id
-            for screen in (self, TonightScreen, CatalogScreen, ProfilesScreen)
+            for screen in (self, TonightScreen, CheckinScreen, CatalogScreen, ProfilesScreen)
             for binding in _bindings(screen)
             if binding.id
         }

@@ -31,6 +31,11 @@ class SleepPlanCommands(Provider):
                 "Tonight's routine and timeline",
                 partial(app.switch_mode, "tonight"),
             ),
+            (
+                "Go to Morning check-in",
+                "This morning's check-in",
+                partial(app.switch_mode, "checkin"),
+            ),
             ("Go to Catalog", "Browse compounds and sources", partial(app.switch_mode, "catalog")),
             (
                 "Go to Profiles",

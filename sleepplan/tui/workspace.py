@@ -115,6 +115,12 @@ class Workspace:
         name = routine_name or self.routine_name
         return plan_for(self.profile, self.catalog, self.night, self.zone, name)
 
+    def plan_for_night(self, night: dt.date) -> Plan | None:
+        """The default routine's plan on another night (for a check-in's "as planned")."""
+        if self.profile is None:
+            return None
+        return plan_for(self.profile, self.catalog, night, self.zone)
+
     def safety(self) -> SafetyContext:
         """The interaction data with the profile's medications."""
         data = bundled_interactions()

@@ -13,7 +13,7 @@ GLOBAL_HELP = """
 
 | key | does |
 |---|---|
-| `t` `k` `p` | Tonight · Catalog · Profiles |
+| `t` `m` `k` `p` | Tonight · Morning check-in · Catalog · Profiles |
 | `ctrl+s` | save the profile |
 | `ctrl+p` | command palette: every action, searchable |
 | `?` / `F1` | this help |

@@ -1,0 +1,450 @@
+"""Morning check-in: a keyboard-fast form, the live score breakdown, saving to the journal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
+
+from sleepplan.core import timing
+from sleepplan.core.checkin import (
+    COMPARISONS,
+    CONFOUNDERS,
+    EFFECTS,
+    CheckinAnswers,
+    TakenDose,
+    checkin_record,
+    evaluate,
+)
+from sleepplan.core.errors import InputError, from_validation_error
+from sleepplan.output import DISCLAIMER
+from sleepplan.store import paths
+from sleepplan.store.journal import CheckinExists, Journal
+from sleepplan.tui.dialogs.confirm import ConfirmDialog
+from sleepplan.tui.screens.base import AreaScreen
+from sleepplan.tui.widgets.scale import Scale
+from sleepplan.tui.widgets.tick import Tick
+
+HELP = """\
+# Morning check-in
+
+One minute each morning about last night and how you feel now. The items are CSD-style (from
+the Consensus Sleep Diary), LSEQ-style (from the Leeds Sleep Evaluation Questionnaire) and the
+Karolinska Sleepiness Scale, reworded: they are not the validated instruments.
+
+A usual morning: type the quality (1–5), `tab`, your sleepiness (1–9), `ctrl+s`. Times come
+from last night's plan, the comparisons start at 50 (same as usual), the counts repeat your
+last check-in, and "taken" is what the plan said: change whatever was different.
+
+| key | does |
+|---|---|
+| digits | answer a rating (on a 0–100 comparison, 7 means 70) |
+| `←` `→` | nudge a rating (comparisons move by 5) |
+| `backspace` | leave a rating unanswered |
+| `tab` / `shift+tab` | next / previous question |
+| `space` | tick a box (side effects, confounders, taken) |
+| `ctrl+s` | save the check-in (asks before replacing one for the same night) |
+| `escape` | leave a text field |
+
+The score on the right is recomputed as you type, always with its parts: the diary (35%), the
+comparisons with a usual night (30%), alertness from sleepiness (20%) and quality (15%);
+unanswered blocks are left out and the weights renormalised.
+"""
+
+QUALITY_WORDS = {1: "very poor", 2: "poor", 3: "fair", 4: "good", 5: "very good"}
+KSS_WORDS = {
+    1: "extremely alert",
+    2: "very alert",
+    3: "alert",
+    4: "rather alert",
+    5: "neither alert nor sleepy",
+    6: "some signs of sleepiness",
+    7: "sleepy, no effort to stay awake",
+    8: "sleepy, some effort to stay awake",
+    9: "very sleepy, fighting sleep",
+}
+COMPARISON_LABELS = {
+    "getting_to_sleep": "Getting to sleep",
+    "sleep_quality": "Quality of sleep",
+    "waking_up": "Waking up",
+    "feel_now": "How you feel now",
+}
+TIME_LABELS = {
+    "in_bed": "In bed",
+    "tried_sleep": "Tried to sleep",
+    "final_wake": "Woke",
+    "out_of_bed": "Got up",
+}
+COUNT_LABELS = {
+    "sol_min": "To fall asleep (min)",
+    "awakenings": "Times you woke",
+    "waso_min": "Awake at night (min)",
+}
+
+
+def _comparison_words(value: int) -> str:
+    if value == 50:
+        return "as usual"
+    return "better" if value > 50 else "worse"
+
+
+class CheckinScreen(AreaScreen):
+    """The morning area."""
+
+    HELP = HELP
+    AUTO_FOCUS = "#quality"
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "save_checkin",
+            "Save check-in",
+            id="checkin.save",
+            tooltip="Save this morning's check-in to the journal",
+            priority=True,
+        ),
+    ]
+
+    class LastLoaded(Message):
+        """The journal's latest check-in (for the usual counts) and this night's, if any."""
+
+        def __init__(self, last: dict[str, Any] | None, recent: list[float]) -> None:
+            super().__init__()
+            self.last = last
+            self.recent = recent
+
+    class Saved(Message):
+        """The check-in is in the journal."""
+
+        def __init__(self, record: dict[str, Any], recent: list[float]) -> None:
+            super().__init__()
+            self.record = record
+            self.recent = recent
+
+    class Exists(Message):
+        """The night has a check-in; replacing needs a yes."""
+
+        def __init__(self, record: dict[str, Any]) -> None:
+            super().__init__()
+            self.record = record
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._prefilled_for: tuple[str, dt.date] | None = None
+        self._planned: list[TakenDose] = []
+        self._saved_record: dict[str, Any] | None = None
+        self._recent: list[float] = []
+        self._touched = False
+
+    def compose(self) -> ComposeResult:
+        """The questions in the order a morning answers them; the score beside them."""
+        yield Header()
+        with Horizontal(id="checkin-area"):
+            with VerticalScroll(id="checkin"):
+                with Horizontal(classes="row"):
+                    yield Label("Night of", classes="field-label")
+                    yield Input(
+                        id="night",
+                        max_length=10,
+                        compact=True,
+                        tooltip="The evening the night began (YYYY-MM-DD)",
+                    )
+                yield Label("Overall sleep quality (CSD-style)", classes="question")
+                yield Scale(1, 5, describe=QUALITY_WORDS.__getitem__, id="quality")
+                yield Label("Sleepiness right now (KSS)", classes="question")
+                yield Scale(1, 9, describe=KSS_WORDS.__getitem__, id="kss")
+                yield Label(
+                    "Compared with a usual night (LSEQ-style, 50 = same)", classes="question"
+                )
+                for key in COMPARISONS:
+                    with Horizontal(classes="row"):
+                        yield Label(COMPARISON_LABELS[key], classes="field-label wide")
+                        yield Scale(0, 100, 5, describe=_comparison_words, value=50, id=key)
+                yield Label("Last night (CSD-style diary)", classes="question")
+                with Horizontal(classes="row"):
+                    for key in ("in_bed", "tried_sleep"):
+                        yield Label(TIME_LABELS[key], classes="field-label")
+                        yield Input(id=key, max_length=5, compact=True, placeholder="HH:MM")
+                with Horizontal(classes="row"):
+                    for key in ("final_wake", "out_of_bed"):
+                        yield Label(TIME_LABELS[key], classes="field-label")
+                        yield Input(id=key, max_length=5, compact=True, placeholder="HH:MM")
+                for key, label in COUNT_LABELS.items():
+                    with Horizontal(classes="row"):
+                        yield Label(label, classes="field-label wide")
+                        yield Input(id=key, type="integer", max_length=4, compact=True)
+                yield Label("Side effects", classes="question")
+                with Horizontal(classes="boxes"):
+                    for name in EFFECTS:
+                        yield Tick(name.replace("_", " "), id=f"effect-{name}", compact=True)
+                yield Label("Anything unusual last night?", classes="question")
+                with Horizontal(classes="boxes"):
+                    for name in CONFOUNDERS:
+                        yield Tick(name.replace("_", " "), id=f"confounder-{name}", compact=True)
+                yield Label(
+                    "Taken last night (as planned; untick what you skipped)", classes="question"
+                )
+                yield Vertical(id="taken")
+                yield Label("Notes", classes="question")
+                yield Input(id="notes", compact=True, placeholder="anything else")
+                yield Button("Save check-in (ctrl+s)", id="save-checkin", variant="primary")
+            with VerticalScroll(id="checkin-score-pane"):
+                yield Static("", id="checkin-score")
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        """Show the form from its top (the night and the first question's label)."""
+        form = self.query_one("#checkin", VerticalScroll)
+        self.call_after_refresh(form.scroll_home, animate=False)
+
+    # -- filling in --------------------------------------------------------------------------
+
+    def refresh_view(self) -> None:
+        """Prefill from last night's plan when the profile or night is new to the form."""
+        workspace = self.workspace
+        if workspace.profile is None:
+            self.query_one("#checkin-score", Static).update(
+                Text(workspace.error.render() if workspace.error else "Loading your profile…")
+            )
+            return
+        night = self._night() or (workspace.now.in_tz(workspace.zone).date() - dt.timedelta(days=1))
+        key = (workspace.profile.name, night)
+        if key != self._prefilled_for and not self._touched:
+            self._prefill(night)
+        self._recompute()
+
+    def _night(self) -> dt.date | None:
+        text = self.query_one("#night", Input).value
+        try:
+            return timing.parse_date(text) if text else None
+        except ValueError:
+            return None
+
+    def _prefill(self, night: dt.date) -> None:
+        workspace = self.workspace
+        profile = workspace.profile
+        assert profile is not None
+        self._prefilled_for = (profile.name, night)
+        self._set("night", night.isoformat())
+        plan = workspace.plan_for_night(night)
+        bed = timing.format_clock(profile.bedtime)
+        wake = timing.format_clock(profile.wake)
+        for key, value in (
+            ("in_bed", bed),
+            ("tried_sleep", bed),
+            ("final_wake", wake),
+            ("out_of_bed", wake),
+        ):
+            self._set(key, value)
+        self._planned = (
+            [
+                TakenDose(compound=d.compound.id, amount_mg=d.amount_mg, at=d.at.isoformat())
+                for d in sorted(plan.doses, key=lambda dose: dose.at)
+            ]
+            if plan
+            else []
+        )
+        taken = self.query_one("#taken", Vertical)
+        taken.remove_children()
+        taken.mount_all(
+            Tick(
+                f"{workspace.catalog.get(d.compound).name} {d.amount_mg:g} mg "
+                f"at {d.at[11:16] if d.at else '?'}",
+                value=True,
+                id=f"taken-{i}",
+                compact=True,
+            )
+            for i, d in enumerate(self._planned)
+        )
+        self._load_last(profile.name, night)
+
+    def _set(self, widget_id: str, value: str) -> None:
+        field = self.query_one(f"#{widget_id}", Input)
+        with field.prevent(Input.Changed):
+            field.value = value
+
+    @work(thread=True, exclusive=True, group="checkin-last")
+    def _load_last(self, profile: str, night: dt.date) -> None:
+        """Read the latest check-in (the usual counts) and the last seven mornings."""
+        with Journal(paths.journal_path(self.workspace.home)) as journal:
+            history = journal.history(profile, last=1)
+            recent = journal.recent_mornings(profile, night.isoformat())
+        self.post_message(self.LastLoaded(history[0].record if history else None, recent))
+
+    @on(LastLoaded)
+    def _last_loaded(self, message: LastLoaded) -> None:
+        self._recent = message.recent
+        if message.last and not self._touched:
+            for key in COUNT_LABELS:
+                value = message.last.get(key)
+                if value is not None:
+                    self._set(key, str(value))
+        self._recompute()
+
+    @on(Input.Changed)
+    @on(Scale.Changed)
+    @on(Checkbox.Changed)
+    def _answer_changed(self, event: Message) -> None:
+        if getattr(event, "control", None) is not None and self.is_mounted:
+            self._touched = True
+            self._saved_record = None
+            if isinstance(event, Input.Changed) and event.input.id == "night":
+                night = self._night()
+                if night is not None and self.workspace.profile is not None:
+                    self._touched = False
+                    self._prefill(night)
+            self._recompute()
+
+    # -- the answers and the score ------------------------------------------------------------
+
+    def answers(self) -> CheckinAnswers:
+        """The form as check-in answers; ``InputError`` names the key of a bad answer."""
+        data: dict[str, Any] = {"night": self.query_one("#night", Input).value}
+        for key in ("in_bed", "tried_sleep", "final_wake", "out_of_bed", "notes"):
+            value = self.query_one(f"#{key}", Input).value.strip()
+            if value:
+                data[key] = value
+        for key in COUNT_LABELS:
+            value = self.query_one(f"#{key}", Input).value.strip()
+            if value:
+                data[key] = value
+        for key in ("quality", "kss", *COMPARISONS):
+            rating = self.query_one(f"#{key}", Scale).value
+            if rating is not None:
+                data[key] = rating
+        data["effects"] = [n for n in EFFECTS if self.query_one(f"#effect-{n}", Checkbox).value]
+        data["confounders"] = [
+            n for n in CONFOUNDERS if self.query_one(f"#confounder-{n}", Checkbox).value
+        ]
+        data["taken"] = [
+            dose.model_dump()
+            for i, dose in enumerate(self._planned)
+            if self.query_one(f"#taken-{i}", Checkbox).value
+        ]
+        try:
+            return CheckinAnswers.model_validate(data)
+        except ValidationError as error:  # reported by field, like a file's
+            raise from_validation_error("check-in", error) from None
+
+    def record(self) -> dict[str, Any]:
+        """The evaluated check-in, as the journal stores it."""
+        profile = self.workspace.profile
+        need = profile.sleep_need_min if profile else 480
+        return checkin_record(evaluate(self.answers(), self.workspace.zone, need))
+
+    def _recompute(self) -> None:
+        panel = self.query_one("#checkin-score", Static)
+        try:
+            record = self.record()
+        except InputError as error:
+            panel.update(Text.assemble(("Not scored yet\n", "bold"), error.render()))
+            return
+        panel.update(score_panel(record, self._recent, saved=self._saved_record is not None))
+
+    # -- saving ------------------------------------------------------------------------------
+
+    def action_save_checkin(self) -> None:
+        """Save to the journal (asks before replacing this night's check-in)."""
+        if self.workspace.profile is None:
+            self.notify("No profile is open.", severity="warning")
+            return
+        try:
+            record = self.record()
+        except InputError as error:
+            self.notify(error.render(), title="Not saved", severity="error")
+            return
+        self._save(record, replace=False)
+
+    @on(Button.Pressed, "#save-checkin")
+    def _save_pressed(self) -> None:
+        self.action_save_checkin()
+
+    @work(thread=True, exclusive=True, group="checkin-save")
+    def _save(self, record: dict[str, Any], replace: bool) -> None:
+        profile = self.workspace.profile
+        assert profile is not None
+        now = self.workspace.now.isoformat()
+        try:
+            with Journal(paths.journal_path(self.workspace.home)) as journal:
+                journal.save(profile.name, record, now, replace=replace)
+                recent = journal.recent_mornings(profile.name, record["night"])
+        except CheckinExists:
+            self.post_message(self.Exists(record))
+            return
+        self.post_message(self.Saved(record, recent))
+
+    @on(Exists)
+    def _exists(self, message: Exists) -> None:
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._save(message.record, replace=True)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"There is a check-in for the night of {message.record['night']} already. "
+                "Replace it with this one?",
+                "Replace",
+                "Keep the old one",
+            ),
+            answered,
+        )
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        self._saved_record = message.record
+        self._recent = message.recent
+        self._touched = False
+        self.query_one("#checkin-score", Static).update(
+            score_panel(message.record, message.recent, saved=True)
+        )
+        self.notify(f"Check-in saved for the night of {message.record['night']}")
+
+
+def score_panel(record: dict[str, Any], recent: list[float], saved: bool) -> Text:
+    """The live score: the number and every part of it, narrow enough for 80 columns."""
+    scores, parts = record["scores"], record["scores"].get("parts", {})
+
+    def number(value: float | None) -> str:
+        return "–" if value is None else f"{value:.0f}"
+
+    text = Text()
+    text.append("Morning score\n", style="bold")
+    text.append(f" {number(scores['morning'])} ", style="bold reverse")
+    text.append(" / 100\n\n")
+    text.append(f"Diary        {number(scores['diary']):>3} ×.35\n")
+    if parts:
+        text.append("  " + " ".join(f"{k} {v:.0f}" for k, v in parts.items()) + "\n", style="dim")
+    text.append(f"vs usual     {number(scores['leeds']):>3} ×.30\n")
+    text.append(f"Alertness    {number(scores['alertness']):>3} ×.20\n")
+    text.append(f"Quality      {number(scores['quality']):>3} ×.15\n\n")
+    text.append(f"Onset        {number(scores['onset']):>3}\n")
+    text.append(f"Maintenance  {number(scores['maintenance']):>3}\n")
+    text.append(f"Next morning {number(scores['next_morning']):>3}\n")
+    metrics = record["metrics"]
+    if metrics["tst_min"] is not None:
+        text.append(
+            f"\nAsleep {metrics['tst_min'] // 60} h {metrics['tst_min'] % 60:02d}", style="dim"
+        )
+        if metrics["se_pct"] is not None:
+            text.append(f" · SE {metrics['se_pct']:.0f}%", style="dim")
+        text.append("\n")
+    if "next_morning_impairment" in record["flags"]:
+        text.append("\n⚠ Next-morning impairment: take care driving today.\n", style="bold")
+    if recent and scores["morning"] is not None:
+        average = sum(recent) / len(recent)
+        text.append(f"\nLast {len(recent)} mornings: {average:.0f} on average\n")
+        text.append(f"This morning: {scores['morning'] - average:+.0f}\n", style="bold")
+    text.append(
+        "\n✓ Saved\n" if saved else "\nNot saved yet (ctrl+s)\n",
+        style="bold" if saved else "italic",
+    )
+    text.append("\nCSD-/LSEQ-style items: reworded, not the validated instruments. ", style="dim")
+    text.append(DISCLAIMER, style="dim italic")
+    return text
