@@ -44,10 +44,12 @@ from sleepplan.store.journal import Journal
 from sleepplan.store.profiles import (
     LoadedProfile,
     create_profile,
+    delete_profile,
     ensure_home,
     list_profiles,
     load_profile,
     profile_path,
+    read_profile_text,
 )
 
 
@@ -232,6 +234,15 @@ def cmd_profile(ctx: Context) -> int:
         for path in list_profiles(ctx.home):
             print(f"{path.stem:<24} {path}")
         return 0
+    if args.profile_command == "duplicate":
+        source = profile_path(ctx.home, args.source)
+        target = create_profile(ctx.home, args.name, read_profile_text(source))
+        print(f"created {target} as a copy of {source}")
+        return 0
+    if args.profile_command == "delete":
+        moved = delete_profile(ctx.home, args.name, ctx.now().naive())
+        print(f"moved profile {args.name!r} to {moved} (restore it by moving it back)")
+        return 0
     examples = example_profiles()
     if args.example not in examples:
         raise InputError.single(
@@ -338,6 +349,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="EXAMPLE",
         help="example to start from (example, deep-sleep, rem-wbtb)",
     )
+    duplicate = profile_commands.add_parser("duplicate", help="copy a profile under a new name")
+    duplicate.add_argument("source", metavar="NAME|PATH")
+    duplicate.add_argument("name", metavar="NEW_NAME")
+    delete = profile_commands.add_parser("delete", help="move a profile to the home's trash")
+    delete.add_argument("name")
     validate = profile_commands.add_parser("validate", help="check a profile file")
     validate.add_argument("file")
     profile.set_defaults(handler=cmd_profile)

@@ -11,7 +11,13 @@ from sleepplan.core import editing
 from sleepplan.core.catalog import Catalog
 from sleepplan.core.profile import Profile, parse_profile, profile_to_data
 from sleepplan.store.bundled import example_profiles
-from sleepplan.store.profiles import LoadedProfile, load_profile, profile_toml, save_profile
+from sleepplan.store.profiles import (
+    Fingerprint,
+    LoadedProfile,
+    load_profile,
+    profile_toml,
+    save_profile,
+)
 from sleepplan.tui.workspace import Workspace
 
 
@@ -56,11 +62,11 @@ def test_empty_profile_gets_a_routine_to_edit(catalog: Catalog) -> None:
 
 def test_saved_profile_round_trips(profile: Profile, tmp_path: Path, catalog: Catalog) -> None:
     path = tmp_path / "p" / "me.toml"
-    save_profile(path, profile)
+    first = save_profile(path, profile)
     assert load_profile(path).profile == profile
     assert (path.stat().st_mode & 0o777) == 0o600
     changed = editing.set_times(profile, bedtime=dt.time(22, 0))
-    save_profile(path, changed)
+    save_profile(path, changed, first)
     assert load_profile(path).profile == changed
     assert load_profile(path.with_name("me.toml.bak")).profile == profile
     assert not list(path.parent.glob("*.tmp"))
@@ -84,5 +90,5 @@ def test_workspace_tracks_unsaved_changes_and_plans(profile: Profile, catalog: C
     assert workspace.next_routine() == "melatonin-only"
     assert workspace.next_routine() == "weeknight"
     assert workspace.profile is not None
-    workspace.mark_saved(Path("/x/example.toml"), workspace.profile)
+    workspace.mark_saved(Path("/x/example.toml"), workspace.profile, Fingerprint.of(b"x"))
     assert not workspace.dirty

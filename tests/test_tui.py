@@ -447,3 +447,23 @@ async def test_checkin_counts_repeat_the_last_morning(home: Path) -> None:
         await settle(pilot)
         assert again.screen.query_one("#sol_min", Input).value == "25"
         assert again.screen.query_one("#waso_min", Input).value == "15"
+
+
+async def test_a_profile_changed_on_disk_is_not_overwritten(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("delete")  # an unsaved change here
+        await settle(pilot)
+        path = home / "profiles" / "example.toml"
+        edited = path.read_text().replace('bedtime = "23:00"', 'bedtime = "22:15"')
+        path.write_text(edited)  # meanwhile, an editor saves the file
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "ChoicePrompt"
+        assert path.read_text() == edited
+        await pilot.press("enter")  # the first choice: reload from disk
+        await settle(pilot)
+        assert app.workspace.profile is not None
+        assert app.workspace.profile.bedtime == dt.time(22, 15)
+        assert not app.workspace.dirty

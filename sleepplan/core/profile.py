@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -143,14 +143,7 @@ def profile_from_data(
     data: Mapping[str, Any], source: str, catalog: Catalog
 ) -> tuple[Profile, Catalog]:
     """Validate parsed profile data against the model and the catalog."""
-    version = data.get("schema_version", SCHEMA_VERSION)
-    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
-        raise InputError.single(
-            source,
-            "schema_version",
-            f"this file is format version {version}; this sleepplan reads up to version "
-            f"{SCHEMA_VERSION} (update sleepplan)",
-        )
+    data = migrate_profile_data(data, source)
     try:
         profile = Profile.model_validate(data)
     except ValidationError as error:
@@ -168,6 +161,38 @@ def profile_from_data(
     if problems:
         raise InputError(source, problems)
     return profile, full
+
+
+ProfileMigration = Callable[[dict[str, Any]], dict[str, Any]]
+PROFILE_MIGRATIONS: dict[int, ProfileMigration] = {}
+"""``PROFILE_MIGRATIONS[v]`` turns format version ``v`` data into version ``v + 1``.
+
+Version 1 is the first format, so there is nothing to migrate yet; a future version 2 adds its
+step here and bumps ``SCHEMA_VERSION``, and files on disk keep loading.
+"""
+
+
+def migrate_profile_data(
+    data: Mapping[str, Any], source: str, current: int | None = None
+) -> dict[str, Any]:
+    """Bring parsed profile data up to the current format, or refuse a newer one."""
+    current = SCHEMA_VERSION if current is None else current
+    migrated = dict(data)
+    version = migrated.get("schema_version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        return migrated  # the model reports the wrong value with its path
+    if version > current:
+        raise InputError.single(
+            source,
+            "schema_version",
+            f"this file is format version {version}; this sleepplan reads up to version "
+            f"{current} (update sleepplan)",
+        )
+    while version < current:
+        migrated = PROFILE_MIGRATIONS[version](migrated)
+        version += 1
+        migrated["schema_version"] = version
+    return migrated
 
 
 def profile_to_data(profile: Profile) -> dict[str, Any]:

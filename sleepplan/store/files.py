@@ -21,6 +21,11 @@ def read_user_file(path: Path, max_bytes: int = MAX_USER_FILE_BYTES) -> str:
         raise InputError.single(source, "", "is a folder, not a file") from None
     except PermissionError:
         raise InputError.single(source, "", "cannot be read (permission denied)") from None
+    return decode_user_bytes(data, source, max_bytes)
+
+
+def decode_user_bytes(data: bytes, source: str, max_bytes: int = MAX_USER_FILE_BYTES) -> str:
+    """A user file's bytes as text: over the size cap or not UTF-8 is an ``InputError``."""
     if len(data) > max_bytes:
         raise InputError.single(source, "", f"is larger than {max_bytes // 1024} KiB")
     try:

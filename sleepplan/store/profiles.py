@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import fcntl
+import hashlib
 import json
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,10 +21,23 @@ from sleepplan.core.errors import InputError
 from sleepplan.core.profile import Profile, parse_profile, profile_to_data
 from sleepplan.store import paths
 from sleepplan.store.bundled import FIRST_RUN_EXAMPLE, bundled_catalog, example_profiles
-from sleepplan.store.files import read_user_file
+from sleepplan.store.files import decode_user_bytes, read_user_file
 
 MAX_PROFILE_BYTES = 1024 * 1024
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What a profile file held when it was read: saving checks it has not changed since."""
+
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, data: bytes) -> Fingerprint:
+        """The fingerprint of a file's bytes."""
+        return cls(len(data), hashlib.sha256(data).hexdigest())
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +47,12 @@ class LoadedProfile:
     path: Path
     profile: Profile
     catalog: Catalog
+    fingerprint: Fingerprint | None = None
+    """The file's content when it was read (``None`` for a profile not read from disk)."""
+
+
+class ProfileChanged(InputError):
+    """The file changed on disk since it was loaded (another copy, an editor): not saved."""
 
 
 def ensure_home(home: Path) -> None:
@@ -105,11 +129,31 @@ def read_profile_text(path: Path) -> str:
     return read_user_file(path, MAX_PROFILE_BYTES)
 
 
+def _read_bytes(path: Path) -> bytes:
+    source = str(path)
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_PROFILE_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError.single(source, "", "no such file") from None
+    except IsADirectoryError:
+        raise InputError.single(source, "", "is a folder, not a profile file") from None
+    except PermissionError:
+        raise InputError.single(source, "", "cannot be read (permission denied)") from None
+
+
+def profile_from_bytes(data: bytes, source: str, catalog: Catalog | None = None) -> Profile:
+    """Validate a profile file's bytes (every failure is an ``InputError`` naming ``source``)."""
+    text = decode_user_bytes(data, source, MAX_PROFILE_BYTES)
+    return parse_profile(text, source, catalog or bundled_catalog())[0]
+
+
 def load_profile(path: Path, catalog: Catalog | None = None) -> LoadedProfile:
-    """Read and validate a profile file."""
-    text = read_profile_text(path)
+    """Read and validate a profile file, remembering what it held."""
+    data = _read_bytes(path)
+    text = decode_user_bytes(data, str(path), MAX_PROFILE_BYTES)
     profile, full = parse_profile(text, str(path), catalog or bundled_catalog())
-    return LoadedProfile(path, profile, full)
+    return LoadedProfile(path, profile, full, Fingerprint.of(data))
 
 
 def profile_toml(profile: Profile) -> str:
@@ -121,29 +165,78 @@ def profile_toml(profile: Profile) -> str:
     return header + tomli_w.dumps(profile_to_data(profile))
 
 
-def save_profile(path: Path, profile: Profile) -> None:
-    """Write a profile atomically and durably, keeping the previous version as ``NAME.toml.bak``.
+def save_profile(path: Path, profile: Profile, expected: Fingerprint | None = None) -> Fingerprint:
+    """Write a profile atomically and durably, never over a change someone else made.
 
-    The new text goes to a temp file in the same folder (0600), is fsynced, then replaces the
-    profile with ``os.replace``; the folder is fsynced so the rename survives a power cut.
+    ``expected`` is what the file held when it was loaded; ``None`` means the file must not
+    exist yet (a new profile, "save as"). Under an exclusive lock the file on disk is compared
+    with it, so two running copies never silently lose an update and a file an editor broke is
+    never overwritten. The new text goes to a temp file in the same folder (0600), is fsynced,
+    and replaces the profile with ``os.replace``; the previous version is kept as
+    ``NAME.toml.bak`` and the folder is fsynced so the rename survives a power cut. Returns
+    the new fingerprint.
     """
     data = profile_toml(profile).encode("utf-8")
     folder = path.parent
     paths.make_private_dir(folder)
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    with _locked(path):
+        current = Fingerprint.of(path.read_bytes()) if path.exists() else None
+        if current != expected:
+            why = (
+                "it was changed on disk since it was opened (another copy of sleepplan or an "
+                "editor)"
+                if current is not None
+                else "it was deleted or moved since it was opened"
+            )
+            if expected is None:
+                why = "a profile with this name exists already"
+            raise ProfileChanged.single(
+                str(path), "", f"not saved: {why}. Reload it, or save under another name."
+            )
+        fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if current is not None:
+                _copy_backup(path, path.with_name(path.name + ".bak"))
+            os.replace(temp_name, path)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+        _fsync_dir(folder)
+    return Fingerprint.of(data)
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock beside the profile, held across check-and-replace."""
+    lock_path = path.with_name(f".{path.name}.lock")
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, paths.PRIVATE_FILE)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            backup = path.with_name(path.name + ".bak")
-            _copy_backup(path, backup)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    _fsync_dir(folder)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def delete_profile(home: Path, name: str, now: dt.datetime) -> Path:
+    """Move a profile (and its backup) to the home's trash folder; returns where it went."""
+    source = paths.profiles_dir(home) / f"{check_name(name)}.toml"
+    if not source.exists():
+        raise InputError.single(str(source), "", "no such profile")
+    trash = home / "trash"
+    paths.make_private_dir(trash)
+    stamp = now.strftime("%Y%m%dT%H%M%S")
+    target = trash / f"{name}-{stamp}.toml"
+    os.replace(source, target)
+    backup = source.with_name(source.name + ".bak")
+    if backup.exists():
+        os.replace(backup, trash / f"{name}-{stamp}.toml.bak")
+    _fsync_dir(source.parent)
+    return target
 
 
 def _copy_backup(path: Path, backup: Path) -> None:

@@ -19,6 +19,7 @@ from sleepplan.core.profile import Profile
 from sleepplan.store import paths
 from sleepplan.store.clock import current_time, system_zone
 from sleepplan.store.profiles import (
+    ProfileChanged,
     create_profile,
     ensure_home,
     load_profile,
@@ -29,8 +30,15 @@ from sleepplan.store.profiles import (
 from sleepplan.tui.commands import SleepPlanCommands
 from sleepplan.tui.dialogs.confirm import ConfirmDialog
 from sleepplan.tui.dialogs.help import HelpScreen
+from sleepplan.tui.dialogs.prompt import ChoicePrompt
 from sleepplan.tui.dialogs.warnings import AcknowledgeDialog
-from sleepplan.tui.messages import ProfileFailed, ProfileLoaded, ProfileSaved, SaveFailed
+from sleepplan.tui.messages import (
+    ProfileConflict,
+    ProfileFailed,
+    ProfileLoaded,
+    ProfileSaved,
+    SaveFailed,
+)
 from sleepplan.tui.screens.base import AreaScreen
 from sleepplan.tui.screens.catalog import CatalogScreen
 from sleepplan.tui.screens.checkin import CheckinScreen
@@ -272,18 +280,45 @@ class SleepPlanApp(App[None]):
 
     @work(thread=True, exclusive=True, group="profile-io")
     def _save(self, path: Path, profile: Profile) -> None:
+        expected = self.workspace.fingerprint if path == self.workspace.path else None
         try:
-            save_profile(path, profile)
+            fingerprint = save_profile(path, profile, expected)
+        except ProfileChanged as error:
+            self.post_message(ProfileConflict(path, profile, error))
+            return
         except OSError as error:
             self.post_message(SaveFailed(path, str(error)))
             return
-        self.post_message(ProfileSaved(path, profile))
+        self.post_message(ProfileSaved(path, profile, fingerprint))
 
     @on(ProfileSaved)
     def _saved(self, message: ProfileSaved) -> None:
-        self.workspace.mark_saved(message.path, message.profile)
+        self.workspace.mark_saved(message.path, message.profile, message.fingerprint)
         self.notify(f"Saved {message.path}")
         self.bump()
+
+    @on(ProfileConflict)
+    def _conflict(self, message: ProfileConflict) -> None:
+        def chosen(choice: str | None) -> None:
+            if choice == "reload":
+                self.open_profile(str(message.path), ask=False)
+            elif choice == "save_as":
+                self.switch_mode("profiles")
+                screen = self.screen
+                if isinstance(screen, ProfilesScreen):
+                    screen.action_save_as()
+
+        self.push_screen(
+            ChoicePrompt(
+                message.error.render(),
+                [
+                    ("reload", "Reload the file from disk (my unsaved changes are discarded)"),
+                    ("save_as", "Save my version under a new name"),
+                    ("cancel", "Cancel (keep my changes unsaved for now)"),
+                ],
+            ),
+            chosen,
+        )
 
     @on(SaveFailed)
     def _save_failed(self, message: SaveFailed) -> None:

@@ -8,7 +8,7 @@ from textual.message import Message
 
 from sleepplan.core.errors import InputError
 from sleepplan.core.profile import Profile
-from sleepplan.store.profiles import LoadedProfile
+from sleepplan.store.profiles import Fingerprint, LoadedProfile
 
 
 class ProfileLoaded(Message):
@@ -31,10 +31,21 @@ class ProfileFailed(Message):
 class ProfileSaved(Message):
     """A profile was written durably."""
 
-    def __init__(self, path: Path, profile: Profile) -> None:
+    def __init__(self, path: Path, profile: Profile, fingerprint: Fingerprint) -> None:
         super().__init__()
         self.path = path
         self.profile = profile
+        self.fingerprint = fingerprint
+
+
+class ProfileConflict(Message):
+    """The file changed on disk since it was loaded; nothing was written."""
+
+    def __init__(self, path: Path, profile: Profile, error: InputError) -> None:
+        super().__init__()
+        self.path = path
+        self.profile = profile
+        self.error = error
 
 
 class SaveFailed(Message):

@@ -20,7 +20,7 @@ from sleepplan.core.planner import Plan, plan_for
 from sleepplan.core.profile import Acknowledgement, Profile
 from sleepplan.core.safety import SafetyContext, SafetyWarning, Severity, plan_warnings
 from sleepplan.store.bundled import bundled_catalog, bundled_interactions
-from sleepplan.store.profiles import LoadedProfile
+from sleepplan.store.profiles import Fingerprint, LoadedProfile
 
 
 @dataclass
@@ -36,6 +36,8 @@ class Workspace:
     catalog: Catalog = field(default_factory=bundled_catalog)
     routine_name: str | None = None
     error: InputError | None = None
+    fingerprint: Fingerprint | None = None
+    """What the profile file held when loaded or last saved."""
 
     @property
     def dirty(self) -> bool:
@@ -61,6 +63,7 @@ class Workspace:
         self.profile = loaded.profile
         self.saved = loaded.profile
         self.catalog = loaded.catalog
+        self.fingerprint = loaded.fingerprint
         self.error = None
         self.routine_name = loaded.profile.routine().name if loaded.profile.routines else None
 
@@ -70,10 +73,11 @@ class Workspace:
         if self.profile is None:
             self.path = path
 
-    def mark_saved(self, path: Path, profile: Profile) -> None:
+    def mark_saved(self, path: Path, profile: Profile, fingerprint: Fingerprint) -> None:
         """The profile on disk now matches ``profile``."""
         self.path = path
         self.saved = profile
+        self.fingerprint = fingerprint
         if self.profile is not None and self.profile.name != profile.name:
             self.profile = profile
 
