@@ -26,6 +26,7 @@ from sleepplan.core.checkin import checkin_record, evaluate, parse_checkin, take
 from sleepplan.core.errors import InputError
 from sleepplan.core.interactions import resolve_medications
 from sleepplan.core.planner import NightSettings, Plan, build_plan, plan_for
+from sleepplan.core.profile import profile_from_data
 from sleepplan.core.safety import (
     Intake,
     SafetyContext,
@@ -36,13 +37,14 @@ from sleepplan.core.safety import (
 )
 from sleepplan.core.vocabulary import Mechanism, Stage
 from sleepplan.output import jsonview, textview
-from sleepplan.store import paths
+from sleepplan.store import exports, paths
 from sleepplan.store.bundled import bundled_catalog, bundled_interactions, example_profiles
 from sleepplan.store.clock import current_time, system_zone
 from sleepplan.store.files import read_user_file
 from sleepplan.store.journal import Journal
 from sleepplan.store.profiles import (
     LoadedProfile,
+    check_name,
     create_profile,
     delete_profile,
     ensure_home,
@@ -50,6 +52,7 @@ from sleepplan.store.profiles import (
     load_profile,
     profile_path,
     read_profile_text,
+    save_profile,
 )
 
 
@@ -218,6 +221,70 @@ def cmd_history(ctx: Context) -> int:
     return 0
 
 
+def cmd_export(ctx: Context) -> int:
+    """Write the journal (csv, json), the profile with its journal (toml) or a night (ics)."""
+    args = ctx.args
+    loaded = ctx.profile()
+    profile = loaded.profile
+    if args.format == "ics":
+        zone = profile.timezone or system_zone()
+        night = (
+            _flag("--night", timing.parse_date, args.night)
+            if args.night
+            else timing.tonight(ctx.now().in_tz(zone), profile.wake)
+        )
+        plan = plan_for(profile, loaded.catalog, night, zone)
+        if plan is None:
+            raise InputError.single(str(loaded.path), "routines", "the profile has no routine")
+        data = exports.export_ics(plan, profile.name, ctx.now())
+        what = f"{len(plan.doses)} doses for the night of {night}"
+    else:
+        with Journal(paths.journal_path(ctx.home)) as journal:
+            records = journal.records(profile.name)
+        text = {
+            "json": lambda: exports.export_json(profile.name, records),
+            "csv": lambda: exports.export_csv(records),
+            "toml": lambda: exports.export_toml(profile, records),
+        }[args.format]()
+        data = text.encode("utf-8")
+        what = f"{len(records)} check-ins of profile {profile.name}"
+    if args.out:
+        exports.write_private(Path(args.out), data)
+        print(f"wrote {what} to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+    return 0
+
+
+def cmd_import(ctx: Context) -> int:
+    """Import a JSON, TOML or CSV export into the journal, in one transaction."""
+    args = ctx.args
+    current = ctx.profile()
+    path = Path(args.file)
+    bundle = exports.read_import(path)
+    name = bundle.profile_name or current.profile.name
+    profile, catalog, created = current.profile, current.catalog, None
+    if name != current.profile.name:
+        home_file = paths.profiles_dir(ctx.home) / f"{check_name(name)}.toml"
+        if home_file.exists():
+            other = load_profile(home_file)
+            profile, catalog = other.profile, other.catalog
+        elif bundle.profile_data is not None:
+            profile, catalog = profile_from_data(bundle.profile_data, str(path), bundled_catalog())
+            created = home_file
+    zone = profile.timezone or system_zone()
+    records = exports.evaluate_all(
+        bundle, str(path), zone, profile.sleep_need_min, lambda cid: cid in catalog
+    )
+    with Journal(paths.journal_path(ctx.home)) as journal:
+        journal.save_many(name, records, ctx.now().isoformat(), replace=args.replace)
+    if created is not None:
+        save_profile(created, profile)
+        print(f"created profile {name!r} from the export at {created}")
+    print(f"imported {len(records)} check-ins for profile {name!r}")
+    return 0
+
+
 def cmd_profile(ctx: Context) -> int:
     """Profile subcommands: list, new, validate."""
     args = ctx.args
@@ -335,6 +402,19 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--json", action="store_true", help="print JSON")
     history.set_defaults(handler=cmd_history)
 
+    export = commands.add_parser("export", help="export your journal or a night's plan")
+    export.add_argument("--format", required=True, choices=exports.FORMATS)
+    export.add_argument("--night", metavar="YYYY-MM-DD", help="the night (ics; default tonight)")
+    export.add_argument("--out", metavar="FILE", help="write to a file (0600) instead of stdout")
+    export.set_defaults(handler=cmd_export)
+
+    import_cmd = commands.add_parser("import", help="import a json, toml or csv export")
+    import_cmd.add_argument("file", metavar="FILE")
+    import_cmd.add_argument(
+        "--replace", action="store_true", help="replace nights that already have a check-in"
+    )
+    import_cmd.set_defaults(handler=cmd_import)
+
     profile = commands.add_parser("profile", help="list, create and validate profiles")
     profile_commands = profile.add_subparsers(
         dest="profile_command", metavar="ACTION", required=True
@@ -394,9 +474,8 @@ def _write_crash_report(home: Path) -> str:
     for folder in (paths.logs_dir(home), Path(tempfile.gettempdir())):
         try:
             paths.make_private_dir(folder)
-            target = folder / f"sleepplan-error-{stamp}.log"
-            target.write_text(report, encoding="utf-8")
-            os.chmod(target, paths.PRIVATE_FILE)
+            target = folder / f"sleepplan-error-{stamp}-{os.getpid()}.log"
+            paths.write_new_private_file(target, report.encode("utf-8"))
             return str(target)
         except OSError:
             continue

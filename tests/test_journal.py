@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from sleepplan.core.errors import InputError
-from sleepplan.store.journal import SCHEMA_VERSION, CheckinExists, Journal
+from sleepplan.store.journal import SCHEMA_VERSION, CheckinExists, Journal, JournalDamaged
 
 
 def record(night: str, morning: float = 70.0, taken: list[Any] | None = None) -> dict[str, Any]:
@@ -94,9 +94,29 @@ def test_a_newer_journal_is_refused_untouched(tmp_path: Path) -> None:
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 99
 
 
-def test_a_file_that_is_not_a_journal(tmp_path: Path) -> None:
+def test_a_file_that_is_not_a_journal_is_kept_aside(tmp_path: Path) -> None:
     path = tmp_path / "junk.sqlite3"
     path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(InputError, match="not a sleepplan journal"):
+    with pytest.raises(JournalDamaged, match="moved to .*damaged") as caught:
         Journal(path)
-    assert path.read_bytes() == b"this is not a database" * 100
+    aside = list(tmp_path.glob("junk.sqlite3.damaged-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == b"this is not a database" * 100
+    assert str(aside[0]) in str(caught.value)
+    with Journal(path) as fresh:  # the next start gets a new, empty journal
+        assert fresh.history("me") == []
+
+
+def test_a_damaged_journal_is_kept_aside(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    with Journal(path) as journal:
+        for day in range(1, 29):
+            journal.save("me", record(f"2026-02-{day:02d}"), "t")
+        journal.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(page * 2, len(data), page):  # scribble over every b-tree page header
+        data[offset : offset + 12] = b"\xff" * 12
+    path.write_bytes(bytes(data))
+    with pytest.raises(JournalDamaged):
+        Journal(path)
+    assert list(tmp_path.glob("j.sqlite3.damaged-*"))

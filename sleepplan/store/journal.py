@@ -6,6 +6,7 @@ Each check-in is stored once per profile and night, with its answers, metrics an
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -93,6 +94,27 @@ class CheckinExists(InputError):
     """The night has a check-in already and replacing was not asked for."""
 
 
+class JournalDamaged(InputError):
+    """The journal file failed its integrity check and was moved aside."""
+
+
+def _integrity_problem(db: sqlite3.Connection) -> str | None:
+    rows = [str(row[0]) for row in db.execute("PRAGMA integrity_check")]
+    return None if rows == ["ok"] else "; ".join(rows[:3])
+
+
+def _set_aside(path: Path) -> Path:
+    """Move a damaged journal (and its WAL files) out of the way, keeping every byte."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            os.replace(companion, target.with_name(target.name + suffix))
+    os.replace(path, target)
+    return target
+
+
 class Journal:
     """An open journal file; use as a context manager or call ``close``."""
 
@@ -109,10 +131,20 @@ class Journal:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = FULL")  # a returned save survives a power cut
             self.db.execute("PRAGMA foreign_keys = ON")
+            problem = _integrity_problem(self.db)
         except sqlite3.DatabaseError as error:
-            raise InputError.single(str(path), "", f"not a sleepplan journal ({error})") from None
+            problem = f"not a readable SQLite database ({error})"
         finally:
             os.umask(old_umask)
+        if problem is not None:
+            self.db.close()
+            raise JournalDamaged.single(
+                str(path),
+                "",
+                f"the journal failed its integrity check ({problem}). It was moved to "
+                f"{_set_aside(path)} and nothing was deleted; a new, empty journal starts "
+                "next time. The sqlite3 tool's .recover command may get your check-ins back.",
+            )
         if upgrade:
             self.migrate()
 
@@ -168,29 +200,50 @@ class Journal:
         self, profile: str, record: dict[str, Any], recorded_at: str, replace: bool = False
     ) -> None:
         """Store a check-in record; an existing night needs ``replace``."""
-        night = record["night"]
+        self.save_many(profile, [record], recorded_at, replace)
+
+    def save_many(
+        self, profile: str, records: list[dict[str, Any]], recorded_at: str, replace: bool = False
+    ) -> None:
+        """Store check-ins in one transaction: all or nothing; existing nights need ``replace``."""
         with self.transaction() as db:
-            if self.has(profile, night):
-                if not replace:
+            if not replace:
+                existing = [r["night"] for r in records if self.has(profile, r["night"])]
+                if existing:
+                    shown = ", ".join(existing[:5]) + (" …" if len(existing) > 5 else "")
+                    what = (
+                        f"a check-in exists already for the night of {shown}"
+                        if len(existing) == 1
+                        else f"check-ins exist already for the nights of {shown}"
+                    )
                     raise CheckinExists.single(
                         str(self.path),
                         "night",
-                        f"a check-in for the night of {night} exists already (replace it with "
-                        "--replace, or in the app by confirming)",
+                        f"{what} (replace with --replace, or in the app by confirming); "
+                        "nothing was written",
                     )
+            for record in records:
+                night = record["night"]
                 db.execute("DELETE FROM checkins WHERE profile = ? AND night = ?", (profile, night))
-            db.execute(
-                "INSERT INTO checkins (profile, night, record, morning, recorded_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (
-                    profile,
-                    night,
-                    json.dumps(record, ensure_ascii=False),
-                    record.get("scores", {}).get("morning"),
-                    recorded_at,
-                ),
-            )
-            _insert_taken(db, profile, night, record.get("taken") or [])
+                db.execute(
+                    "INSERT INTO checkins (profile, night, record, morning, recorded_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (
+                        profile,
+                        night,
+                        json.dumps(record, ensure_ascii=False),
+                        record.get("scores", {}).get("morning"),
+                        recorded_at,
+                    ),
+                )
+                _insert_taken(db, profile, night, record.get("taken") or [])
+
+    def records(self, profile: str) -> list[dict[str, Any]]:
+        """Every check-in record of a profile, oldest first (for exports)."""
+        rows = self.db.execute(
+            "SELECT record FROM checkins WHERE profile = ? ORDER BY night", (profile,)
+        )
+        return [json.loads(row[0]) for row in rows]
 
     def get(self, profile: str, night: str) -> StoredCheckin | None:
         """One night's check-in."""
