@@ -71,7 +71,7 @@ BAD = [
     ('timezone = "Europe/Berlin"', 'timezone = "Mars/Olympus"', "timezone", "unknown time zone"),
     ('bedtime = "23:30"', 'bedtime = "25:00"', "bedtime", "not a time of day"),
     ('bedtime = "23:30"', 'bedtime = "11pm"', "bedtime", "HH:MM"),
-    ('default_routine = "night"', 'default_routine = "day"', "", "names no routine"),
+    ('default_routine = "night"', 'default_routine = "day"', "default_routine", "names no routine"),
     ("schema_version = 1", "schema_version = 7", "schema_version", "update sleepplan"),
     ("minutes = -30", "minutes = 99999", "routines[0].doses[0].minutes", "less than or equal"),
     ('name = "me"', 'name = "me"\nname = "you"', "line 4", "TOML syntax error"),

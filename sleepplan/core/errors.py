@@ -56,7 +56,7 @@ def from_validation_error(source: str, error: ValidationError, prefix: str = "")
     problems = []
     for item in error.errors(include_url=False):
         loc = [part for part in item["loc"] if not _is_tag(part)]
-        place = field_path([prefix, *loc] if prefix else loc)
+        place = field_path([prefix, *loc] if prefix else loc) or "the top level"
         message = _plain_message(item)
         problems.append((place, message))
     return InputError(source, problems)

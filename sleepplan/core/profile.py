@@ -13,8 +13,8 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationError,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 from sleepplan.core import timing
@@ -90,10 +90,10 @@ class Profile(_Frozen):
     """Minutes of sleep this user needs."""
     medications: tuple[Name, ...] = ()
     """Medication classes or drug names, for interaction checks."""
-    default_routine: str | None = None
-    """The routine a plan uses when none is named."""
     routines: tuple[Routine, ...] = ()
     """The user's routines."""
+    default_routine: str | None = None
+    """The routine a plan uses when none is named (validated after ``routines``)."""
     custom_compounds: tuple[Compound, ...] = ()
     """The user's own compounds, with catalog fields."""
     experiments: tuple[dict[str, Any], ...] = ()
@@ -110,15 +110,23 @@ class Profile(_Frozen):
             timing.zone(value)
         return value
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Profile:
-        names = [routine.name for routine in self.routines]
+    @field_validator("routines")
+    @classmethod
+    def _unique_names(cls, routines: tuple[Routine, ...]) -> tuple[Routine, ...]:
+        names = [routine.name for routine in routines]
         for name in names:
             if names.count(name) > 1:
                 raise ValueError(f"two routines are named {name!r}")
-        if self.default_routine is not None and self.default_routine not in names:
-            raise ValueError(f"default_routine {self.default_routine!r} names no routine")
-        return self
+        return routines
+
+    @field_validator("default_routine")
+    @classmethod
+    def _names_a_routine(cls, value: str | None, info: ValidationInfo) -> str | None:
+        routines = info.data.get("routines")
+        names = [routine.name for routine in routines or ()]
+        if value is not None and routines is not None and value not in names:
+            raise ValueError(f"{value!r} names no routine")
+        return value
 
     def routine(self, name: str | None = None) -> Routine:
         """The named routine, else the default, else the first; ``KeyError`` if none."""
