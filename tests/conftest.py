@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,8 +13,10 @@ import pytest
 
 from sleepplan.core.catalog import Catalog
 from sleepplan.store.bundled import bundled_catalog
+from tests.offline import block_network
 
 FIXED_NOW = "2026-11-23T18:30:00+01:00"
+ROOT = Path(__file__).parents[1]
 
 
 @pytest.fixture(autouse=True)
@@ -36,12 +39,22 @@ def catalog() -> Catalog:
     return bundled_catalog()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_network() -> Iterator[None]:
+    """The whole suite runs with internet sockets disabled (subprocesses: tests.offline)."""
+    saved = (socket.socket, socket.create_connection, socket.getaddrinfo)
+    block_network()
+    yield
+    socket.socket, socket.create_connection, socket.getaddrinfo = saved  # type: ignore[misc]
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m sleepplan`` in a subprocess with the test environment."""
+    """Run sleepplan's command line in a subprocess, offline, with the test environment."""
     full_env = dict(os.environ)
     full_env.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "sleepplan", *args],
+        [sys.executable, "-m", "tests.offline", *args],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         env=full_env,

@@ -7,13 +7,13 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from sleepplan.store.profiles import load_profile
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, ROOT
 
 
 @pytest.fixture
@@ -29,8 +29,8 @@ def tmux(tmp_path: Path) -> Iterator[list[str]]:
 
 def _start(tmux: list[str], home: Path) -> None:
     app = (
-        f"env SLEEPPLAN_NOW={FIXED_NOW} TERM=xterm-256color "
-        f"{sys.executable} -m sleepplan --home {home}"
+        f"cd {ROOT} && env SLEEPPLAN_NOW={FIXED_NOW} TERM=xterm-256color "
+        f"{sys.executable} -m tests.offline --home {home}"
     )
     subprocess.run(
         [*tmux, "new-session", "-d", "-s", "app", "-x", "100", "-y", "30", app], check=True
@@ -44,15 +44,19 @@ def _screen(tmux: list[str]) -> str:
     return result.stdout
 
 
-def _wait_for(tmux: list[str], text: str, timeout: float = 30) -> str:
+def _wait_until(tmux: list[str], done: Callable[[str], bool], timeout: float = 30) -> str:
     deadline = time.monotonic() + timeout
     screen = ""
     while time.monotonic() < deadline:
         screen = _screen(tmux)
-        if text in screen:
+        if done(screen):
             return screen
-        time.sleep(0.2)
-    raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+        time.sleep(0.1)
+    raise AssertionError(f"the screen never got there; it was:\n{screen}")
+
+
+def _wait_for(tmux: list[str], text: str, timeout: float = 30) -> str:
+    return _wait_until(tmux, lambda screen: text in screen, timeout)
 
 
 def _keys(tmux: list[str], *keys: str) -> None:
@@ -80,15 +84,22 @@ def test_add_change_bedtime_save_quit_and_reopen(tmux: list[str], tmp_path: Path
 
     _keys(tmux, "k")
     _wait_for(tmux, "Any stage")
-    _keys(tmux, "/", "glycine", "Enter", "Enter")
+    _keys(tmux, "/")
+    _wait_for(tmux, "Search")
+    _keys(tmux, "glycine")
+    _wait_until(tmux, lambda screen: "glycine" in screen and "Melatonin" not in screen)
+    _keys(tmux, "Enter", "Enter")
     _wait_for(tmux, "Added Glycine")
     _keys(tmux, "t")
     screen = _wait_for(tmux, "unsaved")
     assert "Glycine" in screen
 
-    _keys(tmux, "b", "End", "C-u", "23:30", "Escape")
-    screen = _wait_for(tmux, "bed 23:30")
-    assert "22:30" in screen  # melatonin moved with bedtime
+    _keys(tmux, "b")
+    time.sleep(0.3)
+    _keys(tmux, "End", "C-u", "23:30")
+    _wait_for(tmux, "bed 23:30")
+    _keys(tmux, "Escape")
+    screen = _wait_for(tmux, "22:30")  # melatonin moved with bedtime
 
     _keys(tmux, "C-s")
     _wait_for(tmux, "Saved")
