@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import secrets
 import sys
 import tempfile
 import traceback
@@ -24,6 +25,8 @@ from sleepplan.core.amounts import parse_amount
 from sleepplan.core.catalog import Catalog
 from sleepplan.core.checkin import checkin_record, evaluate, parse_checkin, taken_from_plan
 from sleepplan.core.errors import InputError
+from sleepplan.core.experiments import ExperimentPlan, analyse, make_plan, progress
+from sleepplan.core.insights import Night, compound_effects
 from sleepplan.core.interactions import resolve_medications
 from sleepplan.core.planner import NightSettings, Plan, build_plan, plan_for
 from sleepplan.core.profile import profile_from_data
@@ -36,7 +39,7 @@ from sleepplan.core.safety import (
     plan_warnings,
 )
 from sleepplan.core.vocabulary import Mechanism, Stage
-from sleepplan.output import jsonview, textview
+from sleepplan.output import DISCLAIMER, jsonview, report, textview
 from sleepplan.store import exports, paths
 from sleepplan.store.bundled import bundled_catalog, bundled_interactions, example_profiles
 from sleepplan.store.clock import current_time, system_zone
@@ -85,7 +88,7 @@ def _print_json(data: object) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def make_plan(ctx: Context) -> tuple[LoadedProfile, Plan, list[SafetyWarning]]:
+def tonights_plan(ctx: Context) -> tuple[LoadedProfile, Plan, list[SafetyWarning]]:
     """Build tonight's plan from the profile and the flags."""
     args = ctx.args
     loaded = ctx.profile()
@@ -125,7 +128,7 @@ def safety_context(medications: Sequence[str]) -> SafetyContext:
 
 def cmd_plan(ctx: Context) -> int:
     """Print tonight's plan."""
-    loaded, plan, warnings = make_plan(ctx)
+    loaded, plan, warnings = tonights_plan(ctx)
     name = loaded.profile.name
     if ctx.args.json:
         _print_json(jsonview.plan_json(plan, warnings, name))
@@ -285,6 +288,109 @@ def cmd_import(ctx: Context) -> int:
     return 0
 
 
+def _journal_records(ctx: Context, profile_name: str) -> list[dict[str, Any]]:
+    with Journal(paths.journal_path(ctx.home)) as journal:
+        return journal.records(profile_name)
+
+
+def cmd_insights(ctx: Context) -> int:
+    """Per compound: nights with vs without, the 95% interval, the verdict."""
+    loaded = ctx.profile()
+    nights = [Night.from_record(r) for r in _journal_records(ctx, loaded.profile.name)]
+    effects = compound_effects(nights, loaded.catalog, ctx.args.exclude_confounded)
+    if ctx.args.json:
+        _print_json(report.insights_json(effects))
+    else:
+        names = {compound.id: compound.name for compound in loaded.catalog}
+        print(report.insights_text(effects, names))
+    return 0
+
+
+def _experiment(loaded: LoadedProfile, experiment_id: str | None) -> ExperimentPlan:
+    experiments = loaded.profile.experiments
+    if not experiments:
+        raise InputError.single(
+            str(loaded.path),
+            "experiments",
+            "no experiments yet (start one with `sleepplan experiment new`)",
+        )
+    if experiment_id is None:
+        return experiments[-1]
+    for plan in experiments:
+        if plan.id == experiment_id:
+            return plan
+    known = ", ".join(plan.id for plan in experiments)
+    raise InputError.single("--id", "", f"no experiment {experiment_id!r} (experiments: {known})")
+
+
+def cmd_experiment(ctx: Context) -> int:
+    """Experiment new / status / report."""
+    args = ctx.args
+    loaded = ctx.profile()
+    profile = loaded.profile
+    zone = profile.timezone or system_zone()
+    tonight = timing.tonight(ctx.now().in_tz(zone), profile.wake)
+    if args.experiment_command == "new":
+        compound = loaded.catalog.find(args.compound)
+        if compound is None:
+            raise InputError.single("--compound", "", loaded.catalog.unknown_message(args.compound))
+        start = _flag("--start", timing.parse_date, args.start) if args.start else tonight
+        plan = make_plan(
+            catalog=loaded.catalog,
+            compound=compound.id,
+            dose_a_mg=_flag("--dose-a", parse_amount, args.dose_a) if args.dose_a != "0" else 0,
+            dose_b_mg=_flag("--dose-b", parse_amount, args.dose_b),
+            primary=args.primary,
+            mid=args.mid,
+            start=start,
+            created_at=ctx.now().in_tz("UTC").naive(),
+            seed=args.seed if args.seed is not None else secrets.randbits(32),
+            hypothesis=args.hypothesis or "",
+            baseline_nights=args.baseline,
+            blocks=args.blocks,
+            block_nights=args.block_nights,
+            blinded=args.blind,
+        )
+        if any(existing.id == plan.id for existing in profile.experiments):
+            raise InputError.single("--start", "", f"an experiment {plan.id!r} exists already")
+        updated = profile.model_copy(update={"experiments": (*profile.experiments, plan)})
+        save_profile(loaded.path, updated, loaded.fingerprint)
+        print(f"Registered experiment {plan.id} in {loaded.path}")
+        print(f"SHA-256 {plan.sha256}")
+        print(
+            f"{len(plan.schedule)} nights, {plan.first_night} to {plan.last_night}: "
+            f"{plan.baseline_nights} baseline, {plan.blocks} blocks of {plan.block_nights} "
+            f"night(s) per arm, {plan.washout_nights} washout night(s) between arms."
+        )
+        print(report.instruction(plan, tonight, compound.name))
+        if plan.blinded:
+            print()
+            print(report.envelope_key_text(plan, compound.name))
+        print("\nResults stay hidden until the plan completes. " + DISCLAIMER)
+        return 0
+    plan = _experiment(loaded, args.id)
+    name = loaded.catalog.get(plan.compound).name
+    records = {dt.date.fromisoformat(r["night"]): r for r in _journal_records(ctx, profile.name)}
+    state = progress(plan, records, tonight)
+    if args.experiment_command == "status":
+        print(report.status_text(plan, state, tonight, name))
+        return 0
+    if not state.complete:
+        raise InputError.single(
+            plan.id,
+            "",
+            f"results stay hidden until the plan completes ({state.nights_to_go} "
+            "nights to go); `sleepplan experiment status` shows progress",
+        )
+    text = report.report_markdown(plan, analyse(plan, records), name, tonight)
+    if args.out:
+        exports.write_private(Path(args.out), text.encode("utf-8"))
+        print(f"wrote the report to {args.out}", file=sys.stderr)
+    else:
+        print(text)
+    return 0
+
+
 def cmd_profile(ctx: Context) -> int:
     """Profile subcommands: list, new, validate."""
     args = ctx.args
@@ -401,6 +507,49 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--last", type=_positive_int, metavar="N", help="only the last N nights")
     history.add_argument("--json", action="store_true", help="print JSON")
     history.set_defaults(handler=cmd_history)
+
+    insights = commands.add_parser("insights", help="what seems to help you, per compound")
+    insights.add_argument(
+        "--exclude-confounded",
+        action="store_true",
+        help="leave out nights with confounders (alcohol, illness, …)",
+    )
+    insights.add_argument("--json", action="store_true", help="print JSON")
+    insights.set_defaults(handler=cmd_insights)
+
+    experiment = commands.add_parser("experiment", help="randomised, blinded self-experiments")
+    experiment_commands = experiment.add_subparsers(
+        dest="experiment_command", metavar="ACTION", required=True
+    )
+    new_exp = experiment_commands.add_parser("new", help="register a new experiment")
+    new_exp.add_argument("--compound", required=True)
+    new_exp.add_argument("--dose-b", required=True, metavar="AMOUNT", help="arm B, e.g. 0.5mg")
+    new_exp.add_argument(
+        "--dose-a", default="0", metavar="AMOUNT", help="arm A (default 0: none or placebo)"
+    )
+    new_exp.add_argument(
+        "--primary", required=True, choices=["onset", "maintenance", "next_morning", "morning"]
+    )
+    new_exp.add_argument(
+        "--mid",
+        required=True,
+        type=float,
+        metavar="POINTS",
+        help="minimal important difference in score points",
+    )
+    new_exp.add_argument("--hypothesis", metavar="TEXT")
+    new_exp.add_argument("--baseline", type=int, default=7, metavar="NIGHTS")
+    new_exp.add_argument("--blocks", type=int, default=4)
+    new_exp.add_argument("--block-nights", type=int, default=2, metavar="NIGHTS")
+    new_exp.add_argument("--blind", action="store_true", help="numbered envelopes, guesses")
+    new_exp.add_argument("--seed", type=int, help="randomisation seed (default: random)")
+    new_exp.add_argument("--start", metavar="YYYY-MM-DD", help="first night (default tonight)")
+    for action in ("status", "report"):
+        sub = experiment_commands.add_parser(action, help=f"an experiment's {action}")
+        sub.add_argument("--id", help="experiment id (default: the latest)")
+        if action == "report":
+            sub.add_argument("--out", metavar="FILE", help="write the Markdown report here")
+    experiment.set_defaults(handler=cmd_experiment)
 
     export = commands.add_parser("export", help="export your journal or a night's plan")
     export.add_argument("--format", required=True, choices=exports.FORMATS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pendulum
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -104,6 +104,8 @@ class CheckinAnswers(BaseModel):
     """What was actually taken; ``None`` means "as planned"."""
     notes: Annotated[str, Field(max_length=5000)] = ""
     """Anything else."""
+    guess: Literal["A", "B"] | None = None
+    """Blinded experiments: which arm you think you took last night."""
 
     @field_validator("effects")
     @classmethod
@@ -349,6 +351,7 @@ def checkin_record(checkin: Checkin) -> dict[str, Any]:
         for dose, at in zip(answers.taken or (), checkin.taken_at, strict=True)
     ]
     record["notes"] = answers.notes
+    record["guess"] = answers.guess
     metrics, scores = checkin.metrics, checkin.scores
     record["metrics"] = {
         "tib_min": metrics.tib_min,

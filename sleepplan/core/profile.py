@@ -20,6 +20,7 @@ from pydantic import (
 from sleepplan.core import timing
 from sleepplan.core.catalog import Catalog, Compound
 from sleepplan.core.errors import InputError, from_validation_error
+from sleepplan.core.experiments import ExperimentPlan
 from sleepplan.core.tomldoc import parse_toml
 
 SCHEMA_VERSION = 1
@@ -96,8 +97,8 @@ class Profile(_Frozen):
     """The routine a plan uses when none is named (validated after ``routines``)."""
     custom_compounds: tuple[Compound, ...] = ()
     """The user's own compounds, with catalog fields."""
-    experiments: tuple[dict[str, Any], ...] = ()
-    """Self-experiments (their format arrives with the experiments feature)."""
+    experiments: tuple[ExperimentPlan, ...] = ()
+    """Pre-registered self-experiments."""
     keymap: dict[str, str] = Field(default_factory=dict)
     """Key bindings remapped by binding id."""
     acknowledgements: tuple[Acknowledgement, ...] = ()
@@ -166,6 +167,11 @@ def profile_from_data(
             if dose.compound not in full:
                 place = f"routines[{r}].doses[{d}].compound"
                 problems.append((place, full.unknown_message(dose.compound)))
+    for index, experiment in enumerate(profile.experiments):
+        if experiment.compound not in full:
+            problems.append(
+                (f"experiments[{index}].compound", full.unknown_message(experiment.compound))
+            )
     if problems:
         raise InputError(source, problems)
     return profile, full

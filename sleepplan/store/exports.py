@@ -53,6 +53,7 @@ ANSWER_KEYS = (
     "confounders",
     "taken",
     "notes",
+    "guess",
 )
 METRIC_KEYS = ("tib_min", "tst_min", "sol_min", "waso_min", "se_pct")
 SCORE_KEYS = (

@@ -1,0 +1,120 @@
+"""Insights on constructed journals with known effects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from sleepplan.core.catalog import Catalog
+from sleepplan.core.insights import Effect, Night, compound_effects, morning_trend
+
+START = dt.date(2026, 1, 1)
+
+
+def night(
+    index: int, taken: set[str], onset: float, confounded: bool = False, next_morning: float = 50.0
+) -> Night:
+    return Night(
+        night=START + dt.timedelta(days=index),
+        scores={
+            "onset": onset,
+            "maintenance": onset,
+            "next_morning": next_morning,
+            "morning": onset,
+        },
+        taken=frozenset(taken),
+        confounded=confounded,
+    )
+
+
+def by_id(effects: list[Effect], compound: str) -> Effect:
+    return next(e for e in effects if e.compound == compound)
+
+
+def test_a_real_effect_is_found(catalog: Catalog) -> None:
+    rng = random.Random(1)
+    nights = [
+        night(i, {"melatonin"} if i % 2 else set(), (70 if i % 2 else 55) + rng.gauss(0, 5))
+        for i in range(40)
+    ]
+    effect = by_id(compound_effects(nights, catalog), "melatonin")
+    assert effect.domain == "onset" and effect.method == "nightly"
+    assert effect.verdict == "likely_helps"
+    assert effect.ci95 is not None and effect.ci95[0] > 0
+    assert effect.mean_diff == pytest.approx(15, abs=5)
+    assert (effect.nights_with, effect.nights_without) == (20, 20)
+
+
+def test_a_harmful_effect_is_called_hurting(catalog: Catalog) -> None:
+    nights = [
+        night(i, {"melatonin"} if i % 2 else set(), 40 + (i % 4) if i % 2 else 60 + (i % 3))
+        for i in range(20)
+    ]
+    assert by_id(compound_effects(nights, catalog), "melatonin").verdict == "likely_hurts"
+
+
+def test_a_null_effect_is_not_called(catalog: Catalog) -> None:
+    rng = random.Random(2)
+    nights = [
+        night(i, {"glycine"} if rng.random() < 0.5 else set(), 60 + rng.gauss(0, 10))
+        for i in range(40)
+    ]
+    effect = by_id(compound_effects(nights, catalog), "glycine")
+    assert effect.verdict == "no_clear_effect"
+    assert effect.ci95 is not None and effect.ci95[0] < 0 < effect.ci95[1]
+    assert effect.domain == "onset"  # glycine's own targets list sleep onset first
+
+
+def test_too_few_nights_is_said_so(catalog: Catalog) -> None:
+    nights = [night(i, {"melatonin"} if i < 2 else set(), 60) for i in range(10)]
+    effect = by_id(compound_effects(nights, catalog), "melatonin")
+    assert effect.verdict == "not_enough_nights"
+    assert effect.mean_diff is None and effect.ci95 is None
+
+
+def test_a_chronic_compound_is_judged_before_and_after(catalog: Catalog) -> None:
+    assert catalog.get("ashwagandha").onset == "chronic"
+    # 20 nights before starting at 50; nightly from day 20; better only after two weeks
+    nights = [night(i, set(), 50 + (i % 3)) for i in range(20)]
+    nights += [night(i, {"ashwagandha"}, 52 if i < 34 else 68 + (i % 3)) for i in range(20, 50)]
+    effect = by_id(compound_effects(nights, catalog), "ashwagandha")
+    assert effect.method == "before_after"
+    assert effect.nights_without == 20 and effect.nights_with == 16
+    assert effect.verdict == "likely_helps"
+
+
+def test_confounded_nights_can_be_left_out(catalog: Catalog) -> None:
+    nights = [night(i, {"melatonin"} if i % 2 else set(), 60 + (i % 3)) for i in range(20)]
+    nights += [night(i, {"melatonin"}, 10, confounded=True) for i in range(20, 26)]
+    assert by_id(compound_effects(nights, catalog), "melatonin").verdict == "likely_hurts"
+    kept = by_id(compound_effects(nights, catalog, exclude_confounded=True), "melatonin")
+    assert kept.verdict == "no_clear_effect" and kept.nights_with == 10
+
+
+def test_next_morning_is_shown_beside(catalog: Catalog) -> None:
+    nights = [
+        night(
+            i,
+            {"melatonin"} if i % 2 else set(),
+            60 + (i % 3),
+            next_morning=(40 + i % 3) if i % 2 else (60 + i % 3),
+        )
+        for i in range(20)
+    ]
+    effect = by_id(compound_effects(nights, catalog), "melatonin")
+    assert effect.next_morning_diff is not None and effect.next_morning_diff < -15
+
+
+def test_night_from_record_and_trend() -> None:
+    record = {
+        "night": "2026-01-05",
+        "scores": {"morning": 70.0},
+        "taken": [{"compound": "melatonin", "amount_mg": 0.5}],
+        "confounders": ["alcohol"],
+    }
+    parsed = Night.from_record(record)
+    assert parsed.taken == {"melatonin"} and parsed.confounded
+    trend = morning_trend([night(i, set(), float(i)) for i in range(10)], window=3)
+    assert trend[-1][1:] == (9.0, 8.0)
