@@ -15,7 +15,7 @@ SIZES = [(80, 24), (120, 40)]
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 @pytest.mark.parametrize(
-    "key", ["t", "m", "k", "p"], ids=["tonight", "checkin", "catalog", "profiles"]
+    "key", ["t", "m", "h", "k", "p"], ids=["tonight", "checkin", "history", "catalog", "profiles"]
 )
 def test_area_snapshot(snap_compare: Any, tmp_path: Path, key: str, size: tuple[int, int]) -> None:
     # A fixed home path keeps any path the app shows identical between runs.

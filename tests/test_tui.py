@@ -467,3 +467,95 @@ async def test_a_profile_changed_on_disk_is_not_overwritten(home: Path) -> None:
         assert app.workspace.profile is not None
         assert app.workspace.profile.bedtime == dt.time(22, 15)
         assert not app.workspace.dirty
+
+
+def _seed_journal(home: Path, nights: int = 12) -> None:
+    ensure_home(home)
+    with Journal(home / "journal.sqlite3") as journal:
+        for index in range(nights):
+            night = dt.date(2026, 11, 1) + dt.timedelta(days=index)
+            helped = index % 2 == 0
+            record = {
+                "night": night.isoformat(),
+                "kss": 3,
+                "taken": [{"compound": "melatonin", "amount_mg": 0.5, "at": None}]
+                if helped
+                else [],
+                "confounders": ["alcohol"] if index == 3 else [],
+                "metrics": {"tst_min": 420, "se_pct": 90.0},
+                "scores": {
+                    "morning": 70.0 + index % 3 if helped else 50.0 + index % 3,
+                    "onset": 75.0 + index % 3 if helped else 50.0 + index % 3,
+                    "maintenance": 60.0,
+                    "next_morning": 55.0,
+                },
+                "flags": [],
+            }
+            journal.save("example", record, "t")
+
+
+async def test_history_shows_nights_effects_and_chart(home: Path) -> None:
+    _seed_journal(home)
+    app = make_app(home)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.__class__.__name__ == "HistoryScreen"
+        assert "12 nights" in str(screen.query_one("#history-summary").render())
+        effects = screen.query_one("#effects", DataTable)
+        row = effects.get_row("melatonin")
+        assert str(row[0]) == "Melatonin" and str(row[3]) == "likely helps"
+        assert "●" in str(row[2])
+        nights = screen.query_one("#nights", DataTable)
+        assert nights.row_count == 12
+        await pilot.press("slash", *"melatonin")
+        await settle(pilot)
+        assert nights.row_count == 6
+        await pilot.press("escape", "x")
+        await settle(pilot)
+        assert "left out" in str(screen.query_one("#history-summary").render())
+
+
+async def test_history_is_empty_before_any_checkin(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert "No check-ins yet" in str(app.screen.query_one("#history-summary").render())
+
+
+async def test_experiment_tonight_and_the_morning_guess(home: Path) -> None:
+    from sleepplan.core.experiments import make_plan
+    from sleepplan.store.bundled import bundled_catalog
+
+    ensure_home(home)
+    path = home / "profiles" / "example.toml"
+    loaded = load_profile(path)
+    plan = make_plan(catalog=bundled_catalog(), compound="melatonin", dose_a_mg=0,
+                     dose_b_mg=0.5, primary="onset", mid=5, start=dt.date(2026, 11, 22),
+                     created_at=dt.datetime(2026, 11, 21), seed=3, baseline_nights=0,
+                     blocks=2, block_nights=1, blinded=True)
+    updated = loaded.profile.model_copy(update={"experiments": (plan,)})
+    from sleepplan.store.profiles import save_profile
+
+    save_profile(path, updated, loaded.fingerprint)
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tonight = str(app.screen.query_one("#experiment-tonight").render())
+        assert "Experiment: Tonight (2026-11-23): take envelope 2." in tonight
+        await pilot.press("m")
+        await settle(pilot)
+        from sleepplan.tui.widgets.scale import Scale
+
+        guess = app.screen.query_one("#guess", Scale)
+        assert guess.display
+        guess.focus()
+        await pilot.press("2", "ctrl+s")
+        await settle(pilot)
+    with Journal(home / "journal.sqlite3") as journal:
+        stored = journal.get("example", "2026-11-22")
+    assert stored is not None and stored.record["guess"] == "B"

@@ -42,6 +42,7 @@ from sleepplan.tui.messages import (
 from sleepplan.tui.screens.base import AreaScreen
 from sleepplan.tui.screens.catalog import CatalogScreen
 from sleepplan.tui.screens.checkin import CheckinScreen
+from sleepplan.tui.screens.history import HistoryScreen
 from sleepplan.tui.screens.profiles import ProfilesScreen
 from sleepplan.tui.screens.tonight import TonightScreen
 from sleepplan.tui.workspace import Workspace
@@ -57,6 +58,7 @@ class SleepPlanApp(App[None]):
     MODES = {
         "tonight": TonightScreen,
         "checkin": CheckinScreen,
+        "history": HistoryScreen,
         "catalog": CatalogScreen,
         "profiles": ProfilesScreen,
     }
@@ -76,6 +78,13 @@ class SleepPlanApp(App[None]):
             "Morning",
             id="area.checkin",
             tooltip="This morning's check-in",
+        ),
+        Binding(
+            "h",
+            "switch_mode('history')",
+            "History",
+            id="area.history",
+            tooltip="Your mornings over time and what helps",
         ),
         Binding(
             "k",
@@ -354,7 +363,14 @@ class SleepPlanApp(App[None]):
     def _apply_keymap(self, keymap: dict[str, str]) -> None:
         known = {
             binding.id
-            for screen in (self, TonightScreen, CheckinScreen, CatalogScreen, ProfilesScreen)
+            for screen in (
+                self,
+                TonightScreen,
+                CheckinScreen,
+                HistoryScreen,
+                CatalogScreen,
+                ProfilesScreen,
+            )
             for binding in _bindings(screen)
             if binding.id
         }

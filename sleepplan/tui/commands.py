@@ -32,6 +32,11 @@ class SleepPlanCommands(Provider):
                 partial(app.switch_mode, "tonight"),
             ),
             (
+                "Go to History",
+                "Mornings over time and what helps",
+                partial(app.switch_mode, "history"),
+            ),
+            (
                 "Go to Morning check-in",
                 "This morning's check-in",
                 partial(app.switch_mode, "checkin"),

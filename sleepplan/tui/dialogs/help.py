@@ -13,7 +13,7 @@ GLOBAL_HELP = """
 
 | key | does |
 |---|---|
-| `t` `m` `k` `p` | Tonight · Morning check-in · Catalog · Profiles |
+| `t` `m` `h` `k` `p` | Tonight · Morning check-in · History · Catalog · Profiles |
 | `ctrl+s` | save the profile |
 | `ctrl+p` | command palette: every action, searchable |
 | `?` / `F1` | this help |

@@ -59,6 +59,7 @@ comparisons with a usual night (30%), alertness from sleepiness (20%) and qualit
 unanswered blocks are left out and the weights renormalised.
 """
 
+GUESS_WORDS = {1: "A", 2: "B"}
 QUALITY_WORDS = {1: "very poor", 2: "poor", 3: "fair", 4: "good", 5: "very good"}
 KSS_WORDS = {
     1: "extremely alert",
@@ -156,6 +157,12 @@ class CheckinScreen(AreaScreen):
                         compact=True,
                         tooltip="The evening the night began (YYYY-MM-DD)",
                     )
+                yield Label(
+                    "Blinded experiment: which do you think you took last night?",
+                    classes="question",
+                    id="guess-label",
+                )
+                yield Scale(1, 2, describe=GUESS_WORDS.__getitem__, id="guess")
                 yield Label("Overall sleep quality (CSD-style)", classes="question")
                 yield Scale(1, 5, describe=QUALITY_WORDS.__getitem__, id="quality")
                 yield Label("Sleepiness right now (KSS)", classes="question")
@@ -218,6 +225,12 @@ class CheckinScreen(AreaScreen):
         key = (workspace.profile.name, night)
         if key != self._prefilled_for and not self._touched:
             self._prefill(night)
+        blinded = any(
+            plan.blinded and plan.tonight(night) is not None
+            for plan in workspace.profile.experiments
+        )
+        self.query_one("#guess", Scale).display = blinded
+        self.query_one("#guess-label", Label).display = blinded
         self._recompute()
 
     def _night(self) -> dt.date | None:
@@ -319,6 +332,9 @@ class CheckinScreen(AreaScreen):
             rating = self.query_one(f"#{key}", Scale).value
             if rating is not None:
                 data[key] = rating
+        guess = self.query_one("#guess", Scale)
+        if guess.display and guess.value is not None:
+            data["guess"] = GUESS_WORDS[guess.value]
         data["effects"] = [n for n in EFFECTS if self.query_one(f"#effect-{n}", Checkbox).value]
         data["confounders"] = [
             n for n in CONFOUNDERS if self.query_one(f"#confounder-{n}", Checkbox).value

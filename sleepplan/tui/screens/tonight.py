@@ -14,6 +14,7 @@ from sleepplan.core import editing, timing
 from sleepplan.core.planner import Plan
 from sleepplan.core.safety import NOTHING_RECORDED, SCOPE, SafetyWarning
 from sleepplan.output import DISCLAIMER
+from sleepplan.output.report import instruction
 from sleepplan.tui.dialogs.prompt import TextPrompt
 from sleepplan.tui.dialogs.warnings import WarningDialog, warning_text
 from sleepplan.tui.screens.base import AreaScreen, cursor_key
@@ -136,6 +137,7 @@ class TonightScreen(AreaScreen):
                 yield Label("Routine", classes="field-label")
                 yield Select[str]([], id="routine", allow_blank=True, compact=True, prompt="(none)")
             yield Static("", id="night-summary")
+            yield Static("", id="experiment-tonight")
             yield DataTable(id="doses", cursor_type="row", zebra_stripes=False)
             yield Static("", id="dose-why")
             yield TimelineView(id="timeline")
@@ -177,6 +179,7 @@ class TonightScreen(AreaScreen):
                 select.value = workspace.routine_name
         plan = workspace.plan()
         summary.update(self._summary(plan))
+        self.query_one("#experiment-tonight", Static).update(self._experiments())
         self._fill_table(plan)
         self.query_one("#timeline", TimelineView).plan = plan
         self._show_warnings(workspace.warnings(plan))
@@ -186,6 +189,18 @@ class TonightScreen(AreaScreen):
         if field.value != value and not field.has_focus:
             with field.prevent(Input.Changed):
                 field.value = value
+
+    def _experiments(self) -> Text:
+        """Tonight's instruction from every experiment running tonight."""
+        workspace = self.workspace
+        text = Text()
+        for experiment in workspace.profile.experiments if workspace.profile else ():
+            if experiment.tonight(workspace.night) is None:
+                continue
+            name = workspace.catalog.get(experiment.compound).name
+            text.append("Experiment: ", style="bold")
+            text.append(instruction(experiment, workspace.night, name) + "\n")
+        return text
 
     def _summary(self, plan: Plan | None) -> Text:
         if plan is None:
