@@ -6,6 +6,7 @@ Headless paths never import Textual; the TUI is imported only inside the functio
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -117,13 +118,26 @@ def tonights_plan(ctx: Context) -> tuple[LoadedProfile, Plan, list[SafetyWarning
         plan = build_plan(routine, loaded.catalog, settings)
     except OverflowError:
         raise InputError.single("--night", "", "that date is out of range") from None
-    return loaded, plan, plan_warnings(plan, safety_context(profile.medications))
+    context = safety_context(profile.medications, _nights_taken(ctx, profile.name))
+    return loaded, plan, plan_warnings(plan, context)
 
 
-def safety_context(medications: Sequence[str]) -> SafetyContext:
-    """The bundled interaction data with a user's medications resolved."""
+def _nights_taken(ctx: Context, profile_name: str) -> dict[str, list[dt.date]]:
+    path = paths.journal_path(ctx.home)
+    if not path.exists():
+        return {}
+    with Journal(path) as journal:
+        return journal.nights_taken(profile_name)
+
+
+def safety_context(
+    medications: Sequence[str], past_nights: dict[str, list[dt.date]] | None = None
+) -> SafetyContext:
+    """The bundled interaction data with a user's medications and past nights."""
     data = bundled_interactions()
-    return SafetyContext(data, resolve_medications(medications, data))
+    return SafetyContext(
+        data, resolve_medications(medications, data), past_nights=past_nights or {}
+    )
 
 
 def cmd_plan(ctx: Context) -> int:
@@ -171,7 +185,11 @@ def cmd_check(ctx: Context) -> int:
     loaded = ctx.profile()
     items = [parse_item(text, loaded.catalog) for text in ctx.args.items]
     medications = [*loaded.profile.medications, *(ctx.args.med or [])]
-    context = safety_context(medications)
+    zone = loaded.profile.timezone or system_zone()
+    context = safety_context(medications, _nights_taken(ctx, loaded.profile.name))
+    context = dataclasses.replace(
+        context, night=timing.tonight(ctx.now().in_tz(zone), loaded.profile.wake)
+    )
     warnings = check(items, context)
     notes = low_risk_notes(items, context)
     if ctx.args.json:

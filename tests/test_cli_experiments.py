@@ -107,3 +107,25 @@ def test_blinded_experiment_end_to_end(home: Path, tmp_path: Path) -> None:
     assert "Mean difference: **+" in text
     assert "Blinding check: you guessed right on 6 of 6 nights" in text
     assert "(intact)" in text
+
+
+def test_cycling_budget_reads_past_nights_from_the_journal(home: Path, tmp_path: Path) -> None:
+    dose = '{ compound = "phenibut", amount_mg = 250 }'
+    for days_ago in (1, 3):
+        checkin(home, tmp_path, START - dt.timedelta(days=days_ago), 20, dose)
+    profile = tmp_path / "phenibut.toml"
+    profile.write_text(
+        'name = "example"\n[[routines]]\nname = "r"\n[[routines.doses]]\n'
+        'compound = "phenibut"\namount_mg = 250\n'
+    )
+    plan = run_cli(
+        "--home", str(home), "--profile", str(profile), "plan", "--night", str(START), "--json"
+    )
+    codes = {w["code"]: w for w in json.loads(plan.stdout)["warnings"]}
+    assert "cycling_budget" in codes
+    assert "3 nights in 7 days" in codes["cycling_budget"]["message"]
+    assert codes["cycling_budget"]["sources"]
+    check = run_cli("--home", str(home), "check", "phenibut", "--json")
+    assert "cycling_budget" in {w["code"] for w in json.loads(check.stdout)["warnings"]}
+    fresh = run_cli("--home", str(tmp_path / "empty"), "check", "phenibut", "--json")
+    assert "cycling_budget" not in {w["code"] for w in json.loads(fresh.stdout)["warnings"]}

@@ -534,10 +534,21 @@ async def test_experiment_tonight_and_the_morning_guess(home: Path) -> None:
     ensure_home(home)
     path = home / "profiles" / "example.toml"
     loaded = load_profile(path)
-    plan = make_plan(catalog=bundled_catalog(), compound="melatonin", dose_a_mg=0,
-                     dose_b_mg=0.5, primary="onset", mid=5, start=dt.date(2026, 11, 22),
-                     created_at=dt.datetime(2026, 11, 21), seed=3, baseline_nights=0,
-                     blocks=2, block_nights=1, blinded=True)
+    plan = make_plan(
+        catalog=bundled_catalog(),
+        compound="melatonin",
+        dose_a_mg=0,
+        dose_b_mg=0.5,
+        primary="onset",
+        mid=5,
+        start=dt.date(2026, 11, 22),
+        created_at=dt.datetime(2026, 11, 21),
+        seed=3,
+        baseline_nights=0,
+        blocks=2,
+        block_nights=1,
+        blinded=True,
+    )
     updated = loaded.profile.model_copy(update={"experiments": (plan,)})
     from sleepplan.store.profiles import save_profile
 

@@ -274,6 +274,15 @@ class Journal:
         )
         return [float(row[0]) for row in rows]
 
+    def nights_taken(self, profile: str) -> dict[str, list[dt.date]]:
+        """The nights each compound was taken, for cycling budgets."""
+        nights: dict[str, list[dt.date]] = {}
+        for night, compound in self.db.execute(
+            "SELECT DISTINCT night, compound FROM taken WHERE profile = ?", (profile,)
+        ):
+            nights.setdefault(str(compound), []).append(dt.date.fromisoformat(str(night)))
+        return nights
+
     def taken_rows(self, profile: str) -> list[tuple[str, str, float]]:
         """(night, compound, amount_mg) for every dose taken, oldest first."""
         rows = self.db.execute(

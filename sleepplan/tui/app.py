@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from sleepplan.core.errors import InputError
 from sleepplan.core.profile import Profile
 from sleepplan.store import paths
 from sleepplan.store.clock import current_time, system_zone
+from sleepplan.store.journal import Journal
 from sleepplan.store.profiles import (
     ProfileChanged,
     create_profile,
@@ -207,13 +209,24 @@ class SleepPlanApp(App[None]):
             self.post_message(ProfileFailed(Path(error.source), error))
             return
         try:
-            self.post_message(ProfileLoaded(load_profile(path)))
+            loaded = load_profile(path)
         except InputError as error:
             self.post_message(ProfileFailed(path, error))
+            return
+        past: dict[str, list[dt.date]] = {}
+        journal_file = paths.journal_path(self.home)
+        if journal_file.exists():
+            try:
+                with Journal(journal_file) as journal:
+                    past = journal.nights_taken(loaded.profile.name)
+            except InputError as error:  # a damaged journal: say so, keep the app usable
+                self.call_from_thread(self.notify, error.render(), severity="error", timeout=15)
+        self.post_message(ProfileLoaded(loaded, past))
 
     @on(ProfileLoaded)
     def _loaded(self, message: ProfileLoaded) -> None:
         self.workspace.open(message.loaded)
+        self.workspace.past_nights = message.past_nights
         self._apply_keymap(message.loaded.profile.keymap)
         self.bump()
 

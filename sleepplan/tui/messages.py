@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from textual.message import Message
@@ -12,11 +13,14 @@ from sleepplan.store.profiles import Fingerprint, LoadedProfile
 
 
 class ProfileLoaded(Message):
-    """A profile was read and validated."""
+    """A profile was read and validated (with the nights each compound was taken)."""
 
-    def __init__(self, loaded: LoadedProfile) -> None:
+    def __init__(
+        self, loaded: LoadedProfile, past_nights: dict[str, list[dt.date]] | None = None
+    ) -> None:
         super().__init__()
         self.loaded = loaded
+        self.past_nights = past_nights or {}
 
 
 class ProfileFailed(Message):

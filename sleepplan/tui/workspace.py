@@ -38,6 +38,8 @@ class Workspace:
     error: InputError | None = None
     fingerprint: Fingerprint | None = None
     """What the profile file held when loaded or last saved."""
+    past_nights: dict[str, list[dt.date]] = field(default_factory=dict)
+    """Nights each compound was taken (from the journal), for cycling budgets."""
 
     @property
     def dirty(self) -> bool:
@@ -129,7 +131,9 @@ class Workspace:
         """The interaction data with the profile's medications."""
         data = bundled_interactions()
         medications = self.profile.medications if self.profile else ()
-        return SafetyContext(data, resolve_medications(medications, data))
+        return SafetyContext(
+            data, resolve_medications(medications, data), past_nights=self.past_nights
+        )
 
     def warnings(self, plan: Plan | None) -> list[SafetyWarning]:
         """Warnings for a plan, danger first."""

@@ -179,7 +179,10 @@ class TonightScreen(AreaScreen):
                 select.value = workspace.routine_name
         plan = workspace.plan()
         summary.update(self._summary(plan))
-        self.query_one("#experiment-tonight", Static).update(self._experiments())
+        experiments = self._experiments()
+        line = self.query_one("#experiment-tonight", Static)
+        line.update(experiments)
+        line.display = bool(experiments.plain)
         self._fill_table(plan)
         self.query_one("#timeline", TimelineView).plan = plan
         self._show_warnings(workspace.warnings(plan))
