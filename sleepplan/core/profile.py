@@ -21,7 +21,7 @@ from sleepplan.core import timing
 from sleepplan.core.catalog import Catalog, Compound
 from sleepplan.core.errors import InputError, from_validation_error
 from sleepplan.core.experiments import ExperimentPlan
-from sleepplan.core.tomldoc import parse_toml
+from sleepplan.core.tomldoc import parse_toml, toml_ready
 
 SCHEMA_VERSION = 1
 
@@ -211,13 +211,5 @@ def migrate_profile_data(
 
 def profile_to_data(profile: Profile) -> dict[str, Any]:
     """The profile as plain TOML-ready data (no ``None`` values, times as ``"HH:MM"``)."""
-    data: dict[str, Any] = _drop_none(profile.model_dump(mode="json"))
+    data: dict[str, Any] = toml_ready(profile.model_dump(mode="json"))
     return data
-
-
-def _drop_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_drop_none(v) for v in value]
-    return value

@@ -19,3 +19,12 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         raise InputError.single(
             source, "", "arrays or tables are nested too deeply to be a sleepplan file"
         ) from None
+
+
+def toml_ready(value: Any) -> Any:
+    """The same data without ``None`` anywhere (TOML has no null: a missing key means none)."""
+    if isinstance(value, dict):
+        return {k: toml_ready(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [toml_ready(v) for v in value]
+    return value

@@ -10,8 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,10 +29,9 @@ from sleepplan.core.checkin import (
 from sleepplan.core.errors import InputError, from_validation_error
 from sleepplan.core.planner import Plan
 from sleepplan.core.profile import Profile, profile_to_data
-from sleepplan.core.tomldoc import parse_toml
+from sleepplan.core.tomldoc import parse_toml, toml_ready
 from sleepplan.output import DISCLAIMER
-from sleepplan.store import paths
-from sleepplan.store.files import read_user_file
+from sleepplan.store.files import atomic_write, read_user_file
 
 FORMATS = ("csv", "json", "toml", "ics")
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
@@ -116,7 +113,7 @@ def export_csv(records: list[dict[str, Any]]) -> str:
 def export_toml(profile: Profile, records: list[dict[str, Any]]) -> str:
     """The profile's own keys, then every check-in as ``[[checkins]]``."""
     data = profile_to_data(profile)
-    data["checkins"] = [_drop_none(record) for record in records]
+    data["checkins"] = [toml_ready(record) for record in records]
     return "# sleepplan export: a profile with its journal. Not medical advice.\n" + tomli_w.dumps(
         data
     )
@@ -148,28 +145,8 @@ def export_ics(plan: Plan, profile_name: str, now: pendulum.DateTime) -> bytes:
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """Write an export atomically, readable only by the user (it is health data)."""
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    os.chmod(path, paths.PRIVATE_FILE)  # os.replace keeps the temp file's 0600; stated here too
-
-
-def _drop_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_drop_none(v) for v in value]
-    return value
+    """Write an export atomically and durably, readable only by the user (health data)."""
+    atomic_write(path, data)
 
 
 # -- import -------------------------------------------------------------------------------------

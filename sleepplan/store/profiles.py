@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +20,13 @@ from sleepplan.core.errors import InputError
 from sleepplan.core.profile import Profile, parse_profile, profile_to_data
 from sleepplan.store import paths
 from sleepplan.store.bundled import FIRST_RUN_EXAMPLE, bundled_catalog, example_profiles
-from sleepplan.store.files import decode_user_bytes, read_user_file
+from sleepplan.store.files import (
+    atomic_write,
+    decode_user_bytes,
+    fsync_dir,
+    read_user_bytes,
+    read_user_file,
+)
 
 MAX_PROFILE_BYTES = 1024 * 1024
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -129,19 +134,6 @@ def read_profile_text(path: Path) -> str:
     return read_user_file(path, MAX_PROFILE_BYTES)
 
 
-def _read_bytes(path: Path) -> bytes:
-    source = str(path)
-    try:
-        with path.open("rb") as handle:
-            return handle.read(MAX_PROFILE_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError.single(source, "", "no such file") from None
-    except IsADirectoryError:
-        raise InputError.single(source, "", "is a folder, not a profile file") from None
-    except PermissionError:
-        raise InputError.single(source, "", "cannot be read (permission denied)") from None
-
-
 def profile_from_bytes(data: bytes, source: str, catalog: Catalog | None = None) -> Profile:
     """Validate a profile file's bytes (every failure is an ``InputError`` naming ``source``)."""
     text = decode_user_bytes(data, source, MAX_PROFILE_BYTES)
@@ -150,7 +142,7 @@ def profile_from_bytes(data: bytes, source: str, catalog: Catalog | None = None)
 
 def load_profile(path: Path, catalog: Catalog | None = None) -> LoadedProfile:
     """Read and validate a profile file, remembering what it held."""
-    data = _read_bytes(path)
+    data = read_user_bytes(path, MAX_PROFILE_BYTES)
     text = decode_user_bytes(data, str(path), MAX_PROFILE_BYTES)
     profile, full = parse_profile(text, str(path), catalog or bundled_catalog())
     return LoadedProfile(path, profile, full, Fingerprint.of(data))
@@ -193,19 +185,10 @@ def save_profile(path: Path, profile: Profile, expected: Fingerprint | None = No
             raise ProfileChanged.single(
                 str(path), "", f"not saved: {why}. Reload it, or save under another name."
             )
-        fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if current is not None:
-                _copy_backup(path, path.with_name(path.name + ".bak"))
-            os.replace(temp_name, path)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
-        _fsync_dir(folder)
+        if current is not None:
+            # the backup first: whatever happens next, the old version survives somewhere
+            atomic_write(path.with_name(path.name + ".bak"), path.read_bytes())
+        atomic_write(path, data)
     return Fingerprint.of(data)
 
 
@@ -235,24 +218,5 @@ def delete_profile(home: Path, name: str, now: dt.datetime) -> Path:
     backup = source.with_name(source.name + ".bak")
     if backup.exists():
         os.replace(backup, trash / f"{name}-{stamp}.toml.bak")
-    _fsync_dir(source.parent)
+    fsync_dir(source.parent)
     return target
-
-
-def _copy_backup(path: Path, backup: Path) -> None:
-    # Copy rather than rename, so the profile path never stops existing between the two steps.
-    data = path.read_bytes()
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{backup.name}.", suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp_name, backup)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
