@@ -58,7 +58,13 @@ def _check(home: Path, saved: list[str]) -> None:
     db = sqlite3.connect(home / "journal.sqlite3")
     try:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        stored = {row[0] for row in db.execute("SELECT night FROM checkins")}
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        # killed before the first migration committed: an empty journal, nothing was saved
+        stored = (
+            {row[0] for row in db.execute("SELECT night FROM checkins")}
+            if "checkins" in tables
+            else set()
+        )
     finally:
         db.close()
     missing = set(saved) - stored
