@@ -46,3 +46,41 @@ def test_headless_cli_does_not_import_textual() -> None:
             [sys.executable, "-c", code, folder], capture_output=True, text=True
         )
     assert result.stderr.strip().endswith("PURE"), result.stderr
+
+
+def test_starting_the_app_loads_no_charts_exports_or_markdown() -> None:
+    code = (
+        "import sys, sleepplan.tui.app\n"
+        "heavy = ('plotext', 'textual_plotext', 'icalendar', 'markdown_it')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["catalog", "--json"],
+        ["check", "melatonin"],
+        ["history"],
+        ["insights"],
+        ["export", "--format", "json"],
+    ],
+)
+def test_cli_commands_do_not_import_textual(args: list[str]) -> None:
+    import tempfile
+
+    code = (
+        "import sys, contextlib, io\n"
+        "from sleepplan import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    cli.main(['--home', sys.argv[1], *sys.argv[2:]])\n"
+        "print('TEXTUAL' if 'textual' in sys.modules else 'PURE')\n"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        result = subprocess.run(
+            [sys.executable, "-c", code, folder, *args], capture_output=True, text=True
+        )
+    assert result.stdout.strip().endswith("PURE"), result.stderr

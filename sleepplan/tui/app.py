@@ -55,7 +55,7 @@ Edit = Callable[[Profile, str], Profile]
 class SleepPlanApp(App[None]):
     """The sleepplan terminal app."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "sleepplan"
     MODES = {
         "tonight": TonightScreen,

@@ -6,7 +6,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
 
 GLOBAL_HELP = """
 ## Everywhere
@@ -36,6 +35,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         """The area's help, then the global keys."""
+        from textual.widgets import Markdown  # the Markdown parser loads with the first help
+
         with VerticalScroll(classes="dialog help"):
             yield Markdown(self.area_help + "\n" + GLOBAL_HELP)
 

@@ -17,7 +17,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Label, Sparkline, Static
-from textual_plotext import PlotextPlot
 
 from sleepplan.core.experiments import analyse, progress
 from sleepplan.core.insights import Effect, Night, compound_effects, morning_trend
@@ -111,6 +110,8 @@ class HistoryScreen(AreaScreen):
         yield Header()
         with VerticalScroll(id="history"):
             yield Static("Loading your journal…", id="history-summary")
+            from textual_plotext import PlotextPlot  # charts load with the area, not at start
+
             yield PlotextPlot(id="score-chart")
             with Horizontal(classes="sparkline-row"):
                 for name in ("onset", "maintenance", "next_morning"):
@@ -245,6 +246,8 @@ class HistoryScreen(AreaScreen):
         self._fill_nights()
 
     def _draw_chart(self, nights: list[Night]) -> None:
+        from textual_plotext import PlotextPlot
+
         chart = self.query_one("#score-chart", PlotextPlot)
         plt = chart.plt
         plt.clear_data()

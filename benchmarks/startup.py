@@ -1,0 +1,119 @@
+"""Cold start of the app to Tonight with its plan, and `sleepplan plan --json`, against a
+minimal Textual app (Header, Static, Footer) timed in the same run.
+
+``python benchmarks/startup.py [RUNS]``: builds a home with ten years of check-ins (through the
+real import path, benchmarks/ten_years.py), then runs the three programs interleaved, RUNS
+times each, and prints medians, min–max, peak memory (from wait4) and the ratios to the
+minimal app with the design's budgets.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MINIMAL = """
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+class Minimal(App):
+    def compose(self):
+        yield Header()
+        yield Static("hello")
+        yield Footer()
+
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+
+Minimal().run(headless=True)
+"""
+
+SLEEPPLAN = """
+import sys
+from sleepplan.tui.app import SleepPlanApp
+
+class UntilPlan(SleepPlanApp):
+    def bump(self):
+        super().bump()
+        if self.workspace.profile is not None:  # Tonight has its plan: first paint, then exit
+            self.call_after_refresh(self.exit)
+
+UntilPlan(home=sys.argv[1]).run(headless=True)
+"""
+
+
+def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of one run of ``command``."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"{command} failed: {process.stderr.read() if process.stderr else ''}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def summary(name: str, times: list[float], memory: list[float]) -> str:
+    return (
+        f"{name:<28} median {statistics.median(times) * 1000:7.1f} ms "
+        f"(min {min(times) * 1000:6.1f}, max {max(times) * 1000:6.1f})  "
+        f"peak {statistics.median(memory):5.1f} MiB"
+    )
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    folder = Path(tempfile.mkdtemp())
+    home = folder / "home"
+    os.environ.setdefault("SLEEPPLAN_NOW", "2026-11-23T18:00:00+01:00")
+    # Built in its own process: a child forked from a big parent would report the parent's
+    # peak memory as its own (Linux counts ru_maxrss from the fork).
+    builder = Path(__file__).with_name("ten_years.py")
+    code = (
+        f"import sys, pathlib; sys.path.insert(0, {str(builder.parent)!r}); "
+        "from ten_years import build_home; "
+        f"print(round(build_home(pathlib.Path({str(home)!r})), 1))"
+    )
+    built = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    print(f"built a home with ten years of check-ins in {built.stdout.split()[-1]} s")
+    env = dict(os.environ)
+    programs = {
+        "minimal Textual app": [sys.executable, "-c", MINIMAL],
+        "sleepplan to Tonight": [sys.executable, "-c", SLEEPPLAN, str(home)],
+        "sleepplan plan --json": [
+            sys.executable,
+            "-m",
+            "sleepplan",
+            "--home",
+            str(home),
+            "plan",
+            "--json",
+        ],
+    }
+    results: dict[str, tuple[list[float], list[float]]] = {n: ([], []) for n in programs}
+    for command in programs.values():  # warm the file cache once
+        run_once(command, env)
+    for _ in range(runs):  # interleaved, so drift affects all three alike
+        for name, command in programs.items():
+            elapsed, memory = run_once(command, env)
+            results[name][0].append(elapsed)
+            results[name][1].append(memory)
+    for name, (times, memory) in results.items():
+        print(summary(name, times, memory))
+    base_time = statistics.median(results["minimal Textual app"][0])
+    base_memory = statistics.median(results["minimal Textual app"][1])
+    app_time = statistics.median(results["sleepplan to Tonight"][0])
+    app_memory = statistics.median(results["sleepplan to Tonight"][1])
+    cli_time = statistics.median(results["sleepplan plan --json"][0])
+    print(f"cold start ratio   {app_time / base_time:.2f}× (budget ≤ 1.25×)")
+    print(f"peak memory ratio  {app_memory / base_memory:.2f}× (budget ≤ 1.30×)")
+    print(f"plan --json ratio  {cli_time / base_time:.2f}× (budget ≤ 0.35×)")
+
+
+if __name__ == "__main__":
+    main()
