@@ -1,6 +1,8 @@
 """The front door: argparse subcommands that print text or JSON; no command opens the TUI.
 
 Headless paths never import Textual; the TUI is imported only inside the function that starts it.
+Modules only one command needs (check-ins, insights, experiments, reports) are imported inside
+that command, so ``sleepplan plan`` loads no more than it uses (design §12).
 """
 
 from __future__ import annotations
@@ -10,13 +12,10 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import secrets
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pendulum
 
@@ -24,10 +23,7 @@ from sleepplan import __version__
 from sleepplan.core import timing
 from sleepplan.core.amounts import parse_amount
 from sleepplan.core.catalog import Catalog
-from sleepplan.core.checkin import checkin_record, evaluate, parse_checkin, taken_from_plan
 from sleepplan.core.errors import InputError
-from sleepplan.core.experiments import ExperimentPlan, analyse, make_plan, progress
-from sleepplan.core.insights import Night, compound_effects
 from sleepplan.core.interactions import resolve_medications
 from sleepplan.core.planner import NightSettings, Plan, build_plan, plan_for
 from sleepplan.core.profile import profile_from_data
@@ -40,8 +36,8 @@ from sleepplan.core.safety import (
     plan_warnings,
 )
 from sleepplan.core.vocabulary import Mechanism, Stage
-from sleepplan.output import DISCLAIMER, jsonview, report, textview
-from sleepplan.store import exports, paths
+from sleepplan.output import DISCLAIMER, jsonview, textview
+from sleepplan.store import paths
 from sleepplan.store.bundled import bundled_catalog, bundled_interactions, example_profiles
 from sleepplan.store.clock import current_time, system_zone
 from sleepplan.store.files import read_user_file
@@ -59,6 +55,11 @@ from sleepplan.store.profiles import (
     save_profile,
 )
 
+if TYPE_CHECKING:
+    from sleepplan.core.experiments import ExperimentPlan
+
+EXPORT_FORMATS = ("csv", "json", "toml", "ics")
+
 
 class Context:
     """What every command needs: the home, the chosen profile, the clock, the environment."""
@@ -67,6 +68,11 @@ class Context:
         self.args = args
         self.environ = environ
         self.home = paths.resolve_home(args.home, environ)
+        self.cache = paths.cache_dir(self.home)
+
+    def catalog(self) -> Catalog:
+        """The bundled catalog (through the home's cache)."""
+        return bundled_catalog(self.cache)
 
     def now(self) -> pendulum.DateTime:
         """The current instant (``$SLEEPPLAN_NOW`` when set)."""
@@ -75,7 +81,7 @@ class Context:
     def profile(self) -> LoadedProfile:
         """The profile named by ``--profile`` (creating the home on first use)."""
         ensure_home(self.home)
-        return load_profile(profile_path(self.home, self.args.profile))
+        return load_profile(profile_path(self.home, self.args.profile), self.catalog())
 
 
 def _flag(name: str, convert: Callable[[str], Any], value: str) -> Any:
@@ -118,7 +124,7 @@ def tonights_plan(ctx: Context) -> tuple[LoadedProfile, Plan, list[SafetyWarning
         plan = build_plan(routine, loaded.catalog, settings)
     except OverflowError:
         raise InputError.single("--night", "", "that date is out of range") from None
-    context = safety_context(profile.medications, _nights_taken(ctx, profile.name))
+    context = safety_context(ctx, profile.medications, _nights_taken(ctx, profile.name))
     return loaded, plan, plan_warnings(plan, context)
 
 
@@ -131,10 +137,10 @@ def _nights_taken(ctx: Context, profile_name: str) -> dict[str, list[dt.date]]:
 
 
 def safety_context(
-    medications: Sequence[str], past_nights: dict[str, list[dt.date]] | None = None
+    ctx: Context, medications: Sequence[str], past_nights: dict[str, list[dt.date]] | None = None
 ) -> SafetyContext:
     """The bundled interaction data with a user's medications and past nights."""
-    data = bundled_interactions()
+    data = bundled_interactions(ctx.cache)
     return SafetyContext(
         data, resolve_medications(medications, data), past_nights=past_nights or {}
     )
@@ -154,7 +160,7 @@ def cmd_plan(ctx: Context) -> int:
 def cmd_catalog(ctx: Context) -> int:
     """Print the catalog, optionally filtered."""
     args = ctx.args
-    compounds = jsonview.all_compounds(bundled_catalog())
+    compounds = jsonview.all_compounds(ctx.catalog())
     if args.stage:
         stage = Stage(args.stage)
         compounds = [c for c in compounds if stage in c.stages]
@@ -186,7 +192,7 @@ def cmd_check(ctx: Context) -> int:
     items = [parse_item(text, loaded.catalog) for text in ctx.args.items]
     medications = [*loaded.profile.medications, *(ctx.args.med or [])]
     zone = loaded.profile.timezone or system_zone()
-    context = safety_context(medications, _nights_taken(ctx, loaded.profile.name))
+    context = safety_context(ctx, medications, _nights_taken(ctx, loaded.profile.name))
     context = dataclasses.replace(
         context, night=timing.tonight(ctx.now().in_tz(zone), loaded.profile.wake)
     )
@@ -201,6 +207,8 @@ def cmd_check(ctx: Context) -> int:
 
 def cmd_checkin(ctx: Context) -> int:
     """Record a morning check-in from a TOML file; print its metrics and scores."""
+    from sleepplan.core.checkin import checkin_record, evaluate, parse_checkin, taken_from_plan
+
     args = ctx.args
     loaded = ctx.profile()
     profile = loaded.profile
@@ -244,6 +252,8 @@ def cmd_history(ctx: Context) -> int:
 
 def cmd_export(ctx: Context) -> int:
     """Write the journal (csv, json), the profile with its journal (toml) or a night (ics)."""
+    from sleepplan.store import exports
+
     args = ctx.args
     loaded = ctx.profile()
     profile = loaded.profile
@@ -279,6 +289,8 @@ def cmd_export(ctx: Context) -> int:
 
 def cmd_import(ctx: Context) -> int:
     """Import a JSON, TOML or CSV export into the journal, in one transaction."""
+    from sleepplan.store import exports
+
     args = ctx.args
     current = ctx.profile()
     path = Path(args.file)
@@ -288,10 +300,10 @@ def cmd_import(ctx: Context) -> int:
     if name != current.profile.name:
         home_file = paths.profiles_dir(ctx.home) / f"{check_name(name)}.toml"
         if home_file.exists():
-            other = load_profile(home_file)
+            other = load_profile(home_file, ctx.catalog())
             profile, catalog = other.profile, other.catalog
         elif bundle.profile_data is not None:
-            profile, catalog = profile_from_data(bundle.profile_data, str(path), bundled_catalog())
+            profile, catalog = profile_from_data(bundle.profile_data, str(path), ctx.catalog())
             created = home_file
     zone = profile.timezone or system_zone()
     records = exports.evaluate_all(
@@ -313,6 +325,9 @@ def _journal_records(ctx: Context, profile_name: str) -> list[dict[str, Any]]:
 
 def cmd_insights(ctx: Context) -> int:
     """Per compound: nights with vs without, the 95% interval, the verdict."""
+    from sleepplan.core.insights import Night, compound_effects
+    from sleepplan.output import report
+
     loaded = ctx.profile()
     nights = [Night.from_record(r) for r in _journal_records(ctx, loaded.profile.name)]
     effects = compound_effects(nights, loaded.catalog, ctx.args.exclude_confounded)
@@ -343,6 +358,12 @@ def _experiment(loaded: LoadedProfile, experiment_id: str | None) -> ExperimentP
 
 def cmd_experiment(ctx: Context) -> int:
     """Experiment new / status / report."""
+    import secrets
+
+    from sleepplan.core.experiments import analyse, make_plan, progress
+    from sleepplan.output import report
+    from sleepplan.store import exports
+
     args = ctx.args
     loaded = ctx.profile()
     profile = loaded.profile
@@ -413,7 +434,7 @@ def cmd_profile(ctx: Context) -> int:
     """Profile subcommands: list, new, validate."""
     args = ctx.args
     if args.profile_command == "validate":
-        loaded = load_profile(Path(args.file))
+        loaded = load_profile(Path(args.file), ctx.catalog())
         doses = sum(len(routine.doses) for routine in loaded.profile.routines)
         print(
             f"{args.file}: ok — profile {loaded.profile.name!r}, "
@@ -570,7 +591,7 @@ def build_parser() -> argparse.ArgumentParser:
     experiment.set_defaults(handler=cmd_experiment)
 
     export = commands.add_parser("export", help="export your journal or a night's plan")
-    export.add_argument("--format", required=True, choices=exports.FORMATS)
+    export.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     export.add_argument("--night", metavar="YYYY-MM-DD", help="the night (ics; default tonight)")
     export.add_argument("--out", metavar="FILE", help="write to a file (0600) instead of stdout")
     export.set_defaults(handler=cmd_export)
@@ -636,6 +657,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 
 def _write_crash_report(home: Path) -> str:
+    import tempfile
+    import traceback
+
     report = traceback.format_exc()
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     for folder in (paths.logs_dir(home), Path(tempfile.gettempdir())):

@@ -59,6 +59,38 @@ def test_starting_the_app_loads_no_charts_exports_or_markdown() -> None:
     assert result.stdout.strip() == ""
 
 
+def test_starting_the_app_loads_only_the_tonight_area() -> None:
+    code = (
+        "import sys, sleepplan.tui.app\n"
+        "from sleepplan.tui.areas import AREAS\n"
+        "modules = [target.partition(':')[0] for target in AREAS.values()]\n"
+        "print(','.join(m for m in modules if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""  # Tonight itself loads when the app mounts it
+
+
+def test_plan_loads_nothing_only_other_commands_need() -> None:
+    code = (
+        "import sys, contextlib, io\n"
+        "from sleepplan import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    cli.main(['--home', sys.argv[1], 'plan', '--json'])\n"
+        "others = ('sleepplan.core.checkin', 'sleepplan.core.insights',\n"
+        "          'sleepplan.store.exports', 'sleepplan.output.report', 'icalendar')\n"
+        "print(','.join(m for m in others if m in sys.modules))\n"
+    )
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        result = subprocess.run(
+            [sys.executable, "-c", code, folder], capture_output=True, text=True
+        )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -33,7 +33,6 @@ from sleepplan.core.tomldoc import parse_toml, toml_ready
 from sleepplan.output import DISCLAIMER
 from sleepplan.store.files import atomic_write, read_user_file
 
-FORMATS = ("csv", "json", "toml", "ics")
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 """Ten years of nights are a few MiB; more than this is not an export of ours."""
 DERIVED = ("metrics", "scores", "flags")

@@ -33,6 +33,11 @@ def journal_path(home: Path) -> Path:
     return home / "journal.sqlite3"
 
 
+def cache_dir(home: Path) -> Path:
+    """Derived data kept to start faster (safe to delete)."""
+    return home / "cache"
+
+
 def logs_dir(home: Path) -> Path:
     """Where internal-error details are written."""
     return home / "logs"

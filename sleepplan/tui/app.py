@@ -29,6 +29,7 @@ from sleepplan.store.profiles import (
     read_profile_text,
     save_profile,
 )
+from sleepplan.tui.areas import AREAS, area_class, area_modes
 from sleepplan.tui.commands import SleepPlanCommands
 from sleepplan.tui.dialogs.confirm import ConfirmDialog
 from sleepplan.tui.dialogs.help import HelpScreen
@@ -42,11 +43,6 @@ from sleepplan.tui.messages import (
     SaveFailed,
 )
 from sleepplan.tui.screens.base import AreaScreen
-from sleepplan.tui.screens.catalog import CatalogScreen
-from sleepplan.tui.screens.checkin import CheckinScreen
-from sleepplan.tui.screens.history import HistoryScreen
-from sleepplan.tui.screens.profiles import ProfilesScreen
-from sleepplan.tui.screens.tonight import TonightScreen
 from sleepplan.tui.workspace import Workspace
 
 Edit = Callable[[Profile, str], Profile]
@@ -57,13 +53,7 @@ class SleepPlanApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "sleepplan"
-    MODES = {
-        "tonight": TonightScreen,
-        "checkin": CheckinScreen,
-        "history": HistoryScreen,
-        "catalog": CatalogScreen,
-        "profiles": ProfilesScreen,
-    }
+    MODES = area_modes()
     DEFAULT_MODE = "tonight"
     COMMANDS = App.COMMANDS | {SleepPlanCommands}
     BINDINGS = [
@@ -209,7 +199,7 @@ class SleepPlanApp(App[None]):
             self.post_message(ProfileFailed(Path(error.source), error))
             return
         try:
-            loaded = load_profile(path)
+            loaded = load_profile(path, self.workspace.bundled_catalog())
         except InputError as error:
             self.post_message(ProfileFailed(path, error))
             return
@@ -326,6 +316,8 @@ class SleepPlanApp(App[None]):
                 self.open_profile(str(message.path), ask=False)
             elif choice == "save_as":
                 self.switch_mode("profiles")
+                from sleepplan.tui.screens.profiles import ProfilesScreen
+
                 screen = self.screen
                 if isinstance(screen, ProfilesScreen):
                     screen.action_save_as()
@@ -374,17 +366,12 @@ class SleepPlanApp(App[None]):
         )
 
     def _apply_keymap(self, keymap: dict[str, str]) -> None:
+        if not keymap:
+            return  # nothing to remap: leave the other areas unloaded
         known = {
             binding.id
-            for screen in (
-                self,
-                TonightScreen,
-                CheckinScreen,
-                HistoryScreen,
-                CatalogScreen,
-                ProfilesScreen,
-            )
-            for binding in _bindings(screen)
+            for owner in (self, *(area_class(mode) for mode in AREAS))
+            for binding in _bindings(owner)
             if binding.id
         }
         unknown = sorted(set(keymap) - known)

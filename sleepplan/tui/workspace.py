@@ -19,6 +19,7 @@ from sleepplan.core.interactions import resolve_medications
 from sleepplan.core.planner import Plan, plan_for
 from sleepplan.core.profile import Acknowledgement, Profile
 from sleepplan.core.safety import SafetyContext, SafetyWarning, Severity, plan_warnings
+from sleepplan.store import paths
 from sleepplan.store.bundled import bundled_catalog, bundled_interactions
 from sleepplan.store.profiles import Fingerprint, LoadedProfile
 
@@ -33,13 +34,17 @@ class Workspace:
     path: Path | None = None
     profile: Profile | None = None
     saved: Profile | None = None
-    catalog: Catalog = field(default_factory=bundled_catalog)
+    catalog: Catalog = field(init=False)
+    """The catalog doses refer to: the shipped one, plus the open profile's own compounds."""
     routine_name: str | None = None
     error: InputError | None = None
     fingerprint: Fingerprint | None = None
     """What the profile file held when loaded or last saved."""
     past_nights: dict[str, list[dt.date]] = field(default_factory=dict)
     """Nights each compound was taken (from the journal), for cycling budgets."""
+
+    def __post_init__(self) -> None:
+        self.catalog = self.bundled_catalog()
 
     @property
     def dirty(self) -> bool:
@@ -127,9 +132,13 @@ class Workspace:
             return None
         return plan_for(self.profile, self.catalog, night, self.zone)
 
+    def bundled_catalog(self) -> Catalog:
+        """The shipped catalog, through the home's cache."""
+        return bundled_catalog(paths.cache_dir(self.home))
+
     def safety(self) -> SafetyContext:
         """The interaction data with the profile's medications."""
-        data = bundled_interactions()
+        data = bundled_interactions(paths.cache_dir(self.home))
         medications = self.profile.medications if self.profile else ()
         return SafetyContext(
             data, resolve_medications(medications, data), past_nights=self.past_nights
