@@ -81,7 +81,7 @@ class Context:
     def profile(self) -> LoadedProfile:
         """The profile named by ``--profile`` (creating the home on first use)."""
         ensure_home(self.home)
-        return load_profile(profile_path(self.home, self.args.profile), self.catalog())
+        return load_profile(profile_path(self.home, self.args.profile), self.cache)
 
 
 def _flag(name: str, convert: Callable[[str], Any], value: str) -> Any:
@@ -300,7 +300,7 @@ def cmd_import(ctx: Context) -> int:
     if name != current.profile.name:
         home_file = paths.profiles_dir(ctx.home) / f"{check_name(name)}.toml"
         if home_file.exists():
-            other = load_profile(home_file, ctx.catalog())
+            other = load_profile(home_file, ctx.cache)
             profile, catalog = other.profile, other.catalog
         elif bundle.profile_data is not None:
             profile, catalog = profile_from_data(bundle.profile_data, str(path), ctx.catalog())
@@ -392,7 +392,7 @@ def cmd_experiment(ctx: Context) -> int:
         )
         if any(existing.id == plan.id for existing in profile.experiments):
             raise InputError.single("--start", "", f"an experiment {plan.id!r} exists already")
-        updated = profile.model_copy(update={"experiments": (*profile.experiments, plan)})
+        updated = dataclasses.replace(profile, experiments=(*profile.experiments, plan))
         save_profile(loaded.path, updated, loaded.fingerprint)
         print(f"Registered experiment {plan.id} in {loaded.path}")
         print(f"SHA-256 {plan.sha256}")
@@ -434,7 +434,7 @@ def cmd_profile(ctx: Context) -> int:
     """Profile subcommands: list, new, validate."""
     args = ctx.args
     if args.profile_command == "validate":
-        loaded = load_profile(Path(args.file), ctx.catalog())
+        loaded = load_profile(Path(args.file))  # checked in full, never from the cache
         doses = sum(len(routine.doses) for routine in loaded.profile.routines)
         print(
             f"{args.file}: ok — profile {loaded.profile.name!r}, "

@@ -8,6 +8,7 @@ from typing import Any
 from sleepplan.core.catalog import Catalog, Compound
 from sleepplan.core.planner import NightSettings
 from sleepplan.core.profile import Dose, Routine
+from sleepplan.core.validation import validate
 
 SOURCE = {
     "title": "A test source",
@@ -29,7 +30,7 @@ def compound(id: str, **fields: Any) -> Compound:
         "sources": [SOURCE],
     }
     data.update(fields)
-    return Compound.model_validate(data)
+    return validate(Compound, data, "test")
 
 
 def catalog(*compounds: Compound) -> Catalog:

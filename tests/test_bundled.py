@@ -1,86 +1,144 @@
-"""The shipped data: parsed TOML kept as JSON in the home's cache, never trusted over the TOML."""
+"""The home's cache of validated files: rebuilt records equal validated ones, never stale."""
 
 from __future__ import annotations
 
-import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from sleepplan.core.catalog import Catalog
-from sleepplan.store import bundled
-from sleepplan.store.bundled import (
-    CATALOG_FILE,
-    INTERACTIONS_FILE,
-    bundled_catalog,
-    bundled_data,
-    bundled_interactions,
-)
+from sleepplan.core.errors import InputError
+from sleepplan.core.profile import Profile, parse_profile
+from sleepplan.core.validation import dump, rebuild
+from sleepplan.store import bundled, cache
+from sleepplan.store.bundled import bundled_catalog, bundled_interactions, example_profiles
+from sleepplan.store.profiles import load_profile
 
 
 @pytest.fixture
-def cache(tmp_path: Path) -> Path:
+def cache_dir(tmp_path: Path) -> Path:
     (tmp_path / "home").mkdir()
     return tmp_path / "home" / "cache"
 
 
-def _cached(cache: Path, file_name: str) -> list[Path]:
-    return sorted(cache.glob(f"{file_name.removesuffix('.toml')}-*.json"))
+@pytest.fixture(autouse=True)
+def _fresh_loads() -> None:
+    bundled_catalog.cache_clear()
+    bundled_interactions.cache_clear()
 
 
-@pytest.mark.parametrize("file_name", [CATALOG_FILE, INTERACTIONS_FILE])
-def test_the_cache_holds_exactly_what_the_toml_parses_to(cache: Path, file_name: str) -> None:
-    parsed = bundled_data(file_name)
-    assert bundled_data(file_name, cache) == parsed  # a miss: parsed, then written
-    [written] = _cached(cache, file_name)
-    assert json.loads(written.read_text(encoding="utf-8")) == parsed
-    assert bundled_data(file_name, cache) == parsed  # a hit
-    assert written.stat().st_mode & 0o777 == 0o600
+def _entries(cache_dir: Path, stem: str) -> list[Path]:
+    return sorted(cache_dir.glob(f"{stem}-*.json"))
 
 
-def test_a_hit_does_not_parse_the_toml(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    bundled_data(CATALOG_FILE, cache)
+def test_the_shipped_data_is_cached_and_rebuilt_equal(cache_dir: Path) -> None:
+    validated_catalog, validated_rules = list(bundled_catalog()), bundled_interactions()
+    bundled_catalog(cache_dir), bundled_interactions(cache_dir)  # misses: validated, then kept
+    [compounds] = _entries(cache_dir, "compounds")
+    [rules] = _entries(cache_dir, "interactions")
+    assert compounds.stat().st_mode & 0o777 == 0o600
+    bundled_catalog.cache_clear()
+    bundled_interactions.cache_clear()
+    assert list(bundled_catalog(cache_dir)) == validated_catalog  # hits: rebuilt
+    assert bundled_interactions(cache_dir) == validated_rules
 
-    def refuse(text: str, source: str) -> dict[str, object]:
-        raise AssertionError("parsed the TOML despite a cached copy")
+
+def test_a_hit_neither_parses_nor_validates(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundled_interactions(cache_dir)
+    bundled_catalog.cache_clear()
+    bundled_interactions.cache_clear()
+
+    def refuse(*_: object) -> object:
+        raise AssertionError("parsed or validated despite a cached copy")
 
     monkeypatch.setattr(bundled, "parse_toml", refuse)
-    assert bundled_data(CATALOG_FILE, cache)["compounds"]
+    monkeypatch.setattr(bundled, "catalog_from_data", refuse)
+    monkeypatch.setattr(bundled, "interactions_from_data", refuse)
+    assert len(bundled_catalog(cache_dir)) > 30
+    assert bundled_interactions(cache_dir).rules
 
 
-@pytest.mark.parametrize("damage", [b"", b"{not json", b"[1, 2]", b"\xff\xfe"])
-def test_a_damaged_cache_file_is_parsed_again_and_replaced(cache: Path, damage: bytes) -> None:
-    parsed = bundled_data(CATALOG_FILE, cache)
-    [written] = _cached(cache, CATALOG_FILE)
-    written.write_bytes(damage)
-    assert bundled_data(CATALOG_FILE, cache) == parsed
-    assert json.loads(written.read_text(encoding="utf-8")) == parsed
+def test_plan_from_a_warm_cache_imports_no_pydantic_or_toml_parser(tmp_path: Path) -> None:
+    code = (
+        "import sys, contextlib, io\n"
+        "from sleepplan import cli\n"
+        "for _ in range(2):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        cli.main(['--home', sys.argv[1], 'plan', '--json'])\n"
+        "    loaded = [m for m in ('pydantic', 'tomllib') if m in sys.modules]\n"
+        "    print(','.join(loaded) or 'none')\n"
+        "    for name in [m for m in sys.modules if m.startswith(('pydantic', 'tomllib'))]:\n"
+        "        del sys.modules[name]\n"
+        "    cli.bundled_catalog.cache_clear(); cli.bundled_interactions.cache_clear()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "home")], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.split()
+    assert "pydantic" in first  # the first run validates (and fills the cache)
+    assert second == "none"
 
 
-def test_a_new_version_of_the_data_misses_and_clears_the_old_copy(
-    cache: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"not a checksum\n{}", b"0" * 64 + b"\n[]", None],
+    ids=["empty", "garbage", "wrong-checksum", "one-byte-changed"],
+)
+def test_a_damaged_entry_is_validated_again_and_replaced(
+    cache_dir: Path, damage: bytes | None
 ) -> None:
-    bundled_data(CATALOG_FILE, cache)
-    [old] = _cached(cache, CATALOG_FILE)
-    monkeypatch.setattr(bundled, "__version__", "0.0.0-test")
-    bundled_data(CATALOG_FILE, cache)
-    [new] = _cached(cache, CATALOG_FILE)
+    expected = list(bundled_catalog(cache_dir))
+    [entry] = _entries(cache_dir, "compounds")
+    original = entry.read_bytes()
+    if damage is None:  # still valid JSON, but a number changed: the checksum catches it
+        damage = original.replace(b'"typical": 2.0', b'"typical": 4.0', 1)
+        assert damage != original
+    entry.write_bytes(damage)
+    bundled_catalog.cache_clear()
+    assert list(bundled_catalog(cache_dir)) == expected
+    assert entry.read_bytes() == original
+
+
+def test_a_new_version_misses_and_clears_the_old_entry(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundled_catalog(cache_dir)
+    [old] = _entries(cache_dir, "compounds")
+    monkeypatch.setattr(cache, "__version__", "0.0.0-test")
+    bundled.data_digest.cache_clear()
+    bundled_catalog.cache_clear()
+    try:
+        bundled_catalog(cache_dir)
+    finally:
+        bundled.data_digest.cache_clear()
+    [new] = _entries(cache_dir, "compounds")
     assert new != old and not old.exists()
 
 
 def test_no_home_is_created_just_to_hold_a_cache(tmp_path: Path) -> None:
-    cache = tmp_path / "missing-home" / "cache"
-    assert bundled_data(CATALOG_FILE, cache)["compounds"]
+    assert len(bundled_catalog(tmp_path / "missing-home" / "cache")) > 30
     assert not (tmp_path / "missing-home").exists()
 
 
-def test_the_cached_catalog_and_rules_equal_the_parsed_ones(cache: Path) -> None:
-    def compounds(catalog: Catalog) -> list[object]:
-        return list(catalog)
+@pytest.mark.parametrize("name", sorted(example_profiles()))
+def test_every_example_profile_rebuilds_equal(name: str, catalog: Catalog) -> None:
+    profile = parse_profile(example_profiles()[name], name, catalog)[0]
+    assert rebuild(Profile, dump(profile)) == profile
 
-    bundled_catalog(cache)  # fills the cache
-    bundled_catalog.cache_clear()
-    bundled_interactions.cache_clear()
-    assert compounds(bundled_catalog(cache)) == compounds(bundled_catalog())
-    assert bundled_interactions(cache) == bundled_interactions()
-    assert _cached(cache, CATALOG_FILE) and _cached(cache, INTERACTIONS_FILE)
+
+def test_a_profile_is_validated_again_whenever_its_bytes_change(cache_dir: Path) -> None:
+    path = cache_dir.parent / "me.toml"
+    path.write_text(example_profiles()["example"], encoding="utf-8")
+    first = load_profile(path, cache_dir)
+    again = load_profile(path, cache_dir)  # from the cache
+    assert again.profile == first.profile and again.fingerprint == first.fingerprint
+    assert [c.id for c in again.catalog] == [c.id for c in first.catalog]
+    assert len(_entries(cache_dir, "profile")) == 1
+    path.write_text(path.read_text(encoding="utf-8") + "\nbedtime = 7\n", encoding="utf-8")
+    with pytest.raises(InputError, match="bedtime"):
+        load_profile(path, cache_dir)

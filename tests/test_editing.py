@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pendulum
 import pytest
-from pydantic import ValidationError
 
 from sleepplan.core import editing
 from sleepplan.core.catalog import Catalog
+from sleepplan.core.errors import InputError
 from sleepplan.core.profile import Profile, parse_profile, profile_to_data
 from sleepplan.store.bundled import example_profiles
 from sleepplan.store.profiles import (
@@ -42,10 +42,12 @@ def test_add_remove_amount_and_move(profile: Profile, catalog: Catalog) -> None:
 
 
 def test_edits_keep_the_models_limits(profile: Profile, catalog: Catalog) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(InputError, match="amount_mg"):
         editing.set_amount(profile, "weeknight", 0, -5)
-    with pytest.raises(ValidationError):
+    with pytest.raises(InputError, match="minutes"):
         editing.move_dose(profile, "weeknight", 0, catalog, 10_000)
+    with pytest.raises(InputError, match="amount_mg"):
+        editing.add_dose(profile, "weeknight", "glycine", 0)
 
 
 def test_set_times_and_rename(profile: Profile) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 
 from sleepplan.core.catalog import Catalog
 from sleepplan.core.experiments import ExperimentPlan, analyse, make_plan, progress, washout_for
+from sleepplan.core.validation import dump, rebuild, validate
 
 START = dt.date(2026, 12, 1)
 CREATED = dt.datetime(2026, 11, 30, 20, 0)
@@ -53,9 +55,10 @@ def test_schedule_is_balanced_and_reproducible(catalog: Catalog) -> None:
 def test_hash_is_stable_and_shows_tampering(catalog: Catalog) -> None:
     registered = plan(catalog)
     assert registered.intact and len(registered.sha256) == 64
-    reloaded = ExperimentPlan.model_validate(registered.model_dump(mode="json"))
+    reloaded = validate(ExperimentPlan, dump(registered), "test")
     assert reloaded.intact and reloaded.sha256 == registered.sha256
-    tampered = registered.model_copy(update={"mid": 1.0})
+    assert rebuild(ExperimentPlan, dump(registered)) == registered
+    tampered = dataclasses.replace(registered, mid=1.0)
     assert not tampered.intact
 
 

@@ -6,9 +6,21 @@ import datetime as dt
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sleepplan.core.catalog import Catalog
-from sleepplan.core.insights import Effect, Night, compound_effects, morning_trend
+from sleepplan.core.insights import (
+    CHRONIC_LAG_DAYS,
+    DOMAIN_OF_STAGE,
+    Effect,
+    Night,
+    _compare,
+    compound_effects,
+    morning_trend,
+)
+from sleepplan.core.vocabulary import Stage
+from sleepplan.store.bundled import bundled_catalog
 
 START = dt.date(2026, 1, 1)
 
@@ -118,3 +130,89 @@ def test_night_from_record_and_trend() -> None:
     assert parsed.taken == {"melatonin"} and parsed.confounded
     trend = morning_trend([night(i, set(), float(i)) for i in range(10)], window=3)
     assert trend[-1][1:] == (9.0, 8.0)
+
+
+def reference_effects(nights: list[Night], catalog: Catalog, exclude: bool) -> list[Effect]:
+    """Design §8 written out plainly, night by night, for the fast version to agree with."""
+    kept = sorted((n for n in nights if not (exclude and n.confounded)), key=lambda n: n.night)
+    effects = []
+    for compound_id in sorted({c for n in kept for c in n.taken}):
+        compound = catalog.get(compound_id) if compound_id in catalog else None
+        domain = DOMAIN_OF_STAGE[compound.primary_stage if compound else Stage.MAINTENANCE]
+        if compound is not None and compound.onset == "chronic":
+            start = min(n.night for n in kept if compound_id in n.taken)
+            settled = start + dt.timedelta(days=CHRONIC_LAG_DAYS)
+            with_ = [n for n in kept if n.night >= settled]
+            without = [n for n in kept if n.night < start]
+            method = "before_after"
+        else:
+            with_ = [n for n in kept if compound_id in n.taken]
+            without = [n for n in kept if compound_id not in n.taken]
+            method = "nightly"
+
+        def scores(group: list[Night], key: str) -> list[float]:
+            return [s for n in group if (s := n.scores.get(key)) is not None]
+
+        diff, ci, verdict = _compare(scores(with_, domain), scores(without, domain))
+        next_diff, next_ci, _ = _compare(
+            scores(with_, "next_morning"), scores(without, "next_morning")
+        )
+        effects.append(
+            Effect(
+                compound_id,
+                domain,
+                method,
+                len(with_),
+                len(without),
+                diff,
+                ci,
+                verdict,
+                next_diff,
+                next_ci,
+            )
+        )
+    return effects
+
+
+# acute and chronic, onset and maintenance, and one the catalog does not know
+MIXED = ["melatonin", "glycine", "ashwagandha", "magnesium-glycinate", "valerian", "not-known"]
+score = st.one_of(st.none(), st.floats(min_value=0, max_value=100))
+journal_night = st.builds(
+    lambda gap, taken, onset, maintenance, next_morning, confounded: (
+        gap,
+        Night(
+            night=START,  # dated below, from the gaps
+            scores={
+                k: v
+                for k, v in (
+                    ("onset", onset),
+                    ("maintenance", maintenance),
+                    ("next_morning", next_morning),
+                )
+                if v is not None or k == "onset"  # absent and None both mean unanswered
+            },
+            taken=frozenset(taken),
+            confounded=confounded,
+        ),
+    ),
+    st.integers(min_value=1, max_value=9),
+    st.sets(st.sampled_from(MIXED), max_size=4),
+    score,
+    score,
+    score,
+    st.booleans(),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(journal_night, max_size=60), st.booleans(), st.randoms(use_true_random=False))
+def test_effects_agree_with_the_plain_definition(
+    drawn: list[tuple[int, Night]], exclude: bool, rng: random.Random
+) -> None:
+    day, nights = START, []
+    for gap, drawn_night in drawn:  # nights with gaps between them, handed over shuffled
+        day += dt.timedelta(days=gap)
+        nights.append(Night(day, drawn_night.scores, drawn_night.taken, drawn_night.confounded))
+    rng.shuffle(nights)
+    catalog = bundled_catalog()
+    assert compound_effects(nights, catalog, exclude) == reference_effects(nights, catalog, exclude)

@@ -120,3 +120,21 @@ def test_a_damaged_journal_is_kept_aside(tmp_path: Path) -> None:
     with pytest.raises(JournalDamaged):
         Journal(path)
     assert list(tmp_path.glob("j.sqlite3.damaged-*"))
+
+
+def test_a_journal_locked_by_another_copy_is_busy_not_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "journal.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("CREATE TABLE t (x)")
+    other.execute("BEGIN EXCLUSIVE")  # a rollback-journal writer: WAL can't be switched on
+    monkeypatch.setattr("sleepplan.store.journal.BUSY_TIMEOUT_MS", 100)
+    with pytest.raises(InputError, match="busy") as caught:
+        Journal(path)
+    assert not isinstance(caught.value, JournalDamaged)
+    other.execute("ROLLBACK")
+    other.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["journal.sqlite3"]  # nothing moved aside
+    with Journal(path) as journal:  # once free, it opens as usual
+        assert journal.version == SCHEMA_VERSION

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -549,7 +550,7 @@ async def test_experiment_tonight_and_the_morning_guess(home: Path) -> None:
         block_nights=1,
         blinded=True,
     )
-    updated = loaded.profile.model_copy(update={"experiments": (plan,)})
+    updated = dataclasses.replace(loaded.profile, experiments=(plan,))
     from sleepplan.store.profiles import save_profile
 
     save_profile(path, updated, loaded.fingerprint)

@@ -7,15 +7,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
-from sleepplan.core.errors import InputError, from_validation_error
+from sleepplan.core.errors import InputError
 from sleepplan.core.tomldoc import parse_toml
+from sleepplan.core.validation import Bounds, file_record, validate
 from sleepplan.core.vocabulary import DEFAULT_TARGETS, Mechanism, Stage
 
-CompoundId = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
-PositiveMg = Annotated[float, Field(gt=0, le=100_000)]
-Hours = Annotated[float, Field(gt=0, le=1000)]
+CompoundId = Annotated[str, Bounds(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+PositiveMg = Annotated[float, Bounds(gt=0, le=100_000)]
+Hours = Annotated[float, Bounds(gt=0, le=1000)]
 
 # Fields a source can back; a number in an entry must be backed by at least one source.
 SOURCED_FIELDS = (
@@ -35,10 +34,6 @@ SOURCED_FIELDS = (
 )
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 class Anchor(StrEnum):
     """What a dose's timing is measured from."""
 
@@ -56,7 +51,8 @@ class Evidence(StrEnum):
     INSUFFICIENT = "insufficient"
 
 
-class DoseRange(_Frozen):
+@file_record
+class DoseRange:
     """Usual oral amounts in mg, as studied or labelled."""
 
     min: PositiveMg
@@ -66,14 +62,13 @@ class DoseRange(_Frozen):
     max: PositiveMg
     """Highest amount studied or labelled; above it is a warning."""
 
-    @model_validator(mode="after")
-    def _ordered(self) -> DoseRange:
+    def __post_init__(self) -> None:
         if not self.min <= self.typical <= self.max:
             raise ValueError("needs min <= typical <= max")
-        return self
 
 
-class Timing(_Frozen):
+@file_record
+class Timing:
     """When to take a dose, as the catalog recommends.
 
     ``minutes`` is a magnitude whose direction the anchor gives: before bedtime, after lights-out
@@ -82,7 +77,7 @@ class Timing(_Frozen):
 
     anchor: Anchor
     """What the minutes count from."""
-    minutes: Annotated[int, Field(ge=0, le=12 * 60)]
+    minutes: Annotated[int, Bounds(ge=0, le=12 * 60)]
     """How far from the anchor."""
 
     @property
@@ -91,37 +86,37 @@ class Timing(_Frozen):
         return -self.minutes if self.anchor is Anchor.BEDTIME else self.minutes
 
 
-class Cycling(_Frozen):
+@file_record
+class Cycling:
     """A tolerance budget: at most ``max_nights`` in any ``per_days`` days."""
 
-    max_nights: Annotated[int, Field(ge=0, le=365)]
+    max_nights: Annotated[int, Bounds(ge=0, le=365)]
     """Nights allowed in the window."""
-    per_days: Annotated[int, Field(ge=1, le=365)]
+    per_days: Annotated[int, Bounds(ge=1, le=365)]
     """Length of the window in days."""
 
 
-class Source(_Frozen):
+@file_record
+class Source:
     """A citation: a title and at least one of PMID, DOI or URL."""
 
-    title: Annotated[str, Field(min_length=3)]
+    title: Annotated[str, Bounds(min_length=3)]
     """Title of the page, article or label."""
     url: str | None = None
     """Where it was read."""
-    pmid: Annotated[str, Field(pattern=r"^\d{1,9}$")] | None = None
+    pmid: Annotated[str, Bounds(pattern=r"^\d{1,9}$")] | None = None
     """PubMed identifier."""
-    doi: Annotated[str, Field(pattern=r"^10\.\S+/\S+$")] | None = None
+    doi: Annotated[str, Bounds(pattern=r"^10\.\S+/\S+$")] | None = None
     """Digital object identifier."""
     supports: tuple[str, ...] = ()
     """The entry's fields this source backs."""
 
-    @model_validator(mode="after")
-    def _locatable(self) -> Source:
+    def __post_init__(self) -> None:
         if not (self.url or self.pmid or self.doi):
             raise ValueError("a source needs a url, pmid or doi")
         unknown = [name for name in self.supports if name not in SOURCED_FIELDS]
         if unknown:
             raise ValueError(f"supports names unknown fields: {', '.join(unknown)}")
-        return self
 
     @property
     def citation(self) -> str:
@@ -138,12 +133,13 @@ def _range(value: tuple[float, float]) -> tuple[float, float]:
     return value
 
 
-class Compound(_Frozen):
+@file_record
+class Compound:
     """A catalog entry (design §3); user compounds in a profile use the same fields."""
 
     id: CompoundId
     """Stable kebab-case identifier."""
-    name: Annotated[str, Field(min_length=1, max_length=80)]
+    name: Annotated[str, Bounds(min_length=1, max_length=80)]
     """Display name."""
     aliases: tuple[str, ...] = ()
     """Other names users type."""
@@ -167,7 +163,7 @@ class Compound(_Frozen):
     """Official tolerable upper intake level or label maximum, per day."""
     nutrient: str | None = None
     """The nutrient the amount counts toward (minerals), for upper limits across products."""
-    elemental_fraction: Annotated[float, Field(gt=0, le=1)] | None = None
+    elemental_fraction: Annotated[float, Bounds(gt=0, le=1)] | None = None
     """When amounts are of a salt form: the nutrient's share of it (absent: already elemental)."""
     tmax_h: tuple[Hours, Hours] | None = None
     """Hours from an oral dose to peak concentration, [low, high]."""
@@ -184,15 +180,13 @@ class Compound(_Frozen):
     sources: tuple[Source, ...] = ()
     """Citations covering the numbers."""
 
-    @model_validator(mode="after")
-    def _check_ranges(self) -> Compound:
+    def __post_init__(self) -> None:
         for name in ("tmax_h", "half_life_h"):
             value = getattr(self, name)
             if value is not None:
                 _range(value)
         if self.targets is not None and not self.targets:
             raise ValueError("targets, when given, names at least one stage")
-        return self
 
     @property
     def stages(self) -> tuple[Stage, ...]:
@@ -286,12 +280,10 @@ def catalog_from_data(data: Mapping[str, Any], source: str) -> Catalog:
     entries = data.get("compounds", [])
     if not isinstance(entries, list):
         raise InputError.single(source, "compounds", "must be an array of tables")
-    compounds = []
-    for index, entry in enumerate(entries):
-        try:
-            compounds.append(Compound.model_validate(entry))
-        except ValidationError as error:
-            raise from_validation_error(source, error, prefix=f"compounds[{index}]") from None
+    compounds = [
+        validate(Compound, entry, source, prefix=f"compounds[{index}]")
+        for index, entry in enumerate(entries)
+    ]
     try:
         return Catalog(compounds)
     except ValueError as error:

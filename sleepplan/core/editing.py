@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from sleepplan.core.catalog import Catalog
 from sleepplan.core.profile import Dose, Profile, Routine
+from sleepplan.core.validation import validate
 
 MOVE_STEP_MIN = 15
 
 
+def _dose(**fields: object) -> Dose:
+    """A dose, range-checked like one read from a file (the same limits apply to edits)."""
+    return validate(Dose, fields, "the dose")
+
+
 def _replace_routine(profile: Profile, routine: Routine) -> Profile:
     routines = tuple(routine if r.name == routine.name else r for r in profile.routines)
-    return profile.model_copy(update={"routines": routines})
+    return replace(profile, routines=routines)
 
 
 def _with_doses(profile: Profile, routine_name: str, doses: list[Dose]) -> Profile:
-    routine = profile.routine(routine_name).model_copy(update={"doses": tuple(doses)})
+    routine = replace(profile.routine(routine_name), doses=tuple(doses))
     return _replace_routine(profile, routine)
 
 
@@ -25,14 +32,14 @@ def ensure_routine(profile: Profile, routine_name: str | None) -> tuple[Profile,
     if profile.routines:
         return profile, profile.routine(routine_name).name
     routine = Routine(name="tonight")
-    updated = profile.model_copy(update={"routines": (routine,), "default_routine": "tonight"})
+    updated = replace(profile, routines=(routine,), default_routine="tonight")
     return updated, routine.name
 
 
 def add_dose(profile: Profile, routine_name: str, compound_id: str, amount_mg: float) -> Profile:
     """Add a compound to a routine."""
     doses = list(profile.routine(routine_name).doses)
-    doses.append(Dose(compound=compound_id, amount_mg=amount_mg))
+    doses.append(_dose(compound=compound_id, amount_mg=amount_mg))
     return _with_doses(profile, routine_name, doses)
 
 
@@ -46,8 +53,8 @@ def remove_dose(profile: Profile, routine_name: str, index: int) -> Profile:
 def set_amount(profile: Profile, routine_name: str, index: int, amount_mg: float) -> Profile:
     """Change a dose's amount."""
     doses = list(profile.routine(routine_name).doses)
-    doses[index] = doses[index].model_copy(update={"amount_mg": amount_mg})
-    Dose.model_validate(doses[index].model_dump())  # range checks apply to edits too
+    dose = doses[index]
+    doses[index] = _dose(compound=dose.compound, amount_mg=amount_mg, minutes=dose.minutes)
     return _with_doses(profile, routine_name, doses)
 
 
@@ -60,8 +67,9 @@ def move_dose(
     current = (
         dose.minutes if dose.minutes is not None else catalog.get(dose.compound).timing.offset_min
     )
-    moved = Dose.model_validate({**dose.model_dump(), "minutes": current + delta_min})
-    doses[index] = moved
+    doses[index] = _dose(
+        compound=dose.compound, amount_mg=dose.amount_mg, minutes=current + delta_min
+    )
     return _with_doses(profile, routine_name, doses)
 
 
@@ -69,14 +77,13 @@ def set_times(
     profile: Profile, bedtime: dt.time | None = None, wake: dt.time | None = None
 ) -> Profile:
     """Change the profile's bedtime and/or wake time."""
-    update = {}
-    if bedtime is not None:
-        update["bedtime"] = bedtime
-    if wake is not None:
-        update["wake"] = wake
-    return profile.model_copy(update=update)
+    return replace(
+        profile,
+        bedtime=profile.bedtime if bedtime is None else bedtime,
+        wake=profile.wake if wake is None else wake,
+    )
 
 
 def rename(profile: Profile, name: str) -> Profile:
     """The same profile under another name."""
-    return profile.model_copy(update={"name": name})
+    return replace(profile, name=name)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 _TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _TOML_EOF = re.compile(r"\s*\(at end of document\)\s*$")
@@ -95,12 +97,13 @@ def _plain_message(item: object) -> str:
     detail = dict(item)  # type: ignore[call-overload]
     kind = detail.get("type", "")
     msg = str(detail.get("msg", "invalid value"))
-    if kind == "extra_forbidden":
+    # records are dataclasses, whose keys pydantic reports as arguments
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         return "unknown key (not part of the format; check the spelling)"
-    if kind == "missing":
+    if kind in ("missing", "missing_argument"):
         return "required key is missing"
     msg = msg.removeprefix("Value error, ")
-    if "input" in detail and kind not in ("missing",):
+    if "input" in detail:
         shown = repr(detail["input"])
         if len(shown) <= 40 and not isinstance(detail["input"], dict | list):
             msg = f"{msg} (got {shown})"

@@ -19,13 +19,12 @@ import json
 import math
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from sleepplan.core.catalog import Catalog
 from sleepplan.core.stats import mean, normal_cdf, one_sample_interval
+from sleepplan.core.validation import Bounds, dump, file_record, validate
 
 Arm = Literal["baseline", "washout", "A", "B"]
 Domain = Literal["onset", "maintenance", "next_morning", "morning"]
@@ -37,11 +36,8 @@ CLEAR_HALF_LIVES = 5
 """After five half-lives about 3% of a dose is left."""
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ScheduledNight(_Frozen):
+@file_record
+class ScheduledNight:
     """One night of the plan."""
 
     night: dt.date
@@ -54,28 +50,29 @@ class ScheduledNight(_Frozen):
     """Blinded plans: the numbered envelope to take."""
 
 
-class ExperimentPlan(_Frozen):
+@file_record
+class ExperimentPlan:
     """A pre-registered experiment, stored in the profile's ``[[experiments]]``."""
 
-    id: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+    id: Annotated[str, Bounds(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
     """Stable id."""
     compound: str
     """Catalog id of the compound tested."""
-    dose_a_mg: Annotated[float, Field(ge=0, le=100_000)]
+    dose_a_mg: Annotated[float, Bounds(ge=0, le=100_000)]
     """Arm A (0 = none)."""
-    dose_b_mg: Annotated[float, Field(gt=0, le=100_000)]
+    dose_b_mg: Annotated[float, Bounds(gt=0, le=100_000)]
     """Arm B."""
     primary: Domain
     """The score the verdict is about."""
-    mid: Annotated[float, Field(gt=0, le=100)]
+    mid: Annotated[float, Bounds(gt=0, le=100)]
     """Minimal important difference, in score points."""
     hypothesis: str = ""
     """What the user expects, in their words."""
-    baseline_nights: Annotated[int, Field(ge=0, le=60)]
-    blocks: Annotated[int, Field(ge=2, le=52)]
-    block_nights: Annotated[int, Field(ge=1, le=14)]
+    baseline_nights: Annotated[int, Bounds(ge=0, le=60)]
+    blocks: Annotated[int, Bounds(ge=2, le=52)]
+    block_nights: Annotated[int, Bounds(ge=1, le=14)]
     """Nights per arm within a block."""
-    washout_nights: Annotated[int, Field(ge=0, le=14)]
+    washout_nights: Annotated[int, Bounds(ge=0, le=14)]
     """Nights without the compound whenever the arm changes."""
     blinded: bool
     seed: int
@@ -86,7 +83,7 @@ class ExperimentPlan(_Frozen):
 
     def digest(self) -> str:
         """The SHA-256 of the plan's content (everything but the hash itself)."""
-        content = self.model_dump(mode="json", exclude={"sha256"})
+        content = dump(self, exclude={"sha256"})
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -173,24 +170,25 @@ def make_plan(
                 envelope=number,
             )
         )
-    plan = ExperimentPlan(
-        id=f"{compound}-{start.isoformat()}",
-        compound=compound,
-        dose_a_mg=dose_a_mg,
-        dose_b_mg=dose_b_mg,
-        primary=primary,
-        mid=mid,
-        hypothesis=hypothesis,
-        baseline_nights=baseline_nights,
-        blocks=blocks,
-        block_nights=block_nights,
-        washout_nights=washout,
-        blinded=blinded,
-        seed=seed,
-        created_at=created_at.replace(microsecond=0),
-        schedule=tuple(schedule),
-    )
-    return plan.model_copy(update={"sha256": plan.digest()})
+    fields = {
+        "id": f"{compound}-{start.isoformat()}",
+        "compound": compound,
+        "dose_a_mg": dose_a_mg,
+        "dose_b_mg": dose_b_mg,
+        "primary": primary,
+        "mid": mid,
+        "hypothesis": hypothesis,
+        "baseline_nights": baseline_nights,
+        "blocks": blocks,
+        "block_nights": block_nights,
+        "washout_nights": washout,
+        "blinded": blinded,
+        "seed": seed,
+        "created_at": created_at.replace(microsecond=0),
+        "schedule": tuple(schedule),
+    }
+    plan = validate(ExperimentPlan, fields, "the experiment")
+    return replace(plan, sha256=plan.digest())
 
 
 @dataclass(frozen=True, slots=True)

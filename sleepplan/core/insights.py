@@ -11,6 +11,7 @@ nights before the first dose against those from two weeks after it.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -83,8 +84,11 @@ def _compare(
     return difference, (low, high), verdict
 
 
-def _scores(nights: Iterable[Night], domain: str) -> list[float]:
-    return [s for n in nights if (s := n.scores.get(domain)) is not None]
+def _split(column: list[float | None], side: list[bool | None]) -> tuple[list[float], list[float]]:
+    """Scores of the nights with (side True) and without (False); None counts for neither."""
+    with_ = [s for s, w in zip(column, side, strict=True) if w and s is not None]
+    without = [s for s, w in zip(column, side, strict=True) if w is False and s is not None]
+    return with_, without
 
 
 def compound_effects(
@@ -93,33 +97,37 @@ def compound_effects(
     """Every compound ever taken, with its apparent effect, by name."""
     kept = [n for n in nights if not (exclude_confounded and n.confounded)]
     kept.sort(key=lambda n: n.night)
+    dates = [n.night for n in kept]
+    # each domain's scores, night by night: looked up once, not once per compound
+    columns = {
+        domain: [n.scores.get(domain) for n in kept]
+        for domain in {*DOMAIN_OF_STAGE.values(), "next_morning"}
+    }
     compounds = sorted({c for n in kept for c in n.taken})
     effects = []
     for compound_id in compounds:
         compound = catalog.get(compound_id) if compound_id in catalog else None
         stage = compound.primary_stage if compound else Stage.MAINTENANCE
         domain = DOMAIN_OF_STAGE[stage]
+        side: list[bool | None]
         if compound is not None and compound.onset == "chronic":
-            start = next(n.night for n in kept if compound_id in n.taken)
-            settled = start + dt.timedelta(days=CHRONIC_LAG_DAYS)
-            with_ = [n for n in kept if n.night >= settled]
-            without = [n for n in kept if n.night < start]
+            # in date order: the nights before starting, the settling-in ones, then "with"
+            start = next(i for i, n in enumerate(kept) if compound_id in n.taken)
+            settled = bisect_left(dates, dates[start] + dt.timedelta(days=CHRONIC_LAG_DAYS))
+            side = [False] * start + [None] * (settled - start) + [True] * (len(kept) - settled)
             method = "before_after"
         else:
-            with_ = [n for n in kept if compound_id in n.taken]
-            without = [n for n in kept if compound_id not in n.taken]
+            side = [compound_id in n.taken for n in kept]
             method = "nightly"
-        diff, ci, verdict = _compare(_scores(with_, domain), _scores(without, domain))
-        next_diff, next_ci, _ = _compare(
-            _scores(with_, "next_morning"), _scores(without, "next_morning")
-        )
+        diff, ci, verdict = _compare(*_split(columns[domain], side))
+        next_diff, next_ci, _ = _compare(*_split(columns["next_morning"], side))
         effects.append(
             Effect(
                 compound_id,
                 domain,
                 method,
-                len(with_),
-                len(without),
+                side.count(True),
+                side.count(False),
                 diff,
                 ci,
                 verdict,

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
 from sleepplan.core.catalog import Catalog, Source
-from sleepplan.core.errors import InputError, from_validation_error
+from sleepplan.core.errors import InputError
 from sleepplan.core.tomldoc import parse_toml
+from sleepplan.core.validation import Bounds, file_record, validate
 
 MED_PREFIX = "med:"
 
@@ -67,15 +66,12 @@ class Severity(StrEnum):
         return list(Severity).index(self)
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+Sources = Annotated[tuple[Source, ...], Bounds(min_length=1)]
+Item = Annotated[str, Bounds(min_length=1, max_length=80)]
 
 
-Sources = Annotated[tuple[Source, ...], Field(min_length=1)]
-Item = Annotated[str, Field(min_length=1, max_length=80)]
-
-
-class MedicationClass(_Frozen):
+@file_record
+class MedicationClass:
     """A class of medication and the drug names that belong to it."""
 
     id: str
@@ -87,14 +83,13 @@ class MedicationClass(_Frozen):
     sources: Sources
     """A source naming the members."""
 
-    @model_validator(mode="after")
-    def _known(self) -> MedicationClass:
+    def __post_init__(self) -> None:
         if self.id not in MEDICATION_CLASSES:
             raise ValueError(f"unknown medication class {self.id!r}")
-        return self
 
 
-class Rule(_Frozen):
+@file_record
+class Rule:
     """Fires when one item of ``a`` and one of ``b`` are both present."""
 
     id: str
@@ -111,16 +106,17 @@ class Rule(_Frozen):
     """Where it is said."""
 
 
-class Stack(_Frozen):
+@file_record
+class Stack:
     """Several members together escalate: caution at ``caution_at``, danger at ``danger_at``."""
 
     id: str
     """Stable id."""
     members: tuple[Item, ...]
     """Compound ids and medication classes in the stack."""
-    caution_at: Annotated[int, Field(ge=2)]
+    caution_at: Annotated[int, Bounds(ge=2)]
     """Members present for a caution."""
-    danger_at: Annotated[int, Field(ge=2)]
+    danger_at: Annotated[int, Bounds(ge=2)]
     """Members present for a danger."""
     danger_requires: tuple[Item, ...] = ()
     """When given, the danger level also needs one of these members (else it stays caution)."""
@@ -129,14 +125,13 @@ class Stack(_Frozen):
     sources: Sources
     """Where it is said."""
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Stack:
+    def __post_init__(self) -> None:
         if self.danger_at < self.caution_at:
             raise ValueError("danger_at must be at least caution_at")
-        return self
 
 
-class LowRisk(_Frozen):
+@file_record
+class LowRisk:
     """A pair the sources describe as low-risk (recorded, so false alarms can be tested)."""
 
     a: Item
@@ -149,12 +144,13 @@ class LowRisk(_Frozen):
     """Where it is said."""
 
 
-class LabelError(_Frozen):
+@file_record
+class LabelError:
     """A compound whose product labels are known to be unreliable."""
 
     compound: Item
     """Catalog id."""
-    max_overage: Annotated[float, Field(gt=0, le=100)]
+    max_overage: Annotated[float, Bounds(gt=0, le=100)]
     """Highest content found above the label, as a fraction (4.78 = 478% more)."""
     note: str
     """What the study found."""
@@ -162,7 +158,8 @@ class LabelError(_Frozen):
     """The study."""
 
 
-class InteractionData(_Frozen):
+@file_record
+class InteractionData:
     """Everything ``interactions.toml`` holds."""
 
     medication_classes: tuple[MedicationClass, ...] = ()
@@ -229,10 +226,7 @@ def interactions_from_data(
     data: Mapping[str, Any], source: str, catalog: Catalog
 ) -> InteractionData:
     """Validate parsed interaction data against the catalog and the class list."""
-    try:
-        parsed = InteractionData.model_validate(data)
-    except ValidationError as error:
-        raise from_validation_error(source, error) from None
+    parsed = validate(InteractionData, data, source)
     problems = []
     item_lists = [(f"rules[{i}]", (*r.a, *r.b)) for i, r in enumerate(parsed.rules)]
     item_lists += [

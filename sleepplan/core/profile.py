@@ -4,53 +4,52 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import field
 from typing import Annotated, Any, Literal
-
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-)
 
 from sleepplan.core import timing
 from sleepplan.core.catalog import Catalog, Compound
-from sleepplan.core.errors import InputError, from_validation_error
+from sleepplan.core.errors import InputError
 from sleepplan.core.experiments import ExperimentPlan
 from sleepplan.core.tomldoc import parse_toml, toml_ready
+from sleepplan.core.validation import Bounds, Check, Parsed, dump, file_record, validate
 
 SCHEMA_VERSION = 1
 
-ClockTime = Annotated[
-    dt.time,
-    BeforeValidator(timing.parse_clock),
-    PlainSerializer(timing.format_clock, return_type=str),
-]
+ClockTime = Annotated[dt.time, Parsed(timing.parse_clock, timing.format_clock)]
 """A clock time written as ``"HH:MM"`` (a TOML local time is accepted too)."""
 
-Name = Annotated[str, Field(min_length=1, max_length=80)]
+Name = Annotated[str, Bounds(min_length=1, max_length=80)]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _known_zone(value: str | None) -> str | None:
+    if value is not None:
+        timing.zone(value)
+    return value
 
 
-class Dose(_Frozen):
+def _unique_names(routines: tuple[Routine, ...]) -> tuple[Routine, ...]:
+    names = [routine.name for routine in routines]
+    for name in names:
+        if names.count(name) > 1:
+            raise ValueError(f"two routines are named {name!r}")
+    return routines
+
+
+@file_record
+class Dose:
     """One compound in a routine."""
 
     compound: Name
     """Catalog id (or a custom compound's id)."""
-    amount_mg: Annotated[float, Field(gt=0, le=100_000)]
+    amount_mg: Annotated[float, Bounds(gt=0, le=100_000)]
     """Amount in milligrams."""
-    minutes: Annotated[int, Field(ge=-24 * 60, le=24 * 60)] | None = None
+    minutes: Annotated[int, Bounds(ge=-24 * 60, le=24 * 60)] | None = None
     """Overrides the catalog's timing: signed minutes from the same anchor (negative = before)."""
 
 
-class Routine(_Frozen):
+@file_record
+class Routine:
     """A named list of doses."""
 
     name: Name
@@ -59,7 +58,8 @@ class Routine(_Frozen):
     """What to take."""
 
 
-class Acknowledgement(_Frozen):
+@file_record
+class Acknowledgement:
     """A danger warning the user has read and chosen to go ahead with."""
 
     code: Name
@@ -72,14 +72,15 @@ class Acknowledgement(_Frozen):
     """When it was acknowledged."""
 
 
-class Profile(_Frozen):
+@file_record
+class Profile:
     """A user's profile."""
 
     schema_version: Literal[1] = 1
     """Format version of this file."""
     name: Name
     """Profile name."""
-    timezone: str | None = None
+    timezone: Annotated[str | None, Check(_known_zone)] = None
     """IANA zone; ``None`` means the system's zone."""
     bedtime: ClockTime = dt.time(23, 0)
     """Usual lights-out."""
@@ -87,11 +88,11 @@ class Profile(_Frozen):
     """Usual wake time."""
     dinner: ClockTime = dt.time(19, 0)
     """Usual dinner time, for doses taken with dinner."""
-    sleep_need_min: Annotated[int, Field(ge=180, le=900)] = 480
+    sleep_need_min: Annotated[int, Bounds(ge=180, le=900)] = 480
     """Minutes of sleep this user needs."""
     medications: tuple[Name, ...] = ()
     """Medication classes or drug names, for interaction checks."""
-    routines: tuple[Routine, ...] = ()
+    routines: Annotated[tuple[Routine, ...], Check(_unique_names)] = ()
     """The user's routines."""
     default_routine: str | None = None
     """The routine a plan uses when none is named (validated after ``routines``)."""
@@ -99,35 +100,10 @@ class Profile(_Frozen):
     """The user's own compounds, with catalog fields."""
     experiments: tuple[ExperimentPlan, ...] = ()
     """Pre-registered self-experiments."""
-    keymap: dict[str, str] = Field(default_factory=dict)
+    keymap: dict[str, str] = field(default_factory=dict)
     """Key bindings remapped by binding id."""
     acknowledgements: tuple[Acknowledgement, ...] = ()
     """Danger warnings the user has acknowledged."""
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        if value is not None:
-            timing.zone(value)
-        return value
-
-    @field_validator("routines")
-    @classmethod
-    def _unique_names(cls, routines: tuple[Routine, ...]) -> tuple[Routine, ...]:
-        names = [routine.name for routine in routines]
-        for name in names:
-            if names.count(name) > 1:
-                raise ValueError(f"two routines are named {name!r}")
-        return routines
-
-    @field_validator("default_routine")
-    @classmethod
-    def _names_a_routine(cls, value: str | None, info: ValidationInfo) -> str | None:
-        routines = info.data.get("routines")
-        names = [routine.name for routine in routines or ()]
-        if value is not None and routines is not None and value not in names:
-            raise ValueError(f"{value!r} names no routine")
-        return value
 
     def routine(self, name: str | None = None) -> Routine:
         """The named routine, else the default, else the first; ``KeyError`` if none."""
@@ -153,10 +129,12 @@ def profile_from_data(
 ) -> tuple[Profile, Catalog]:
     """Validate parsed profile data against the model and the catalog."""
     data = migrate_profile_data(data, source)
-    try:
-        profile = Profile.model_validate(data)
-    except ValidationError as error:
-        raise from_validation_error(source, error) from None
+    profile = validate(Profile, data, source)
+    names = [routine.name for routine in profile.routines]
+    if profile.default_routine is not None and profile.default_routine not in names:
+        raise InputError.single(
+            source, "default_routine", f"{profile.default_routine!r} names no routine"
+        )
     try:
         full = catalog.extended(profile.custom_compounds)
     except ValueError as error:
@@ -211,5 +189,5 @@ def migrate_profile_data(
 
 def profile_to_data(profile: Profile) -> dict[str, Any]:
     """The profile as plain TOML-ready data (no ``None`` values, times as ``"HH:MM"``)."""
-    data: dict[str, Any] = toml_ready(profile.model_dump(mode="json"))
+    data: dict[str, Any] = toml_ready(dump(profile))
     return data

@@ -1,19 +1,35 @@
 """Small statistics for insights and experiments: means, t intervals, the t distribution.
 
-The t quantile comes from the regularised incomplete beta function (continued fraction, as in
-Numerical Recipes), found by bisection; tests check it against table values.
+The t CDF comes from the regularised incomplete beta function (continued fraction, as in
+Numerical Recipes); its quantile from Newton's method on it, kept inside a bracket that shrinks
+with every step (bisection when a step would leave it). Tests check it against table values and
+against plain bisection.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from statistics import NormalDist, fmean, stdev
+from statistics import NormalDist, fmean
 
 
 def mean(values: Sequence[float]) -> float:
     """Arithmetic mean."""
     return fmean(values)
+
+
+def stdev(values: Sequence[float]) -> float:
+    """Sample standard deviation (needs ≥ 2 values).
+
+    Two passes with exact sums (``math.fsum``): as accurate as ``statistics.stdev`` to a few
+    units in the last place, and many times faster on the thousands of nights of a journal.
+    """
+    count = len(values)
+    if count < 2:
+        raise ValueError("the standard deviation needs at least two values")
+    centre = math.fsum(values) / count
+    squares = [(value - centre) * (value - centre) for value in values]
+    return math.sqrt(math.fsum(squares) / (count - 1))
 
 
 def _beta_continued_fraction(a: float, b: float, x: float) -> float:
@@ -61,18 +77,48 @@ def t_cdf(t: float, df: float) -> float:
     return 1 - tail if t > 0 else tail
 
 
+def t_pdf(t: float, df: float) -> float:
+    """The density of Student's t with ``df`` degrees of freedom."""
+    log_density = (
+        math.lgamma((df + 1) / 2)
+        - math.lgamma(df / 2)
+        - 0.5 * math.log(df * math.pi)
+        - (df + 1) / 2 * math.log1p(t * t / df)
+    )
+    return math.exp(log_density)
+
+
+QUANTILE_BOUND = 1e3
+"""Quantiles are searched for in [-1000, 1000] (beyond it: the bound)."""
+
+
 def t_quantile(p: float, df: float) -> float:
-    """The ``p`` quantile of Student's t (by bisection on the CDF)."""
+    """The ``p`` quantile of Student's t.
+
+    Newton's method on the CDF from the normal quantile, a handful of CDF evaluations; each
+    evaluation narrows a bracket around the root, and a step that would leave the bracket
+    bisects it instead, so it cannot diverge.
+    """
     if not 0 < p < 1:
         raise ValueError("p must be between 0 and 1")
-    low, high = -1e3, 1e3
+    low, high = -QUANTILE_BOUND, QUANTILE_BOUND
+    t = max(low, min(high, NormalDist().inv_cdf(p)))
     for _ in range(200):
-        middle = (low + high) / 2
-        if t_cdf(middle, df) < p:
-            low = middle
+        error = t_cdf(t, df) - p
+        if error == 0:
+            return t
+        if error < 0:
+            low = t
         else:
-            high = middle
-    return (low + high) / 2
+            high = t
+        density = t_pdf(t, df)
+        following = t - error / density if density > 0 else low
+        if not low < following < high:
+            following = (low + high) / 2
+        if abs(following - t) <= 1e-13 * max(1.0, abs(t)) or high - low <= 1e-13 * abs(t):
+            return following
+        t = following
+    return t
 
 
 def welch_interval(

@@ -10,6 +10,7 @@ from sleepplan.core.catalog import Catalog, Compound
 from sleepplan.core.interactions import Medications
 from sleepplan.core.planner import Plan, PlannedDose
 from sleepplan.core.safety import SCOPE, Intake, SafetyWarning
+from sleepplan.core.validation import dump
 from sleepplan.output import DISCLAIMER
 
 
@@ -71,7 +72,7 @@ def plan_json(plan: Plan, warnings: list[SafetyWarning], profile_name: str) -> d
 
 def compound_json(compound: Compound) -> dict[str, Any]:
     """A catalog entry with every field of design §3 and its derived stages."""
-    data = compound.model_dump(mode="json", exclude_none=False)
+    data: dict[str, Any] = dump(compound)
     data["stages"] = [stage.value for stage in compound.stages]
     return data
 

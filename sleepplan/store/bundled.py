@@ -1,27 +1,22 @@
 """Data shipped inside the package: the catalog and the example profiles, read once.
 
-The catalog and the interaction rules are about 250 KB of TOML, and the standard library's TOML
-parser is pure Python: parsing them costs more than everything else ``sleepplan plan`` does.
-So the parsed data is kept in the home's cache folder as JSON (which parses in C), under a name
-that carries a digest of the TOML text and the sleepplan version: any change to either misses
-the cache, and the data is parsed again. What comes from the cache is validated exactly like
-freshly parsed data, so a damaged cache file can only cost time, never correctness.
+The catalog and the interaction rules are about 250 KB of TOML; parsing them with the standard
+library's pure-Python parser and validating them with pydantic costs more than everything else
+``sleepplan plan`` does. So once validated they are kept in the home's cache (``store.cache``),
+keyed by the data's digest, and later runs rebuild them from there without either.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
-from sleepplan import __version__
-from sleepplan.core.catalog import Catalog, catalog_from_data
+from sleepplan.core.catalog import Catalog, Compound, catalog_from_data
 from sleepplan.core.interactions import InteractionData, interactions_from_data
 from sleepplan.core.tomldoc import parse_toml
-from sleepplan.store.files import atomic_write
+from sleepplan.core.validation import dump
+from sleepplan.store import cache
 
 CATALOG_FILE = "compounds.toml"
 INTERACTIONS_FILE = "interactions.toml"
@@ -31,64 +26,39 @@ def _package_dir(name: str) -> resources.abc.Traversable:
     return resources.files("sleepplan").joinpath(name)
 
 
-def cache_file(cache_dir: Path, file_name: str, text: str) -> Path:
-    """Where the parsed form of one version of a bundled file is cached."""
-    digest = hashlib.sha256(f"{__version__}\0{text}".encode()).hexdigest()[:20]
-    return cache_dir / f"{file_name.removesuffix('.toml')}-{digest}.json"
+def _data_text(file_name: str) -> str:
+    return _package_dir("data").joinpath(file_name).read_text(encoding="utf-8")
 
 
-def bundled_data(file_name: str, cache_dir: Path | None = None) -> dict[str, Any]:
-    """A bundled data file, parsed; through the JSON cache in ``cache_dir`` when given."""
-    text = _package_dir("data").joinpath(file_name).read_text(encoding="utf-8")
-    source = f"sleepplan/data/{file_name}"
-    if cache_dir is None:
-        return parse_toml(text, source)
-    cached = cache_file(cache_dir, file_name, text)
-    try:
-        data = json.loads(cached.read_bytes())
-        if isinstance(data, dict):
-            return data
-    except (OSError, ValueError):
-        pass  # missing or damaged: parse the TOML again
-    data = parse_toml(text, source)
-    _write_cache(cached, data)
-    return data
-
-
-def _write_cache(cached: Path, data: dict[str, Any]) -> None:
-    """Keep parsed data for next time; a cache that can't be written only costs time."""
-    if not cached.parent.parent.is_dir():
-        return  # never create a home just to hold a cache
-    try:
-        encoded = json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
-    except (TypeError, ValueError):
-        return  # a value JSON can't hold (a TOML date): keep parsing the TOML
-    try:
-        atomic_write(cached, encoded)
-        stem = cached.name.rsplit("-", 1)[0]
-        for stale in cached.parent.glob(f"{stem}-*.json"):
-            if stale != cached:
-                stale.unlink(missing_ok=True)
-    except OSError:
-        pass
+@lru_cache(maxsize=1)
+def data_digest() -> str:
+    """A digest of the shipped catalog and rules: what validated profiles depend on."""
+    return cache.digest(_data_text(CATALOG_FILE), _data_text(INTERACTIONS_FILE))
 
 
 @lru_cache(maxsize=4)
 def bundled_catalog(cache_dir: Path | None = None) -> Catalog:
-    """The sourced compound catalog shipped with sleepplan."""
-    return catalog_from_data(
-        bundled_data(CATALOG_FILE, cache_dir), f"sleepplan/data/{CATALOG_FILE}"
-    )
+    """The sourced compound catalog shipped with sleepplan (through ``cache_dir`` if given)."""
+    compounds = cache.load(cache_dir, "compounds", data_digest(), tuple[Compound, ...])
+    if compounds is not None:
+        return Catalog(compounds)
+    source = f"sleepplan/data/{CATALOG_FILE}"
+    catalog = catalog_from_data(parse_toml(_data_text(CATALOG_FILE), source), source)
+    cache.store(cache_dir, "compounds", data_digest(), [dump(c) for c in catalog])
+    return catalog
 
 
 @lru_cache(maxsize=4)
 def bundled_interactions(cache_dir: Path | None = None) -> InteractionData:
-    """The sourced interaction rules shipped with sleepplan."""
-    return interactions_from_data(
-        bundled_data(INTERACTIONS_FILE, cache_dir),
-        f"sleepplan/data/{INTERACTIONS_FILE}",
-        bundled_catalog(cache_dir),
-    )
+    """The sourced interaction rules shipped with sleepplan (through ``cache_dir`` if given)."""
+    rules = cache.load(cache_dir, "interactions", data_digest(), InteractionData)
+    if isinstance(rules, InteractionData):
+        return rules
+    source = f"sleepplan/data/{INTERACTIONS_FILE}"
+    data = parse_toml(_data_text(INTERACTIONS_FILE), source)
+    rules = interactions_from_data(data, source, bundled_catalog(cache_dir))
+    cache.store(cache_dir, "interactions", data_digest(), dump(rules))
+    return rules
 
 
 def example_profiles() -> dict[str, str]:

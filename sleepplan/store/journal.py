@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -117,6 +118,47 @@ def _set_aside(path: Path) -> Path:
     return target
 
 
+def _open_checked(path: Path) -> tuple[sqlite3.Connection | None, str | None]:
+    """Open the journal in WAL mode and check it: the connection, or ``None`` and the damage.
+
+    Another running copy may hold a lock for a moment (SQLite can refuse the switch to WAL
+    without waiting): that is retried until the busy timeout, and never taken for damage.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = FULL")  # a returned save survives a power cut
+            db.execute("PRAGMA foreign_keys = ON")
+            problem = _integrity_problem(db)
+            if problem is None:
+                return db, None
+            db.close()
+            return None, problem
+        except sqlite3.OperationalError as error:
+            db.close()
+            if not _is_busy(error):
+                return None, f"not a readable SQLite database ({error})"
+            if time.monotonic() > deadline:
+                raise InputError.single(
+                    str(path),
+                    "",
+                    "the journal is busy (another copy of sleepplan is writing); "
+                    "nothing was changed, try again",
+                ) from None
+            time.sleep(0.02)
+        except sqlite3.DatabaseError as error:
+            db.close()
+            return None, f"not a readable SQLite database ({error})"
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
 class Journal:
     """An open journal file; use as a context manager or call ``close``."""
 
@@ -128,18 +170,10 @@ class Journal:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, paths.PRIVATE_FILE))
         old_umask = os.umask(0o077)
         try:
-            self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = FULL")  # a returned save survives a power cut
-            self.db.execute("PRAGMA foreign_keys = ON")
-            problem = _integrity_problem(self.db)
-        except sqlite3.DatabaseError as error:
-            problem = f"not a readable SQLite database ({error})"
+            db, problem = _open_checked(path)
         finally:
             os.umask(old_umask)
-        if problem is not None:
-            self.db.close()
+        if db is None:
             raise JournalDamaged.single(
                 str(path),
                 "",
@@ -147,6 +181,7 @@ class Journal:
                 f"{_set_aside(path)} and nothing was deleted; a new, empty journal starts "
                 "next time. The sqlite3 tool's .recover command may get your check-ins back.",
             )
+        self.db = db
         if upgrade:
             self.migrate()
 
@@ -177,6 +212,8 @@ class Journal:
             )
         for version in range(current, target):
             with self.transaction():
+                if self.version > version:
+                    continue  # another running copy took this step while we waited for the lock
                 MIGRATIONS[version](self.db)
                 self.db.execute(f"PRAGMA user_version = {version + 1}")
 

@@ -18,8 +18,14 @@ import tomli_w
 from sleepplan.core.catalog import Catalog
 from sleepplan.core.errors import InputError
 from sleepplan.core.profile import Profile, parse_profile, profile_to_data
-from sleepplan.store import paths
-from sleepplan.store.bundled import FIRST_RUN_EXAMPLE, bundled_catalog, example_profiles
+from sleepplan.core.validation import dump
+from sleepplan.store import cache, paths
+from sleepplan.store.bundled import (
+    FIRST_RUN_EXAMPLE,
+    bundled_catalog,
+    data_digest,
+    example_profiles,
+)
 from sleepplan.store.files import (
     atomic_write,
     decode_user_bytes,
@@ -140,11 +146,24 @@ def profile_from_bytes(data: bytes, source: str, catalog: Catalog | None = None)
     return parse_profile(text, source, catalog or bundled_catalog())[0]
 
 
-def load_profile(path: Path, catalog: Catalog | None = None) -> LoadedProfile:
-    """Read and validate a profile file, remembering what it held."""
+def load_profile(path: Path, cache_dir: Path | None = None) -> LoadedProfile:
+    """Read and validate a profile file against the shipped catalog, remembering what it held.
+
+    With ``cache_dir``, a file whose exact bytes were validated before (with the same shipped
+    data and sleepplan version) is rebuilt from the cache instead of validated again.
+    """
     data = read_user_bytes(path, MAX_PROFILE_BYTES)
+    catalog = bundled_catalog(cache_dir)
+    stem = f"profile-{cache.digest(str(path.resolve()))[:12]}"
+    key = cache.digest(data_digest(), data)
+    cached = cache.load(cache_dir, stem, key, Profile)
+    if isinstance(cached, Profile):
+        return LoadedProfile(
+            path, cached, catalog.extended(cached.custom_compounds), Fingerprint.of(data)
+        )
     text = decode_user_bytes(data, str(path), MAX_PROFILE_BYTES)
-    profile, full = parse_profile(text, str(path), catalog or bundled_catalog())
+    profile, full = parse_profile(text, str(path), catalog)
+    cache.store(cache_dir, stem, key, dump(profile))
     return LoadedProfile(path, profile, full, Fingerprint.of(data))
 
 

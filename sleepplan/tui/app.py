@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pendulum
-from pydantic import ValidationError
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
@@ -149,7 +148,7 @@ class SleepPlanApp(App[None]):
         """Apply an edit to the current routine; a refused edit is a notification."""
         try:
             self.workspace.edit(edit)
-        except (ValidationError, ValueError, KeyError, IndexError, InputError) as error:
+        except (ValueError, KeyError, IndexError, InputError) as error:
             self.notify(f"Not changed: {_reason(error)}", severity="error")
             return
         self.bump()
@@ -199,7 +198,7 @@ class SleepPlanApp(App[None]):
             self.post_message(ProfileFailed(Path(error.source), error))
             return
         try:
-            loaded = load_profile(path, self.workspace.bundled_catalog())
+            loaded = load_profile(path, self.workspace.cache_dir)
         except InputError as error:
             self.post_message(ProfileFailed(path, error))
             return
@@ -390,8 +389,6 @@ def _bindings(owner: object) -> list[Binding]:
 
 
 def _reason(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return "; ".join(str(item["msg"]) for item in error.errors())
     if isinstance(error, InputError):
         return error.render()
     return str(error)

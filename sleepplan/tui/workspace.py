@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pendulum
@@ -132,13 +132,18 @@ class Workspace:
             return None
         return plan_for(self.profile, self.catalog, night, self.zone)
 
+    @property
+    def cache_dir(self) -> Path:
+        """The home's cache of validated files."""
+        return paths.cache_dir(self.home)
+
     def bundled_catalog(self) -> Catalog:
         """The shipped catalog, through the home's cache."""
-        return bundled_catalog(paths.cache_dir(self.home))
+        return bundled_catalog(self.cache_dir)
 
     def safety(self) -> SafetyContext:
         """The interaction data with the profile's medications."""
-        data = bundled_interactions(paths.cache_dir(self.home))
+        data = bundled_interactions(self.cache_dir)
         medications = self.profile.medications if self.profile else ()
         return SafetyContext(
             data, resolve_medications(medications, data), past_nights=self.past_nights
@@ -179,6 +184,6 @@ class Workspace:
             )
             for routine, warning in dangers
         )
-        self.profile = self.profile.model_copy(
-            update={"acknowledgements": (*self.profile.acknowledgements, *added)}
+        self.profile = replace(
+            self.profile, acknowledgements=(*self.profile.acknowledgements, *added)
         )

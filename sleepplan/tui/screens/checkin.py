@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
@@ -12,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 
 from sleepplan.core import timing
@@ -143,6 +145,8 @@ class CheckinScreen(AreaScreen):
         self._saved_record: dict[str, Any] | None = None
         self._recent: list[float] = []
         self._touched = False
+        self._filling = False
+        """The form is being filled in by the app (prefill), not answered."""
 
     def compose(self) -> ComposeResult:
         """The questions in the order a morning answers them; the score beside them."""
@@ -206,6 +210,19 @@ class CheckinScreen(AreaScreen):
                 yield Static("", id="checkin-score")
         yield Footer()
 
+    def on_mount(self) -> None:
+        """Watch every answer (the base class's on_mount runs too)."""
+        for widget in self.query("Scale, Input, Checkbox"):
+            if widget.parent is not self.query_one("#taken"):  # those come with a plan: _prefill
+                self._watch_answer(widget)
+
+    def _watch_answer(self, widget: Widget) -> None:
+        # A watcher runs as the value changes, inside the keystroke's own handler: the score
+        # is recomputed before the next frame, so that frame shows the key and its score. A
+        # Changed message would arrive after the widget's own repaint, and Textual paints the
+        # frame after that one 17–33 ms later (it keeps to 60 frames a second).
+        self.watch(widget, "value", partial(self._answer_changed, widget), init=False)
+
     def on_screen_resume(self) -> None:
         """Show the form from its top (the night and the first question's label)."""
         form = self.query_one("#checkin", VerticalScroll)
@@ -264,9 +281,7 @@ class CheckinScreen(AreaScreen):
             if plan
             else []
         )
-        taken = self.query_one("#taken", Vertical)
-        taken.remove_children()
-        taken.mount_all(
+        ticks = [
             Tick(
                 f"{workspace.catalog.get(d.compound).name} {d.amount_mg:g} mg "
                 f"at {d.at[11:16] if d.at else '?'}",
@@ -275,13 +290,23 @@ class CheckinScreen(AreaScreen):
                 compact=True,
             )
             for i, d in enumerate(self._planned)
-        )
+        ]
+        for tick in ticks:
+            self._watch_answer(tick)
+        taken = self.query_one("#taken", Vertical)
+        taken.remove_children()
+        taken.mount_all(ticks)
         self._load_last(profile.name, night)
 
     def _set(self, widget_id: str, value: str) -> None:
+        """Fill in a field for the user: not an answer, so nothing counts as touched."""
         field = self.query_one(f"#{widget_id}", Input)
-        with field.prevent(Input.Changed):
-            field.value = value
+        self._filling = True
+        try:
+            with field.prevent(Input.Changed):
+                field.value = value
+        finally:
+            self._filling = False
 
     @work(thread=True, exclusive=True, group="checkin-last")
     def _load_last(self, profile: str, night: dt.date) -> None:
@@ -301,19 +326,18 @@ class CheckinScreen(AreaScreen):
                     self._set(key, str(value))
         self._recompute()
 
-    @on(Input.Changed)
-    @on(Scale.Changed)
-    @on(Checkbox.Changed)
-    def _answer_changed(self, event: Message) -> None:
-        if getattr(event, "control", None) is not None and self.is_mounted:
-            self._touched = True
-            self._saved_record = None
-            if isinstance(event, Input.Changed) and event.input.id == "night":
-                night = self._night()
-                if night is not None and self.workspace.profile is not None:
-                    self._touched = False
-                    self._prefill(night)
-            self._recompute()
+    def _answer_changed(self, widget: Widget) -> None:
+        """An answer was typed, rated or ticked: the score follows at once."""
+        if self._filling or not self.is_mounted:
+            return
+        self._touched = True
+        self._saved_record = None
+        if widget.id == "night":
+            night = self._night()
+            if night is not None and self.workspace.profile is not None:
+                self._touched = False
+                self._prefill(night)
+        self._recompute()
 
     # -- the answers and the score ------------------------------------------------------------
 

@@ -127,7 +127,7 @@ class ProfilesScreen(AreaScreen):
         entries = []
         for path in list_profiles(self.workspace.home):
             try:
-                loaded = load_profile(path, self.workspace.bundled_catalog())
+                loaded = load_profile(path, self.workspace.cache_dir)
                 entries.append(
                     ProfileEntry(path, loaded.profile.name, len(loaded.profile.routines), None)
                 )
