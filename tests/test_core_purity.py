@@ -5,6 +5,7 @@ from __future__ import annotations
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -71,7 +72,7 @@ def test_starting_the_app_loads_only_the_tonight_area() -> None:
     assert result.stdout.strip() == ""  # Tonight itself loads when the app mounts it
 
 
-def test_plan_loads_nothing_only_other_commands_need() -> None:
+def test_plan_loads_nothing_only_other_commands_need(tmp_path: Path) -> None:
     code = (
         "import sys, contextlib, io\n"
         "from sleepplan import cli\n"
@@ -81,12 +82,9 @@ def test_plan_loads_nothing_only_other_commands_need() -> None:
         "          'sleepplan.store.exports', 'sleepplan.output.report', 'icalendar')\n"
         "print(','.join(m for m in others if m in sys.modules))\n"
     )
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        result = subprocess.run(
-            [sys.executable, "-c", code, folder], capture_output=True, text=True
-        )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
 
