@@ -1,0 +1,44 @@
+"""Helpers the in-process benchmarks share: a timing loop and the summary line they print.
+
+Not a benchmark itself; `insights.py`, `keystroke.py` and `save.py` import it (run as
+``python benchmarks/NAME.py``, this folder is on ``sys.path``).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+FIXED_NOW = "2026-11-23T18:00:00+01:00"
+"""The clock the benchmarks set through SLEEPPLAN_NOW, as startup.py does."""
+
+
+def runs_from_argv(default: int) -> int:
+    """``python benchmarks/NAME.py [RUNS]``: the number of timed runs."""
+    return int(sys.argv[1]) if len(sys.argv) > 1 else default
+
+
+def time_calls(call: Callable[[], object], runs: int, warmup: int = 3) -> list[float]:
+    """Seconds taken by each of ``runs`` calls of ``call``, after ``warmup`` untimed ones."""
+    for _ in range(warmup):
+        call()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def summary(name: str, times: list[float], budget_ms: float | None = None) -> str:
+    """``name: median 41.2 ms (min 39.0, max 47.1) — 0.41× the 100 ms budget``."""
+    median = statistics.median(times) * 1000
+    line = (
+        f"{name}: median {median:.2f} ms "
+        f"(min {min(times) * 1000:.2f}, max {max(times) * 1000:.2f}, {len(times)} runs)"
+    )
+    if budget_ms is not None:
+        line += f" — {median / budget_ms:.2f}× the {budget_ms:g} ms budget"
+    return line
