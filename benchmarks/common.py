@@ -32,6 +32,25 @@ def time_calls(call: Callable[[], object], runs: int, warmup: int = 3) -> list[f
     return times
 
 
+def time_interleaved(
+    calls: dict[str, Callable[[], object]], runs: int, warmup: int = 3
+) -> dict[str, list[float]]:
+    """Seconds taken by each call, by name: round after round, one call of each per round.
+
+    For figures meant to be compared (a reference beside the thing measured): whatever the
+    machine is doing meanwhile falls on all of them alike.
+    """
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for round_ in range(warmup + runs):
+        for name, call in calls.items():
+            started = time.perf_counter()
+            call()
+            elapsed = time.perf_counter() - started
+            if round_ >= warmup:
+                times[name].append(elapsed)
+    return times
+
+
 def summary(name: str, times: list[float], budget_ms: float | None = None) -> str:
     """``name: median 41.2 ms (min 39.0, max 47.1) — 0.41× the 100 ms budget``."""
     median = statistics.median(times) * 1000

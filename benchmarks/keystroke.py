@@ -27,6 +27,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from sleepplan.tui.app import SleepPlanApp
+from sleepplan.tui.screens.checkin import CheckinScreen
 
 BUDGET_MS = 16
 WARMUP = 5
@@ -67,6 +68,8 @@ async def time_presses(home: Path, per_field: int) -> dict[str, tuple[list[float
         await pilot.press("m")
         await settle(pilot)
         screen = app.screen
+        if not isinstance(screen, CheckinScreen):
+            raise SystemExit(f"'m' opened {type(screen).__name__}, not the check-in")
         panel = screen.query_one("#checkin-score", Static)
         recomputes: list[tuple[float, float]] = []
         original = screen._recompute  # hooked to note when the score was recomputed
@@ -76,7 +79,7 @@ async def time_presses(home: Path, per_field: int) -> dict[str, tuple[list[float
             original()
             recomputes.append((started, time.perf_counter()))
 
-        screen._recompute = recompute
+        screen._recompute = recompute  # type: ignore[method-assign]
         screen.query_one("#sol_min", Input).value = "2"
         for field, presses in PRESSES.items():
             screen.query_one(f"#{field}").focus()

@@ -99,7 +99,8 @@ def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if status != 0:
-        raise SystemExit(f"{command} failed: {process.stderr.read() if process.stderr else ''}")
+        detail = process.stderr.read().decode(errors="replace") if process.stderr else ""
+        raise SystemExit(f"{command} failed: {detail}")
     return elapsed, usage.ru_maxrss / 1024
 
 
