@@ -6,13 +6,29 @@ Not a benchmark itself; `insights.py`, `keystroke.py` and `save.py` import it (r
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 FIXED_NOW = "2026-11-23T18:00:00+01:00"
 """The clock the benchmarks set through SLEEPPLAN_NOW, as startup.py does."""
+
+
+def ten_year_home() -> tuple[Path, float]:
+    """A fresh temp home with ten years of check-ins (ten_years.py), the clock fixed; seconds."""
+    from ten_years import build_home
+
+    os.environ.setdefault("SLEEPPLAN_NOW", FIXED_NOW)
+    home = Path(tempfile.mkdtemp()) / "home"
+    with contextlib.redirect_stdout(io.StringIO()):  # the import's own report
+        seconds = build_home(home)
+    return home, seconds
 
 
 def runs_from_argv(default: int) -> int:

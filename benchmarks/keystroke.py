@@ -13,16 +13,11 @@ app is idle again, as a person types.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import io
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from common import FIXED_NOW, runs_from_argv, summary
-from ten_years import build_home
+from common import runs_from_argv, summary, ten_year_home
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -111,10 +106,7 @@ async def time_presses(home: Path, per_field: int) -> dict[str, tuple[list[float
 
 def main() -> None:
     presses = runs_from_argv(201)
-    os.environ.setdefault("SLEEPPLAN_NOW", FIXED_NOW)
-    home = Path(tempfile.mkdtemp()) / "home"
-    with contextlib.redirect_stdout(io.StringIO()):  # the import's own report
-        seconds = build_home(home)
+    home, seconds = ten_year_home()
     print(f"built a home with ten years of check-ins in {seconds:.1f} s")
     results = asyncio.run(time_presses(home, presses // len(PRESSES)))
     every = [t for totals, _ in results.values() for t in totals]

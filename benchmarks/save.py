@@ -18,17 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 import os
 import random
 import statistics
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from common import FIXED_NOW, runs_from_argv, summary, time_calls, time_interleaved
-from ten_years import build_home
+from common import runs_from_argv, summary, ten_year_home, time_calls, time_interleaved
 
 from sleepplan.core.checkin import checkin_record, evaluate, parse_checkin
 from sleepplan.core.errors import InputError
@@ -127,10 +124,7 @@ def ratio_line(name: str, times: list[float], reference: list[float]) -> str:
 
 def main() -> None:
     runs = runs_from_argv(200)
-    os.environ.setdefault("SLEEPPLAN_NOW", FIXED_NOW)
-    home = Path(tempfile.mkdtemp()) / "home"
-    with contextlib.redirect_stdout(io.StringIO()):  # the import's own report
-        seconds = build_home(home)
+    home, seconds = ten_year_home()
     journal_file = paths.journal_path(home)
     loaded = load_profile(profile_path(home, None), paths.cache_dir(home))
     name = loaded.profile.name
