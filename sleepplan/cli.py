@@ -28,10 +28,12 @@ from sleepplan.core.interactions import resolve_medications
 from sleepplan.core.planner import NightSettings, Plan, build_plan, plan_for
 from sleepplan.core.profile import profile_from_data
 from sleepplan.core.safety import (
+    CyclingLookback,
     Intake,
     SafetyContext,
     SafetyWarning,
     check,
+    cycling_lookback,
     low_risk_notes,
     plan_warnings,
 )
@@ -41,7 +43,7 @@ from sleepplan.store import paths
 from sleepplan.store.bundled import bundled_catalog, bundled_interactions, example_profiles
 from sleepplan.store.clock import current_time, system_zone
 from sleepplan.store.files import read_user_file
-from sleepplan.store.journal import Journal
+from sleepplan.store.journal import Journal, read_nights_taken
 from sleepplan.store.profiles import (
     LoadedProfile,
     check_name,
@@ -124,16 +126,15 @@ def tonights_plan(ctx: Context) -> tuple[LoadedProfile, Plan, list[SafetyWarning
         plan = build_plan(routine, loaded.catalog, settings)
     except OverflowError:
         raise InputError.single("--night", "", "that date is out of range") from None
-    context = safety_context(ctx, profile.medications, _nights_taken(ctx, profile.name))
+    lookback = cycling_lookback((dose.compound for dose in plan.doses), night)
+    context = safety_context(ctx, profile.medications, _nights_taken(ctx, profile.name, lookback))
     return loaded, plan, plan_warnings(plan, context)
 
 
-def _nights_taken(ctx: Context, profile_name: str) -> dict[str, list[dt.date]]:
-    path = paths.journal_path(ctx.home)
-    if not path.exists():
-        return {}
-    with Journal(path) as journal:
-        return journal.nights_taken(profile_name)
+def _nights_taken(
+    ctx: Context, profile_name: str, lookback: CyclingLookback | None
+) -> dict[str, list[dt.date]]:
+    return read_nights_taken(paths.journal_path(ctx.home), profile_name, lookback)
 
 
 def safety_context(
@@ -192,10 +193,14 @@ def cmd_check(ctx: Context) -> int:
     items = [parse_item(text, loaded.catalog) for text in ctx.args.items]
     medications = [*loaded.profile.medications, *(ctx.args.med or [])]
     zone = loaded.profile.timezone or system_zone()
-    context = safety_context(ctx, medications, _nights_taken(ctx, loaded.profile.name))
+    context = safety_context(ctx, medications)
     context = dataclasses.replace(
         context, night=timing.tonight(ctx.now().in_tz(zone), loaded.profile.wake)
     )
+    if context.night is not None:
+        lookback = cycling_lookback((item.compound for item in items), context.night)
+        past = _nights_taken(ctx, loaded.profile.name, lookback)
+        context = dataclasses.replace(context, past_nights=past)
     warnings = check(items, context)
     notes = low_risk_notes(items, context)
     if ctx.args.json:

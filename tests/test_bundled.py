@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,7 @@ def cache_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_loads() -> None:
+    bundled.data_digest.cache_clear()
     bundled_catalog.cache_clear()
     bundled_interactions.cache_clear()
 
@@ -142,3 +144,24 @@ def test_a_profile_is_validated_again_whenever_its_bytes_change(cache_dir: Path)
     path.write_text(path.read_text(encoding="utf-8") + "\nbedtime = 7\n", encoding="utf-8")
     with pytest.raises(InputError, match="bedtime"):
         load_profile(path, cache_dir)
+
+
+def test_the_key_follows_the_data_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "sleepplan"
+    (package / "data").mkdir(parents=True)
+    for name in (bundled.CATALOG_FILE, bundled.INTERACTIONS_FILE):
+        (package / "data" / name).write_bytes((bundled.PACKAGE_DIR / "data" / name).read_bytes())
+    monkeypatch.setattr(bundled, "PACKAGE_DIR", package)
+    keys = [bundled.data_digest()]
+    catalog_file = package / "data" / bundled.CATALOG_FILE
+    with catalog_file.open("a") as file:  # an edit
+        file.write("\n# edited\n")
+    bundled.data_digest.cache_clear()
+    keys.append(bundled.data_digest())
+    stat = catalog_file.stat()  # a reinstall of the same bytes: only the time changes
+    os.utime(catalog_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    bundled.data_digest.cache_clear()
+    keys.append(bundled.data_digest())
+    assert len(set(keys)) == 3
+    bundled.data_digest.cache_clear()
+    assert bundled.data_digest() == keys[-1]  # and nothing else moves it

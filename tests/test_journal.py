@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 import stat
@@ -9,7 +10,14 @@ from typing import Any
 import pytest
 
 from sleepplan.core.errors import InputError
-from sleepplan.store.journal import SCHEMA_VERSION, CheckinExists, Journal, JournalDamaged
+from sleepplan.core.safety import CyclingLookback
+from sleepplan.store.journal import (
+    SCHEMA_VERSION,
+    CheckinExists,
+    Journal,
+    JournalDamaged,
+    read_nights_taken,
+)
 
 
 def record(night: str, morning: float = 70.0, taken: list[Any] | None = None) -> dict[str, Any]:
@@ -137,4 +145,83 @@ def test_a_journal_locked_by_another_copy_is_busy_not_damaged(
     other.close()
     assert [p.name for p in tmp_path.iterdir()] == ["journal.sqlite3"]  # nothing moved aside
     with Journal(path) as journal:  # once free, it opens as usual
+        assert journal.version == SCHEMA_VERSION
+
+
+def _taken(compound: str, night: str) -> list[Any]:
+    return [{"compound": compound, "amount_mg": 1.0, "at": f"{night}T22:00:00+01:00"}]
+
+
+def _journal_with_doses(path: Path) -> None:
+    with Journal(path) as journal:
+        for day in range(1, 29):  # melatonin every night, phenibut on the 20th and the 26th
+            night = f"2026-11-{day:02d}"
+            doses = _taken("melatonin", night)
+            if day in (20, 26):
+                doses += _taken("phenibut", night)
+            journal.save("me", record(night, taken=doses), "t")
+        journal.save("other", record("2026-11-27", taken=_taken("phenibut", "2026-11-27")), "t")
+
+
+LOOKBACK = CyclingLookback(frozenset({"phenibut", "galantamine"}), dt.date(2026, 11, 22))
+
+
+def test_the_quick_read_gives_the_budgeted_compounds_nights_in_the_window(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "journal.sqlite3"
+    _journal_with_doses(path)
+    quick = read_nights_taken(path, "me", LOOKBACK)
+    assert quick == {"phenibut": [dt.date(2026, 11, 26)]}
+    with Journal(path) as journal:  # the same as the full read, filtered
+        everything = journal.nights_taken("me")
+    assert set(everything) == {"melatonin", "phenibut"}
+    expected = {
+        compound: [night for night in nights if night >= LOOKBACK.since]
+        for compound, nights in everything.items()
+        if compound in LOOKBACK.compounds
+    }
+    assert quick == expected
+
+
+def test_the_quick_read_needs_no_journal_and_creates_none(tmp_path: Path) -> None:
+    path = tmp_path / "home" / "journal.sqlite3"
+    assert read_nights_taken(path, "me", LOOKBACK) == {}
+    assert not path.parent.exists()
+
+
+def test_without_budgets_the_journal_is_not_opened(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    path.write_bytes(b"not a database" * 100)  # opening it would set it aside
+    assert read_nights_taken(path, "me", None) == {}
+    assert path.read_bytes() == b"not a database" * 100
+
+
+def test_the_quick_read_of_a_damaged_journal_sets_it_aside_as_any_open_does(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "journal.sqlite3"
+    path.write_bytes(b"not a database" * 100)
+    with pytest.raises(JournalDamaged, match="moved to"):
+        read_nights_taken(path, "me", LOOKBACK)
+    assert list(tmp_path.glob("journal.sqlite3.damaged-*"))
+
+
+def test_the_quick_read_of_an_old_journal_migrates_it_first(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    with Journal(path, upgrade=False) as old:
+        old.migrate(target=1)  # records only: no table of doses yet
+        old.db.execute(
+            "INSERT INTO checkins (profile, night, record, morning, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                "me",
+                "2026-11-26",
+                json.dumps(record("2026-11-26", taken=_taken("phenibut", "2026-11-26"))),
+                70,
+                "t",
+            ),
+        )
+    assert read_nights_taken(path, "me", LOOKBACK) == {"phenibut": [dt.date(2026, 11, 26)]}
+    with Journal(path) as journal:
         assert journal.version == SCHEMA_VERSION

@@ -6,6 +6,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as settings_
+from hypothesis import strategies as st
 
 from sleepplan.core.amounts import parse_amount
 from sleepplan.core.catalog import Catalog
@@ -16,7 +19,14 @@ from sleepplan.core.interactions import (
     resolve_medications,
 )
 from sleepplan.core.planner import build_plan
-from sleepplan.core.safety import Intake, SafetyContext, check, low_risk_notes, plan_warnings
+from sleepplan.core.safety import (
+    Intake,
+    SafetyContext,
+    check,
+    cycling_lookback,
+    low_risk_notes,
+    plan_warnings,
+)
 from tests.factories import catalog, compound, routine, settings
 
 SRC = [{"title": "A test source", "url": "https://example.org/s"}]
@@ -272,6 +282,36 @@ def test_cycling_budget_counts_past_nights() -> None:
     assert ("cycling_budget", "caution") in codes(run("cycled", night=night, past_nights=recent))
     older = {"cycled": [night - dt.timedelta(days=8), night - dt.timedelta(days=2)]}
     assert "cycling_budget" not in dict(codes(run("cycled", night=night, past_nights=older)))
+
+
+@settings_(max_examples=200, deadline=None)
+@given(
+    cycled=st.sets(st.integers(min_value=-3, max_value=30), max_size=6),
+    calm=st.sets(st.integers(min_value=0, max_value=30), max_size=3),
+    slack=st.integers(min_value=0, max_value=2),
+)
+def test_reading_only_the_lookback_never_changes_a_warning(
+    cycled: set[int], calm: set[int], slack: int
+) -> None:
+    night = dt.date(2026, 11, 23)
+    past = {
+        "cycled": [night - dt.timedelta(days=d) for d in cycled],
+        "calm": [night - dt.timedelta(days=d) for d in calm],
+    }
+    lookback = cycling_lookback(CAT, night, slack_days=slack)
+    assert lookback is not None and lookback.compounds == {"cycled"}
+    assert lookback.since == night - dt.timedelta(days=6 + slack)
+    read = {
+        compound: [n for n in nights if n >= lookback.since]
+        for compound, nights in past.items()
+        if compound in lookback.compounds
+    }
+    everything = run("cycled", "calm", night=night, past_nights=past)
+    assert run("cycled", "calm", night=night, past_nights=read) == everything
+
+
+def test_without_budgets_there_is_nothing_to_look_back_on() -> None:
+    assert cycling_lookback([CAT.get("calm"), CAT.get("mel")], dt.date(2026, 11, 23)) is None
 
 
 def test_plan_rules_residual_and_stage_window() -> None:

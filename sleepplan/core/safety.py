@@ -364,6 +364,31 @@ def _sum_warnings(
 # -- time: cycling and kinetics ---------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class CyclingLookback:
+    """The past nights cycling budgets can look at: which compounds, from which night on."""
+
+    compounds: frozenset[str]
+    since: dt.date
+
+
+def cycling_lookback(
+    compounds: Iterable[Compound], night: dt.date, slack_days: int = 0
+) -> CyclingLookback | None:
+    """The past nights the cycling budgets of ``compounds`` on ``night`` look at.
+
+    ``None`` when none of them has a budget: then the journal need not be read at all.
+    ``slack_days`` reaches further back, for a caller whose night may still move (the app's
+    "tonight" moves back a day when wake is edited in the small hours).
+    """
+    budgets = [(c.id, c.cycling.per_days) for c in compounds if c.cycling is not None]
+    if not budgets:
+        return None
+    longest = max(days for _, days in budgets)
+    since = night - dt.timedelta(days=longest - 1 + slack_days)
+    return CyclingLookback(frozenset(compound_id for compound_id, _ in budgets), since)
+
+
 def _timing_warnings(intake: Intake, context: SafetyContext) -> list[SafetyWarning]:
     compound = intake.compound
     found = []

@@ -12,13 +12,16 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sleepplan.core.errors import InputError
 from sleepplan.store import paths
+
+if TYPE_CHECKING:
+    from sleepplan.core.safety import CyclingLookback
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -313,14 +316,11 @@ class Journal:
         )
         return [float(row[0]) for row in rows]
 
-    def nights_taken(self, profile: str) -> dict[str, list[dt.date]]:
-        """The nights each compound was taken, for cycling budgets."""
-        nights: dict[str, list[dt.date]] = {}
-        for night, compound in self.db.execute(
-            "SELECT DISTINCT night, compound FROM taken WHERE profile = ?", (profile,)
-        ):
-            nights.setdefault(str(compound), []).append(dt.date.fromisoformat(str(night)))
-        return nights
+    def nights_taken(
+        self, profile: str, lookback: CyclingLookback | None = None
+    ) -> dict[str, list[dt.date]]:
+        """The nights each compound was taken, for cycling budgets (all, or ``lookback``'s)."""
+        return _nights_taken(self.db, profile, lookback)
 
     def taken_rows(self, profile: str) -> list[tuple[str, str, float]]:
         """(night, compound, amount_mg) for every dose taken, oldest first."""
@@ -330,6 +330,45 @@ class Journal:
             (profile,),
         )
         return [(str(n), str(c), float(a)) for n, c, a in rows]
+
+
+def _nights_taken(
+    db: sqlite3.Connection, profile: str, lookback: CyclingLookback | None
+) -> dict[str, list[dt.date]]:
+    query = "SELECT DISTINCT night, compound FROM taken WHERE profile = ?"
+    params: list[str] = [profile]
+    if lookback is not None:  # the (profile, compound, night) index answers this directly
+        marks = ", ".join("?" * len(lookback.compounds))
+        query += f" AND compound IN ({marks}) AND night >= ?"
+        params += [*sorted(lookback.compounds), lookback.since.isoformat()]
+    nights: dict[str, list[dt.date]] = {}
+    for night, compound in db.execute(query, params):
+        nights.setdefault(str(compound), []).append(dt.date.fromisoformat(str(night)))
+    return nights
+
+
+def read_nights_taken(
+    path: Path, profile: str, lookback: CyclingLookback | None
+) -> dict[str, list[dt.date]]:
+    """The few past nights a plan's cycling budgets need, read quickly at start-up.
+
+    Opening the journal for writing checks every page of it (``quick_check``) and migrates it,
+    which on a ten-year journal costs more than the rest of ``sleepplan plan``. Reading a week
+    of rows needs neither: SQLite checks each page it reads. So this opens the file without
+    the full check, and only a journal that is missing (nothing taken yet), from another
+    schema version, or unreadable takes the full path, which checks, migrates, or sets a
+    damaged file aside and says so, as any other open would.
+    """
+    if lookback is None or not path.exists():
+        return {}
+    try:
+        with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)) as db:
+            if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                return _nights_taken(db, profile, lookback)
+    except sqlite3.DatabaseError:
+        pass  # damaged, or not a database: the full open below says what is wrong
+    with Journal(path) as journal:
+        return journal.nights_taken(profile, lookback)
 
 
 def _stored(row: tuple[str, str, str, str]) -> StoredCheckin:
