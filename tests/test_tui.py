@@ -571,3 +571,25 @@ async def test_experiment_tonight_and_the_morning_guess(home: Path) -> None:
     with Journal(home / "journal.sqlite3") as journal:
         stored = journal.get("example", "2026-11-22")
     assert stored is not None and stored.record["guess"] == "B"
+
+
+async def test_tonight_counts_cycling_budgets_from_the_journal(home: Path) -> None:
+    ensure_home(home)
+    profile = home / "profiles" / "example.toml"
+    profile.write_text(
+        'name = "example"\ntimezone = "Europe/Berlin"\n[[routines]]\nname = "r"\n'
+        '[[routines.doses]]\ncompound = "phenibut"\namount_mg = 250\n'
+    )
+    with Journal(home / "journal.sqlite3") as journal:
+        for night in ("2026-11-20", "2026-11-22", "2026-10-01"):
+            taken = [{"compound": "phenibut", "amount_mg": 250, "at": f"{night}T22:00:00+01:00"}]
+            journal.save("example", {"night": night, "taken": taken}, "t")
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.workspace.past_nights == {
+            "phenibut": [dt.date(2026, 11, 20), dt.date(2026, 11, 22)]  # not October's
+        }
+        shown = app.screen.query_one("#warnings", OptionList)
+        texts = [str(shown.get_option_at_index(i).prompt) for i in range(shown.option_count)]
+        assert any("3 nights in 7 days" in text for text in texts)

@@ -16,9 +16,10 @@ from textual.reactive import reactive
 from sleepplan.core import editing
 from sleepplan.core.errors import InputError
 from sleepplan.core.profile import Profile
+from sleepplan.core.safety import cycling_lookback
 from sleepplan.store import paths
 from sleepplan.store.clock import current_time, system_zone
-from sleepplan.store.journal import Journal
+from sleepplan.store.journal import read_nights_taken
 from sleepplan.store.profiles import (
     ProfileChanged,
     create_profile,
@@ -202,14 +203,15 @@ class SleepPlanApp(App[None]):
         except InputError as error:
             self.post_message(ProfileFailed(path, error))
             return
+        # every compound with a budget, as any may be added tonight; a day's slack because
+        # editing wake in the small hours can move "tonight" back a day
+        night = self.workspace.night_of(loaded.profile)
+        lookback = cycling_lookback(loaded.catalog, night, slack_days=1)
         past: dict[str, list[dt.date]] = {}
-        journal_file = paths.journal_path(self.home)
-        if journal_file.exists():
-            try:
-                with Journal(journal_file) as journal:
-                    past = journal.nights_taken(loaded.profile.name)
-            except InputError as error:  # a damaged journal: say so, keep the app usable
-                self.call_from_thread(self.notify, error.render(), severity="error", timeout=15)
+        try:
+            past = read_nights_taken(paths.journal_path(self.home), loaded.profile.name, lookback)
+        except InputError as error:  # a damaged journal: say so, keep the app usable
+            self.call_from_thread(self.notify, error.render(), severity="error", timeout=15)
         self.post_message(ProfileLoaded(loaded, past))
 
     @on(ProfileLoaded)

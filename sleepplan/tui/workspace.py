@@ -61,8 +61,13 @@ class Workspace:
     @property
     def night(self) -> dt.date:
         """The night "tonight" means now."""
-        wake = self.profile.wake if self.profile else dt.time(7, 0)
-        return timing.tonight(self.now.in_tz(self.zone), wake)
+        return self.night_of(self.profile)
+
+    def night_of(self, profile: Profile | None) -> dt.date:
+        """The night "tonight" means now for a profile (in its zone, by its wake time)."""
+        wake = profile.wake if profile else dt.time(7, 0)
+        zone = profile.timezone if profile and profile.timezone else self.fallback_zone
+        return timing.tonight(self.now.in_tz(zone), wake)
 
     def open(self, loaded: LoadedProfile) -> None:
         """Make a freshly loaded profile the working one."""
