@@ -95,10 +95,9 @@ def test_add_change_bedtime_save_quit_and_reopen(tmux: list[str], tmp_path: Path
     assert "Glycine" in screen
 
     _keys(tmux, "b")
-    time.sleep(0.3)
-    _keys(tmux, "End", "C-u", "23:30")
+    _wait_for(tmux, "Bedtime (HH:MM)")
+    _keys(tmux, "End", "C-u", "23:30", "Enter")
     _wait_for(tmux, "bed 23:30")
-    _keys(tmux, "Escape")
     screen = _wait_for(tmux, "22:30")  # melatonin moved with bedtime
 
     _keys(tmux, "C-s")

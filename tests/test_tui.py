@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList, Select
+from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 
 from sleepplan.core.profile import parse_profile
 from sleepplan.store.bundled import bundled_catalog
@@ -22,11 +22,13 @@ SIZE = (100, 34)
 
 
 def _dose_rows(app: object) -> list[str]:
-    table = app.screen.query_one("#doses", DataTable)  # type: ignore[attr-defined]
+    """The compound names Tonight lists, in order (the second column of each dose's row)."""
+    doses = app.screen.query_one("#doses", OptionList)  # type: ignore[attr-defined]
     names = []
-    for row_key in table.rows:
-        if str(row_key.value).startswith("dose:"):
-            names.append(str(table.get_row(row_key)[1]))
+    for index in range(doses.option_count):
+        option = doses.get_option_at_index(index)
+        if (option.id or "").startswith("dose:"):
+            names.append(str(option.prompt)[7:33].strip())
     return names
 
 
@@ -72,31 +74,33 @@ async def test_editing_bedtime_moves_every_dose(home: Path) -> None:
         before = app.workspace.plan()
         assert before is not None
         await pilot.press("b")
-        field = app.screen.query_one("#bedtime", Input)
-        assert field.has_focus
-        field.value = ""
-        await pilot.press(*"23:30")
-        await pilot.press("escape")
-        await settle(pilot)
-        assert not field.has_focus
+        await pilot.pause()
+        assert app.screen.query_one("#answer", Input).value == "23:00"  # the current bedtime
+        await answer(pilot, "23:30")
+        assert isinstance(app.screen, TonightScreen)
         after = app.workspace.plan()
         assert after is not None
-        assert app.workspace.profile.bedtime == dt.time(23, 30)
+        assert app.workspace.profile.bedtime == dt.time(23, 30)  # type: ignore[union-attr]
         for old, new in zip(before.doses, after.doses, strict=True):
             assert (new.at - old.at).total_seconds() == 30 * 60
+        controls = str(app.screen.query_one("#night-controls", Static).render())
+        summary = str(app.screen.query_one("#night-summary", Static).render())
+        assert "Bedtime 23:30" in controls and "bed 23:30" in summary
 
 
-async def test_invalid_time_is_marked_and_changes_nothing(home: Path) -> None:
+async def test_invalid_time_is_refused_and_changes_nothing(home: Path) -> None:
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("b")
-        field = app.screen.query_one("#bedtime", Input)
-        field.value = ""
-        await pilot.press(*"25:99")
+        await pilot.press("w")
+        await answer(pilot, "25:99")
+        problem = str(app.screen.query_one("#problem", Label).render())
+        assert "not a time of day" in problem  # the prompt stays open and says why
+        await pilot.press("escape")
         await settle(pilot)
-        assert field.has_class("-invalid")
-        assert app.workspace.profile.bedtime == dt.time(23, 0)  # type: ignore[union-attr]
+        assert isinstance(app.screen, TonightScreen)
+        assert app.workspace.profile.wake == dt.time(7, 0)  # type: ignore[union-attr]
+        assert not app.workspace.dirty
 
 
 async def test_routine_switcher(home: Path) -> None:
@@ -108,7 +112,14 @@ async def test_routine_switcher(home: Path) -> None:
         await settle(pilot)
         assert app.workspace.routine_name == "melatonin-only"
         assert _dose_rows(app) == ["Melatonin"]
-        assert app.screen.query_one("#routine", Select).value == "melatonin-only"
+        controls = str(app.screen.query_one("#night-controls", Static).render())
+        assert "Routine melatonin-only (r, 2 of 2)" in controls
+        app.screen.action_pick_routine()  # as a click on the routine's name does
+        await pilot.pause()
+        await pilot.press("home", "enter")  # the first in the list
+        await settle(pilot)
+        assert app.workspace.routine_name == "weeknight"
+        assert "Magnesium glycinate" in _dose_rows(app)
 
 
 async def test_remove_move_and_amount(home: Path) -> None:

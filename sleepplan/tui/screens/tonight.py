@@ -6,8 +6,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.containers import VerticalScroll
+from textual.markup import escape
+from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sleepplan.core import editing, timing
@@ -15,9 +16,9 @@ from sleepplan.core.planner import Plan
 from sleepplan.core.safety import NOTHING_RECORDED, SCOPE, SafetyWarning
 from sleepplan.output import DISCLAIMER
 from sleepplan.output.report import instruction
-from sleepplan.tui.dialogs.prompt import TextPrompt
+from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt
 from sleepplan.tui.dialogs.warnings import WarningDialog, warning_text
-from sleepplan.tui.screens.base import AreaScreen, cursor_key
+from sleepplan.tui.screens.base import AreaScreen
 from sleepplan.tui.widgets.timeline import TimelineView
 
 HELP = """\
@@ -28,8 +29,8 @@ its clock time. Every change replans at once.
 
 | key | does |
 |---|---|
-| `b` / `w` | edit bedtime / wake (type `HH:MM`; Escape leaves the field) |
-| `r` | next routine (or pick one in the Routine box) |
+| `b` / `w` | edit bedtime / wake (type `HH:MM`, Enter; every dose moves at once) |
+| `r` | next routine (or click the routine's name to pick one) |
 | `a` | add a compound from the catalog |
 | `e` | change the amount of the selected dose |
 | `[` / `]` | move the selected dose 15 minutes earlier / later |
@@ -50,6 +51,16 @@ sleepplan is not medical advice.
 """
 
 COLUMNS = [("Time", 5), ("Compound", 26), ("Amount", 9), ("vs bed", 8), ("Peak", 8), ("At wake", 7)]
+"""The dose list's columns: heading and width (numbers are right-aligned)."""
+RIGHT_ALIGNED = {"Amount", "vs bed"}
+
+
+def columns(*cells: str) -> str:
+    """One line of the dose list, its cells padded to the columns' widths."""
+    return "  ".join(
+        cell.rjust(width) if label in RIGHT_ALIGNED else cell.ljust(width)
+        for cell, (label, width) in zip(cells, COLUMNS, strict=True)
+    )
 
 
 class TonightScreen(AreaScreen):
@@ -97,7 +108,7 @@ class TonightScreen(AreaScreen):
         ),
         Binding(
             "b",
-            "focus_field('bedtime')",
+            "edit_time('bedtime')",
             "Bedtime",
             show=False,
             id="tonight.bedtime",
@@ -105,7 +116,7 @@ class TonightScreen(AreaScreen):
         ),
         Binding(
             "w",
-            "focus_field('wake')",
+            "edit_time('wake')",
             "Wake",
             show=False,
             id="tonight.wake",
@@ -114,34 +125,21 @@ class TonightScreen(AreaScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        """Times and routine on top, then doses, timeline and warnings."""
+        """Times and routine on top, then doses, timeline and warnings.
+
+        Plain lines and two option lists: the screen the app opens on is drawn from the
+        lightest widgets that do the job (design §12); times are edited in a prompt.
+        """
         yield Header()
         with VerticalScroll(id="plan"):
-            with Horizontal(id="night-controls"):
-                yield Label("Bedtime", classes="field-label")
-                yield Input(
-                    placeholder="HH:MM",
-                    id="bedtime",
-                    max_length=5,
-                    compact=True,
-                    tooltip="Lights-out (HH:MM)",
-                )
-                yield Label("Wake", classes="field-label")
-                yield Input(
-                    placeholder="HH:MM",
-                    id="wake",
-                    max_length=5,
-                    compact=True,
-                    tooltip="Wake time (HH:MM)",
-                )
-                yield Label("Routine", classes="field-label")
-                yield Select[str]([], id="routine", allow_blank=True, compact=True, prompt="(none)")
+            yield Static("", id="night-controls")
             yield Static("", id="night-summary")
             yield Static("", id="experiment-tonight")
-            yield DataTable(id="doses", cursor_type="row", zebra_stripes=False)
+            yield Static(Text(columns(*(label for label, _ in COLUMNS)), "bold"), id="doses-head")
+            yield OptionList(id="doses")
             yield Static("", id="dose-why")
             yield TimelineView(id="timeline")
-            yield Label("", id="warnings-title")
+            yield Static("", id="warnings-title")
             yield OptionList(id="warnings")
             yield Static("", id="scope")
         yield Footer()
@@ -150,13 +148,6 @@ class TonightScreen(AreaScreen):
         super().__init__()
         self._whys: dict[str, str] = {}
         self._shown_warnings: list[SafetyWarning] = []
-
-    def on_mount(self) -> None:
-        """Set up the dose table, then follow the app's state."""
-        table = self.query_one("#doses", DataTable)
-        for label, width in COLUMNS:
-            table.add_column(label, width=width)
-        super().on_mount()
 
     # -- showing the state ------------------------------------------------------------------
 
@@ -169,14 +160,7 @@ class TonightScreen(AreaScreen):
             message = workspace.error.render() if workspace.error else "Loading your profile…"
             summary.update(Text(message))
             return
-        self._set_input("bedtime", timing.format_clock(profile.bedtime))
-        self._set_input("wake", timing.format_clock(profile.wake))
-        select = self.query_one("#routine", Select)
-        names = workspace.routine_names()
-        select.set_options([(name, name) for name in names])
-        if workspace.routine_name in names:
-            with select.prevent(Select.Changed):
-                select.value = workspace.routine_name
+        self.query_one("#night-controls", Static).update(self._controls())
         plan = workspace.plan()
         summary.update(self._summary(plan))
         experiments = self._experiments()
@@ -187,11 +171,22 @@ class TonightScreen(AreaScreen):
         self.query_one("#timeline", TimelineView).plan = plan
         self._show_warnings(workspace.warnings(plan))
 
-    def _set_input(self, widget_id: str, value: str) -> None:
-        field = self.query_one(f"#{widget_id}", Input)
-        if field.value != value and not field.has_focus:
-            with field.prevent(Input.Changed):
-                field.value = value
+    def _controls(self) -> str:
+        """Bedtime, wake and routine, each with its key; click one to change it."""
+        workspace = self.workspace
+        profile = workspace.profile
+        assert profile is not None
+        names = workspace.routine_names()
+        routine = workspace.routine_name or "(none)"
+        where = f" {names.index(routine) + 1} of {len(names)}" if routine in names else ""
+        return (
+            f"[$text-muted]Bedtime[/] [b][@click=screen.edit_time('bedtime')]"
+            f"{timing.format_clock(profile.bedtime)}[/][/] [$text-muted](b)[/]   "
+            f"[$text-muted]Wake[/] [b][@click=screen.edit_time('wake')]"
+            f"{timing.format_clock(profile.wake)}[/][/] [$text-muted](w)[/]   "
+            f"[$text-muted]Routine[/] [b][@click=screen.pick_routine]{escape(routine)}[/][/] "
+            f"[$text-muted](r{',' + where if where else ''})[/]"
+        )
 
     def _experiments(self) -> Text:
         """Tonight's instruction from every experiment running tonight."""
@@ -209,7 +204,7 @@ class TonightScreen(AreaScreen):
         if plan is None:
             return Text("This profile has no routine yet: press a to add a compound.")
         night = plan.night
-        minutes = round((plan.wake - plan.bedtime).total_seconds() / 60)
+        minutes = timing.minutes_between(plan.bedtime, plan.wake)
         return Text.assemble(
             ("bed ", "dim"),
             f"{plan.bedtime:%H:%M}",
@@ -224,66 +219,67 @@ class TonightScreen(AreaScreen):
         )
 
     def _fill_table(self, plan: Plan | None) -> None:
-        table = self.query_one("#doses", DataTable)
-        selected_row = table.cursor_row
+        doses = self.query_one("#doses", OptionList)
         selected_key = self._selected_key()
-        table.clear()
+        selected_row = doses.highlighted or 0
+        doses.clear_options()
         if plan is None:
             return
         if not plan.doses:
-            table.add_row("", Text("No doses yet: press a to add one", style="italic"), key="empty")
-            return
-        for stage, doses in plan.by_stage():
-            window = plan.night.windows[stage]
-            table.add_row(
-                "",
-                Text(
-                    f"{stage.label.upper()} · {window.start:%H:%M}–{window.end:%H:%M}", style="bold"
-                ),
-                "",
-                "",
-                "",
-                "",
-                key=f"stage:{stage.value}",
+            doses.add_option(
+                Option(Text("No doses yet: press a to add one", "italic"), "empty", disabled=True)
             )
-            for dose in doses:
+            return
+        options = []
+        for stage, stage_doses in plan.by_stage():
+            window = plan.night.windows[stage]
+            heading = f"{stage.label.upper()} · {window.start:%H:%M}–{window.end:%H:%M}"
+            options.append(Option(Text(heading, "bold"), f"stage:{stage.value}", disabled=True))
+            for dose in stage_doses:
                 peak = "–" if dose.peak_at is None else f"{dose.peak_at:%H:%M}"
                 if dose.peak_in_window is not None:
                     peak += " ✓" if dose.peak_in_window else " ✗"
                 residual = "–" if dose.residual_at_wake is None else f"{dose.residual_at_wake:.0%}"
-                table.add_row(
+                row = columns(
                     f"{dose.at:%H:%M}",
                     dose.compound.name,
                     f"{dose.amount_mg:g} mg",
                     f"{dose.minutes_from_bedtime:+d} min",
                     peak,
                     residual,
-                    key=f"dose:{dose.routine_index}",
                 )
+                options.append(Option(row, f"dose:{dose.routine_index}"))
+        doses.add_options(options)
         self._whys = {f"dose:{dose.routine_index}": dose.why for dose in plan.doses}
         if selected_key in self._whys:
             # the cursor follows the dose, wherever the re-sorted plan put it
-            table.move_cursor(row=table.get_row_index(selected_key))
+            doses.highlighted = doses.get_option_index(selected_key)
         else:
-            # start on the first dose rather than a stage heading
-            table.move_cursor(row=min(max(selected_row, 1), table.row_count - 1))
+            # the row it was on, or the nearest dose (never a stage heading)
+            row = min(max(selected_row, 1), doses.option_count - 1)
+            if doses.get_option_at_index(row).disabled:
+                row += 1 if row + 1 < doses.option_count else -1
+            doses.highlighted = row
         self._show_why()
 
     def _selected_key(self) -> str:
-        return cursor_key(self.query_one("#doses", DataTable)) or ""
+        doses = self.query_one("#doses", OptionList)
+        option = doses.highlighted_option
+        return option.id or "" if option is not None else ""
 
     def _show_why(self) -> None:
         why = self._whys.get(self._selected_key(), "")
         self.query_one("#dose-why", Static).update(Text(f"Why: {why}" if why else "", "dim"))
 
-    @on(DataTable.RowHighlighted, "#doses")
+    @on(OptionList.OptionHighlighted, "#doses")
     def _dose_highlighted(self) -> None:
         self._show_why()
 
     def _show_warnings(self, warnings: list[SafetyWarning]) -> None:
         self._shown_warnings = warnings
-        title = f"Warnings ({len(warnings)}) · enter on one shows its sources" if warnings else ""
-        self.query_one("#warnings-title", Label).update(Text(title, style="bold"))
+        title = self.query_one("#warnings-title", Static)
+        title.update(Text(f"Warnings ({len(warnings)}) · enter on one shows its sources", "bold"))
+        title.display = bool(warnings)
         panel = self.query_one("#warnings", OptionList)
         panel.clear_options()
         routine = self.workspace.routine_name or ""
@@ -360,30 +356,43 @@ class TonightScreen(AreaScreen):
             self.notify(f"Routine: {name}")
         self.sleep_app.bump()
 
-    def action_focus_field(self, widget_id: str) -> None:
-        """Put the cursor in the bedtime or wake field."""
-        self.query_one(f"#{widget_id}", Input).focus()
-
-    @on(Select.Changed, "#routine")
-    def _routine_chosen(self, event: Select.Changed) -> None:
-        if isinstance(event.value, str) and event.value != self.workspace.routine_name:
-            self.workspace.switch_routine(event.value)
-            self.sleep_app.bump()
-
-    @on(Input.Changed, "#bedtime, #wake")
-    def _time_typed(self, event: Input.Changed) -> None:
-        try:
-            clock = timing.parse_clock(event.value)
-        except ValueError:
-            event.input.add_class("-invalid")
-            return
-        event.input.remove_class("-invalid")
+    def action_edit_time(self, which: str) -> None:
+        """Ask for a new bedtime or wake time; every dose moves with it."""
         profile = self.workspace.profile
         if profile is None:
             return
-        which = "bedtime" if event.input.id == "bedtime" else "wake"
-        if getattr(profile, which) != clock:
-            self.sleep_app.change_profile(editing.set_times(profile, **{which: clock}))
+        current = timing.format_clock(getattr(profile, which))
+
+        def apply(answer: str | None) -> None:
+            latest = self.workspace.profile
+            if answer and latest is not None:
+                clock = timing.parse_clock(answer)
+                self.sleep_app.change_profile(editing.set_times(latest, **{which: clock}))
+
+        label = "Bedtime" if which == "bedtime" else "Wake time"
+        self.app.push_screen(TextPrompt(f"{label} (HH:MM)", current, check_clock), apply)
+
+    def action_pick_routine(self) -> None:
+        """Choose the routine from a list."""
+        names = self.workspace.routine_names()
+        if not names:
+            self.notify("This profile has no routines yet: press a to add a compound.")
+            return
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.sleep_app.choose_routine(name)
+
+        self.app.push_screen(ChoicePrompt("Tonight's routine", [(n, n) for n in names]), chosen)
+
+
+def check_clock(answer: str) -> str | None:
+    """A problem with a typed clock time, or ``None``."""
+    try:
+        timing.parse_clock(answer)
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def check_amount(answer: str) -> str | None:
