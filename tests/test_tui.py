@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
+from textual.widgets._footer import FooterKey
 
 from sleepplan.core.profile import parse_profile
 from sleepplan.store.bundled import bundled_catalog
@@ -15,6 +16,7 @@ from sleepplan.store.journal import Journal
 from sleepplan.store.profiles import ensure_home, load_profile
 from sleepplan.tui.screens.catalog import CatalogScreen
 from sleepplan.tui.screens.tonight import TonightScreen
+from sleepplan.tui.widgets.key_footer import KeyFooter, shown_keys
 from sleepplan.tui.widgets.timeline import TimelineView
 from tests.tui_helpers import answer, make_app, settle
 
@@ -604,3 +606,44 @@ async def test_tonight_counts_cycling_budgets_from_the_journal(home: Path) -> No
         shown = app.screen.query_one("#warnings", OptionList)
         texts = [str(shown.get_option_at_index(i).prompt) for i in range(shown.option_count)]
         assert any("3 nights in 7 days" in text for text in texts)
+
+
+def _footer_keys(app: object) -> list[tuple[str, str]]:
+    footer = app.screen.query_one(KeyFooter)  # type: ignore[attr-defined]
+    return [(key.key, key.description) for key in footer.query(FooterKey)]
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(120, 34)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(KeyFooter)
+        words = {words for _, words, *_ in shown_keys(app.screen)}
+        assert {words for _, words in _footer_keys(app)} - {"palette"} == words
+        assert ("a", "Add") in _footer_keys(app)
+        before = list(footer.query(FooterKey))
+        await pilot.press("tab")  # focus moves; the keys stay the same
+        await settle(pilot)
+        assert app.screen.focused is not None and app.screen.focused.id != "doses"
+        assert list(footer.query(FooterKey)) == before  # the very same widgets
+        app.set_keymap({"area.catalog": "c"})  # the keys change: the footer follows
+        await settle(pilot)
+        assert ("c", "Catalog") in _footer_keys(app)
+        assert ("k", "Catalog") not in _footer_keys(app)
+
+
+async def test_the_timeline_is_drawn_once_per_plan_and_size(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot)
+        timeline = app.screen.query_one("#timeline", TimelineView)
+        first = timeline.render()
+        assert timeline.render() is first  # layout asks again: the same drawing
+        await pilot.press("right_square_bracket")  # the plan changes: drawn anew
+        await settle(pilot)
+        moved = timeline.render()
+        assert moved is not first and moved.plain != first.plain
+        await pilot.resize_terminal(140, 34)  # so does the width
+        await settle(pilot)
+        wider = timeline.render()
+        assert wider is not moved and len(wider.plain) > len(moved.plain)

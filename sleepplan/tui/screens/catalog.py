@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from sleepplan.core.catalog import Compound, Evidence
 from sleepplan.core.vocabulary import Mechanism, Stage
@@ -15,6 +15,7 @@ from sleepplan.output.textview import describe_timing
 from sleepplan.tui.dialogs.prompt import TextPrompt
 from sleepplan.tui.screens.base import AreaScreen, cursor_key
 from sleepplan.tui.screens.tonight import check_amount
+from sleepplan.tui.widgets.key_footer import KeyFooter
 
 HELP = """\
 # Catalog
@@ -176,7 +177,7 @@ class CatalogScreen(AreaScreen):
                 yield DataTable(id="compounds", cursor_type="row")
                 with VerticalScroll(id="details-pane"):
                     yield Static("", id="details")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Columns, then the rows."""

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, Static
 
 from sleepplan.core import timing
 from sleepplan.core.checkin import (
@@ -32,6 +32,7 @@ from sleepplan.store import paths
 from sleepplan.store.journal import CheckinExists, Journal
 from sleepplan.tui.dialogs.confirm import ConfirmDialog
 from sleepplan.tui.screens.base import AreaScreen
+from sleepplan.tui.widgets.key_footer import KeyFooter
 from sleepplan.tui.widgets.scale import Scale
 from sleepplan.tui.widgets.tick import Tick
 
@@ -208,7 +209,7 @@ class CheckinScreen(AreaScreen):
                 yield Button("Save check-in (ctrl+s)", id="save-checkin", variant="primary")
             with VerticalScroll(id="checkin-score-pane"):
                 yield Static("", id="checkin-score")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Watch every answer (the base class's on_mount runs too)."""

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Label, Sparkline, Static
+from textual.widgets import DataTable, Header, Input, Label, Sparkline, Static
 
 from sleepplan.core.experiments import analyse, progress
 from sleepplan.core.insights import Effect, Night, compound_effects, morning_trend
@@ -25,6 +25,7 @@ from sleepplan.store import paths
 from sleepplan.store.journal import Journal
 from sleepplan.tui.screens.base import AreaScreen
 from sleepplan.tui.widgets.effect_bar import interval_bar
+from sleepplan.tui.widgets.key_footer import KeyFooter
 
 HELP = """\
 # History
@@ -131,7 +132,7 @@ class HistoryScreen(AreaScreen):
             yield Label("Nights", classes="section")
             yield Input(placeholder="filter by compound…", id="night-filter", compact=True)
             yield DataTable(id="nights", cursor_type="row")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Columns; then follow the app's state."""

@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from sleepplan.core.errors import InputError
 from sleepplan.store.profiles import check_name, list_profiles, load_profile
 from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt
 from sleepplan.tui.screens.base import AreaScreen, cursor_key
+from sleepplan.tui.widgets.key_footer import KeyFooter
 
 HELP = """\
 # Profiles
@@ -105,7 +106,7 @@ class ProfilesScreen(AreaScreen):
             yield DataTable(id="profile-table", cursor_type="row")
             with VerticalScroll(id="profile-status-pane"):
                 yield Static("", id="profile-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Columns, then a scan of the home."""

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.markup import escape
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sleepplan.core import editing, timing
@@ -19,6 +19,7 @@ from sleepplan.output.report import instruction
 from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt
 from sleepplan.tui.dialogs.warnings import WarningDialog, warning_text
 from sleepplan.tui.screens.base import AreaScreen
+from sleepplan.tui.widgets.key_footer import KeyFooter
 from sleepplan.tui.widgets.timeline import TimelineView
 
 HELP = """\
@@ -142,7 +143,7 @@ class TonightScreen(AreaScreen):
             yield Static("", id="warnings-title")
             yield OptionList(id="warnings")
             yield Static("", id="scope")
-        yield Footer()
+        yield KeyFooter()
 
     def __init__(self) -> None:
         super().__init__()

@@ -54,12 +54,22 @@ class TimelineView(Widget):
         height = self.app.size.height
         return 3 if height >= 44 else 2 if height >= 36 else 1
 
+    _drawn: tuple[Plan, tuple[object, ...], Text] | None = None
+    """The last drawing and what it was drawn from: layout asks for it several times."""
+
     def render(self) -> Text:
         """The timeline as styled text, sized to the widget."""
         plan = self.plan
         if plan is None or not plan.doses:
             return Text("Add a compound to see its curve across the night.", style="italic")
         columns = max(20, self.size.width - LABEL_WIDTH - RESIDUAL_WIDTH)
+        size = (columns, self.curve_height, self.app.theme)
+        drawn = self._drawn
+        if drawn is None or drawn[0] is not plan or drawn[1] != size:
+            drawn = self._drawn = (plan, size, self._draw(plan, columns))
+        return drawn[2]
+
+    def _draw(self, plan: Plan, columns: int) -> Text:
         line = build_timeline(plan, columns)
         style = self.get_component_rich_style
         text = Text(no_wrap=True, overflow="crop")
