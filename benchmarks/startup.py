@@ -40,8 +40,10 @@ TONIGHT_WIDGETS = """
 import sys
 from textual.app import App
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, OptionList, Static
+
+ROW = "22:00  Melatonin                   0.5 mg   -60 min  22:42 ✓  0%"
 
 class TonightWidgets(App):
     CSS_PATH = sys.argv[1]
@@ -50,28 +52,18 @@ class TonightWidgets(App):
     def compose(self):
         yield Header()
         with VerticalScroll():
-            with Horizontal():
-                yield Label("Bedtime")
-                yield Input(compact=True)
-                yield Label("Wake")
-                yield Input(compact=True)
-                yield Label("Routine")
-                yield Select([("weeknight", "weeknight")], compact=True)
-            yield Static("summary")
-            yield DataTable()
-            yield Static("why")
-            yield Static("timeline")
-            yield Label("warnings")
-            yield OptionList("one", "two")
+            yield Static("Bedtime 23:00 (b)   Wake 07:00 (w)   Routine weeknight (r, 1 of 2)")
+            yield Static("bed 23:00 · asleep ~23:15 · wake 07:00 · 8 h 00 in bed")
+            yield Static("Time   Compound   Amount   vs bed   Peak   At wake")
+            yield OptionList("SLEEP ONSET · 22:30–23:45", ROW, ROW, ROW)
+            yield Static("Why: 1 h before bedtime")
+            yield Static("\\n".join(["time  |23  |00  |01"] + ["stages ooDDDDmmmmRRRR"] * 5))
+            yield Static("Warnings (1)")
+            yield OptionList("▲ CAUTION one")
             yield Static("scope")
         yield Footer()
 
     def on_mount(self):
-        table = self.query_one(DataTable)
-        for column in "abcdef":
-            table.add_column(column)
-        for _ in range(5):
-            table.add_row(*"123456")
         self.call_after_refresh(self.exit)
 
 TonightWidgets().run(headless=True)

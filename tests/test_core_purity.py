@@ -72,6 +72,18 @@ def test_starting_the_app_loads_only_the_tonight_area() -> None:
     assert result.stdout.strip() == ""  # Tonight itself loads when the app mounts it
 
 
+def test_tonight_loads_nothing_only_other_areas_or_saving_need() -> None:
+    code = (
+        "import sys, sleepplan.tui.app, sleepplan.tui.screens.tonight\n"
+        "others = ('textual.widgets._data_table', 'sleepplan.core.insights', 'tomllib',\n"
+        "          'tomli_w', 'pydantic')\n"
+        "print(','.join(m for m in others if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
 def test_plan_loads_nothing_only_other_commands_need(tmp_path: Path) -> None:
     code = (
         "import sys, contextlib, io\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from typing import Any
 
 from sleepplan.core.errors import InputError, from_toml_error
@@ -10,6 +9,8 @@ from sleepplan.core.errors import InputError, from_toml_error
 
 def parse_toml(text: str, source: str) -> dict[str, Any]:
     """Parse a TOML document; syntax errors name the line and column."""
+    import tomllib  # only files being validated are parsed: a start from the cache needs none
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

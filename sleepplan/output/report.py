@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sleepplan.core.experiments import Analysis, ExperimentPlan, Progress
-from sleepplan.core.insights import Effect
 from sleepplan.output import DISCLAIMER
+
+if TYPE_CHECKING:
+    from sleepplan.core.insights import Effect
 
 VERDICT_WORDS = {
     "not_enough_nights": "not enough nights yet",

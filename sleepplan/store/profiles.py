@@ -13,8 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import tomli_w
-
 from sleepplan.core.catalog import Catalog
 from sleepplan.core.errors import InputError
 from sleepplan.core.profile import Profile, parse_profile, profile_to_data
@@ -173,6 +171,8 @@ def profile_toml(profile: Profile) -> str:
         "# sleepplan profile — format version 1. Edit freely; "
         "`sleepplan profile validate FILE` checks it.\n"
     )
+    import tomli_w  # only saving writes TOML
+
     return header + tomli_w.dumps(profile_to_data(profile))
 
 

@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 if TYPE_CHECKING:
+    from textual.widgets import DataTable
+
     from sleepplan.tui.app import SleepPlanApp
     from sleepplan.tui.workspace import Workspace
 
