@@ -17,8 +17,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pendulum
-
 from sleepplan import __version__
 from sleepplan.core import timing
 from sleepplan.core.amounts import parse_amount
@@ -76,7 +74,7 @@ class Context:
         """The bundled catalog (through the home's cache)."""
         return bundled_catalog(self.cache)
 
-    def now(self) -> pendulum.DateTime:
+    def now(self) -> dt.datetime:
         """The current instant (``$SLEEPPLAN_NOW`` when set)."""
         return current_time(self.environ)
 
@@ -112,7 +110,7 @@ def tonights_plan(ctx: Context) -> tuple[LoadedProfile, Plan, list[SafetyWarning
     if args.night:
         night = _flag("--night", timing.parse_date, args.night)
     else:
-        night = timing.tonight(ctx.now().in_tz(zone_name), wake)
+        night = timing.tonight(timing.in_zone(ctx.now(), zone_name), wake)
     try:
         routine = profile.routine(args.routine)
     except KeyError:
@@ -195,7 +193,7 @@ def cmd_check(ctx: Context) -> int:
     zone = loaded.profile.timezone or system_zone()
     context = safety_context(ctx, medications)
     context = dataclasses.replace(
-        context, night=timing.tonight(ctx.now().in_tz(zone), loaded.profile.wake)
+        context, night=timing.tonight(timing.in_zone(ctx.now(), zone), loaded.profile.wake)
     )
     if context.night is not None:
         lookback = cycling_lookback((item.compound for item in items), context.night)
@@ -267,7 +265,7 @@ def cmd_export(ctx: Context) -> int:
         night = (
             _flag("--night", timing.parse_date, args.night)
             if args.night
-            else timing.tonight(ctx.now().in_tz(zone), profile.wake)
+            else timing.tonight(timing.in_zone(ctx.now(), zone), profile.wake)
         )
         plan = plan_for(profile, loaded.catalog, night, zone)
         if plan is None:
@@ -373,7 +371,7 @@ def cmd_experiment(ctx: Context) -> int:
     loaded = ctx.profile()
     profile = loaded.profile
     zone = profile.timezone or system_zone()
-    tonight = timing.tonight(ctx.now().in_tz(zone), profile.wake)
+    tonight = timing.tonight(timing.in_zone(ctx.now(), zone), profile.wake)
     if args.experiment_command == "new":
         compound = loaded.catalog.find(args.compound)
         if compound is None:
@@ -387,7 +385,7 @@ def cmd_experiment(ctx: Context) -> int:
             primary=args.primary,
             mid=args.mid,
             start=start,
-            created_at=ctx.now().in_tz("UTC").naive(),
+            created_at=ctx.now().astimezone(dt.UTC).replace(tzinfo=None),
             seed=args.seed if args.seed is not None else secrets.randbits(32),
             hypothesis=args.hypothesis or "",
             baseline_nights=args.baseline,
@@ -457,7 +455,7 @@ def cmd_profile(ctx: Context) -> int:
         print(f"created {target} as a copy of {source}")
         return 0
     if args.profile_command == "delete":
-        moved = delete_profile(ctx.home, args.name, ctx.now().naive())
+        moved = delete_profile(ctx.home, args.name, ctx.now().replace(tzinfo=None))
         print(f"moved profile {args.name!r} to {moved} (restore it by moving it back)")
         return 0
     examples = example_profiles()

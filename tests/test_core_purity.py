@@ -126,3 +126,22 @@ def test_cli_commands_do_not_import_textual(args: list[str]) -> None:
             [sys.executable, "-c", code, folder, *args], capture_output=True, text=True
         )
     assert result.stdout.strip().endswith("PURE"), result.stderr
+
+
+def test_plan_and_the_app_do_not_import_pendulum(tmp_path: Path) -> None:
+    # pendulum costs 20-45 ms at start-up; it is only the last resort for finding the system's
+    # zone, and here TZ names it (conftest sets it, as a normal system's /etc/localtime would).
+    code = (
+        "import sys, contextlib, io\n"
+        "from sleepplan import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    cli.main(['--home', sys.argv[1], 'plan', '--json'])\n"
+        "import sleepplan.tui.app\n"
+        "sleepplan.tui.app.SleepPlanApp(home=sys.argv[1])\n"
+        "print('PENDULUM' if 'pendulum' in sys.modules else 'FREE')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "home")], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "FREE"

@@ -3,10 +3,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pendulum
 import pytest
 
-from sleepplan.core import editing
+from sleepplan.core import editing, timing
 from sleepplan.core.catalog import Catalog
 from sleepplan.core.errors import InputError
 from sleepplan.core.profile import Profile, parse_profile, profile_to_data
@@ -79,7 +78,7 @@ def test_saved_profile_round_trips(profile: Profile, tmp_path: Path, catalog: Ca
 def test_workspace_tracks_unsaved_changes_and_plans(profile: Profile, catalog: Catalog) -> None:
     workspace = Workspace(
         home=Path("/nonexistent"),
-        now=pendulum.datetime(2026, 11, 23, 20, 0, tz="Europe/Berlin"),
+        now=dt.datetime(2026, 11, 23, 20, 0, tzinfo=timing.zone("Europe/Berlin")),
         fallback_zone="Europe/Berlin",
     )
     assert workspace.plan() is None and not workspace.dirty

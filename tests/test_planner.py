@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from sleepplan.core import timing
 from sleepplan.core.planner import build_plan
 from sleepplan.core.timeline import build_timeline
 from sleepplan.core.vocabulary import Stage
@@ -104,15 +105,48 @@ def test_sixty_minutes_before_bedtime_is_sixty_real_minutes_across_dst() -> None
         settings(night=dt.date(2026, 3, 28), bedtime=dt.time(3, 30), wake=dt.time(11, 0)),
     )
     dose = plan.doses[0]
-    assert (plan.bedtime - dose.at).total_seconds() == 3600
+    assert timing.seconds_between(dose.at, plan.bedtime) == 3600
     assert dose.at.isoformat() == "2026-03-29T01:30:00+01:00"
 
 
 def test_wake_back_to_bed_dose_across_fall_back() -> None:
     plan = build_plan(routine(("dreamer", 2)), CAT, settings(night=dt.date(2026, 10, 24)))
     dose = plan.doses[0]
-    assert (dose.at - plan.bedtime).total_seconds() == 270 * 60
+    assert timing.seconds_between(plan.bedtime, dose.at) == 270 * 60
     assert dose.at.isoformat() == "2026-10-25T02:30:00+01:00"  # the second 02:30 that night
+
+
+@pytest.mark.parametrize(
+    ("night", "bedtime", "bedtime_iso", "dose_iso"),
+    [
+        # Spring forward (02:00 → 03:00): the hour before 03:30 starts at 01:30 +01:00.
+        (
+            dt.date(2026, 3, 28),
+            dt.time(3, 30),
+            "2026-03-29T03:30:00+02:00",
+            "2026-03-29T01:30:00+01:00",
+        ),
+        # Fall back (03:00 → 02:00): the hour before 03:00 +01:00 starts at the second 02:00.
+        (
+            dt.date(2026, 10, 24),
+            dt.time(3, 0),
+            "2026-10-25T03:00:00+01:00",
+            "2026-10-25T02:00:00+01:00",
+        ),
+    ],
+)
+def test_sixty_minutes_before_bedtime_on_both_dst_nights(
+    night: dt.date, bedtime: dt.time, bedtime_iso: str, dose_iso: str
+) -> None:
+    plan = build_plan(
+        routine(("calm", 2)), CAT, settings(night=night, bedtime=bedtime, wake=dt.time(11, 0))
+    )
+    dose = plan.doses[0]
+    assert plan.bedtime.isoformat() == bedtime_iso
+    assert dose.at.isoformat() == dose_iso
+    assert timing.seconds_between(dose.at, plan.bedtime) == 3600
+    assert dose.minutes_from_bedtime == -60
+    assert dose.why.startswith("1 h before bedtime")
 
 
 def test_timeline_samples_band_and_curves() -> None:

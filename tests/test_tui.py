@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 from textual.widgets._footer import FooterKey
 
+from sleepplan.core import timing
 from sleepplan.core.profile import parse_profile
 from sleepplan.store.bundled import bundled_catalog
 from sleepplan.store.journal import Journal
@@ -84,7 +85,7 @@ async def test_editing_bedtime_moves_every_dose(home: Path) -> None:
         assert after is not None
         assert app.workspace.profile.bedtime == dt.time(23, 30)  # type: ignore[union-attr]
         for old, new in zip(before.doses, after.doses, strict=True):
-            assert (new.at - old.at).total_seconds() == 30 * 60
+            assert timing.seconds_between(old.at, new.at) == 30 * 60
         controls = str(app.screen.query_one("#night-controls", Static).render())
         summary = str(app.screen.query_one("#night-summary", Static).render())
         assert "Bedtime 23:30" in controls and "bed 23:30" in summary
@@ -137,7 +138,7 @@ async def test_remove_move_and_amount(home: Path) -> None:
         moved = app.workspace.plan()
         assert moved is not None
         same = next(d for d in moved.doses if d.routine_index == first.routine_index)
-        assert (same.at - first.at).total_seconds() == 15 * 60
+        assert timing.seconds_between(first.at, same.at) == 15 * 60
         await pilot.press("e")
         await answer(pilot, "0.3")
         profile = app.workspace.profile
@@ -317,7 +318,7 @@ async def test_command_palette_reaches_the_areas_own_actions(home: Path) -> None
         moved = app.workspace.plan()
         assert moved is not None
         same = next(d for d in moved.doses if d.routine_index == first.routine_index)
-        assert (first.at - same.at).total_seconds() == 15 * 60
+        assert timing.seconds_between(same.at, first.at) == 15 * 60
 
 
 async def test_saving_a_danger_needs_an_acknowledgement(home: Path) -> None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-import pendulum
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from sleepplan.core import timing
 from sleepplan.tui.app import SleepPlanApp
 
-NOW = pendulum.datetime(2026, 11, 23, 18, 30, tz="Europe/Berlin")
+NOW = dt.datetime(2026, 11, 23, 18, 30, tzinfo=timing.zone("Europe/Berlin"))
 
 
 def make_app(home: Path, profile: str | None = None) -> SleepPlanApp:

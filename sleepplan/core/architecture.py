@@ -8,10 +8,10 @@ says whether each dose peaks inside the window of the stage it targets.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-import pendulum
-
+from sleepplan.core.timing import seconds_between, shift
 from sleepplan.core.vocabulary import Stage
 
 TYPICAL_LATENCY_MIN = 15
@@ -26,10 +26,10 @@ SETTLING_MIN = 30
 class Window:
     """A stretch of the night."""
 
-    start: pendulum.DateTime
-    end: pendulum.DateTime
+    start: dt.datetime
+    end: dt.datetime
 
-    def contains(self, instant: pendulum.DateTime) -> bool:
+    def contains(self, instant: dt.datetime) -> bool:
         """Whether the instant lies within the window (ends included)."""
         return self.start <= instant <= self.end
 
@@ -38,13 +38,13 @@ class Window:
 class PredictedNight:
     """Bedtime, predicted onset, wake, the cycles and each stage's window."""
 
-    bedtime: pendulum.DateTime
-    onset: pendulum.DateTime
-    wake: pendulum.DateTime
+    bedtime: dt.datetime
+    onset: dt.datetime
+    wake: dt.datetime
     cycles: tuple[Window, ...]
     windows: dict[Stage, Window]
 
-    def stage_at(self, instant: pendulum.DateTime) -> Stage | None:
+    def stage_at(self, instant: dt.datetime) -> Stage | None:
         """The stage the night is dominated by at an instant (``None`` while awake)."""
         if instant < self.windows[Stage.SLEEP_ONSET].start or instant >= self.wake:
             return None
@@ -57,26 +57,26 @@ class PredictedNight:
         return Stage.REM
 
 
-def predict_night(bedtime: pendulum.DateTime, wake: pendulum.DateTime) -> PredictedNight:
+def predict_night(bedtime: dt.datetime, wake: dt.datetime) -> PredictedNight:
     """The predicted night between bedtime and wake (wake must be after bedtime)."""
     if wake <= bedtime:
         raise ValueError("wake must come after bedtime")
-    in_bed_min = (wake - bedtime).total_seconds() / 60
+    in_bed_min = seconds_between(bedtime, wake) / 60
     latency = min(TYPICAL_LATENCY_MIN, in_bed_min / 4)
-    onset = bedtime.add(seconds=round(latency * 60))
-    third = (wake - onset) / 3
+    onset = shift(bedtime, seconds=round(latency * 60))
+    third = seconds_between(onset, wake) / 3
     cycles = []
     start = onset
     while start < wake:
-        end = min(start.add(minutes=CYCLE_MIN), wake)
+        end = min(shift(start, minutes=CYCLE_MIN), wake)
         cycles.append(Window(start, end))
         start = end
     windows = {
         Stage.SLEEP_ONSET: Window(
-            bedtime.subtract(minutes=SETTLING_MIN), onset.add(minutes=SETTLING_MIN)
+            shift(bedtime, minutes=-SETTLING_MIN), shift(onset, minutes=SETTLING_MIN)
         ),
-        Stage.SLOW_WAVE: Window(onset, onset + third),
-        Stage.MAINTENANCE: Window(onset + third, wake),
-        Stage.REM: Window(wake - third, wake),
+        Stage.SLOW_WAVE: Window(onset, shift(onset, seconds=third)),
+        Stage.MAINTENANCE: Window(shift(onset, seconds=third), wake),
+        Stage.REM: Window(shift(wake, seconds=-third), wake),
     }
     return PredictedNight(bedtime, onset, wake, tuple(cycles), windows)

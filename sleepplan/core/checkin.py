@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-import pendulum
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sleepplan.core import timing
@@ -157,14 +156,14 @@ class Checkin:
     """A validated check-in: answers, their instants, metrics, scores and flags."""
 
     answers: CheckinAnswers
-    times: dict[str, pendulum.DateTime]
-    taken_at: tuple[pendulum.DateTime | None, ...]
+    times: dict[str, dt.datetime]
+    taken_at: tuple[dt.datetime | None, ...]
     metrics: Metrics
     scores: Scores
     flags: tuple[str, ...]
 
 
-def resolve_time(value: str, night: dt.date, zone: str) -> pendulum.DateTime:
+def resolve_time(value: str, night: dt.date, zone: str) -> dt.datetime:
     """A check-in time as an instant; ``ValueError`` with a plain message if it is not one.
 
     "HH:MM" from 12:00 to 23:59 is the evening of ``night``, 00:00 to 11:59 the next morning;
@@ -181,10 +180,10 @@ def resolve_time(value: str, night: dt.date, zone: str) -> pendulum.DateTime:
         raise ValueError(f'expected "HH:MM" or an ISO 8601 date-time, got {value!r}') from None
     if parsed.tzinfo is None:
         raise ValueError(f"{value!r} has no UTC offset (add one, e.g. +01:00, or use HH:MM)")
-    return pendulum.instance(parsed).in_tz(zone)
+    return timing.in_zone(parsed, zone)
 
 
-def _minutes(start: pendulum.DateTime, end: pendulum.DateTime) -> int:
+def _minutes(start: dt.datetime, end: dt.datetime) -> int:
     return timing.minutes_between(start, end)
 
 
@@ -201,7 +200,7 @@ def evaluate(
     answers: CheckinAnswers, zone: str, sleep_need_min: int = 480, source: str = "check-in"
 ) -> Checkin:
     """Resolve times, refuse impossible answers (naming the key), derive metrics and scores."""
-    times: dict[str, pendulum.DateTime] = {}
+    times: dict[str, dt.datetime] = {}
     problems: list[tuple[str, str]] = []
     for key in TIME_KEYS:
         value = getattr(answers, key)
@@ -211,7 +210,7 @@ def evaluate(
             times[key] = resolve_time(value, answers.night, zone)
         except ValueError as error:
             problems.append((key, str(error)))
-    taken_at: list[pendulum.DateTime | None] = []
+    taken_at: list[dt.datetime | None] = []
     for index, dose in enumerate(answers.taken or ()):
         try:
             taken_at.append(resolve_time(dose.at, answers.night, zone) if dose.at else None)
@@ -232,9 +231,7 @@ def evaluate(
     return Checkin(answers, times, tuple(taken_at), metrics, scores, tuple(flags))
 
 
-def _impossible(
-    answers: CheckinAnswers, times: Mapping[str, pendulum.DateTime]
-) -> list[tuple[str, str]]:
+def _impossible(answers: CheckinAnswers, times: Mapping[str, dt.datetime]) -> list[tuple[str, str]]:
     problems = []
     order = [key for key in TIME_KEYS if key in times]
     for earlier, later in zip(order, order[1:], strict=False):
@@ -248,7 +245,7 @@ def _impossible(
     if (
         "in_bed" in times
         and "out_of_bed" in times
-        and (times["out_of_bed"] - times["in_bed"]).total_seconds() > 24 * 3600
+        and timing.seconds_between(times["in_bed"], times["out_of_bed"]) > 24 * 3600
     ):
         problems.append(("out_of_bed", "more than 24 hours after in_bed"))
     if "tried_sleep" in times and "final_wake" in times:
@@ -267,7 +264,7 @@ def _impossible(
     return problems
 
 
-def _metrics(answers: CheckinAnswers, times: Mapping[str, pendulum.DateTime]) -> Metrics:
+def _metrics(answers: CheckinAnswers, times: Mapping[str, dt.datetime]) -> Metrics:
     tib = (
         _minutes(times["in_bed"], times["out_of_bed"])
         if "in_bed" in times and "out_of_bed" in times

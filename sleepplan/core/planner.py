@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import pendulum
-
 from sleepplan.core import timing
 from sleepplan.core.architecture import PredictedNight, predict_night
 from sleepplan.core.catalog import Anchor, Catalog, Compound
@@ -34,13 +32,13 @@ class PlannedDose:
     routine_index: int
     """Position of the dose in its routine (the plan itself is sorted by stage and time)."""
     amount_mg: float
-    at: pendulum.DateTime
+    at: dt.datetime
     minutes_from_bedtime: int
     overridden: bool
     """Whether the routine moved it from the catalog's timing."""
     curve: Curve | None
     """``None`` when the catalog has no tmax or half-life for the compound."""
-    peak_at: pendulum.DateTime | None
+    peak_at: dt.datetime | None
     residual_at_wake: float | None
     peak_in_window: bool | None
     """Whether the peak falls inside a window of a stage it targets (``None``: no curve)."""
@@ -50,11 +48,11 @@ class PlannedDose:
         """The stage it is grouped under."""
         return self.compound.primary_stage
 
-    def level_at(self, instant: pendulum.DateTime) -> float | None:
+    def level_at(self, instant: dt.datetime) -> float | None:
         """Relative concentration at an instant, or ``None`` without kinetics."""
         if self.curve is None:
             return None
-        return self.curve.relative((instant - self.at).total_seconds() / 3600)
+        return self.curve.relative(timing.seconds_between(self.at, instant) / 3600)
 
     @property
     def why(self) -> str:
@@ -83,12 +81,12 @@ class Plan:
     doses: tuple[PlannedDose, ...] = field(default=())
 
     @property
-    def bedtime(self) -> pendulum.DateTime:
+    def bedtime(self) -> dt.datetime:
         """Lights-out."""
         return self.night.bedtime
 
     @property
-    def wake(self) -> pendulum.DateTime:
+    def wake(self) -> dt.datetime:
         """Wake time."""
         return self.night.wake
 
@@ -128,11 +126,11 @@ def plan_for(
 
 
 def _place(
-    index: int, dose: Dose, compound: Compound, night: PredictedNight, dinner: pendulum.DateTime
+    index: int, dose: Dose, compound: Compound, night: PredictedNight, dinner: dt.datetime
 ) -> PlannedDose:
     offset = dose.minutes if dose.minutes is not None else compound.timing.offset_min
     anchor_at = dinner if compound.timing.anchor is Anchor.DINNER else night.bedtime
-    at = anchor_at.add(minutes=offset)
+    at = timing.shift(anchor_at, minutes=offset)
     curve = (
         Curve.from_ranges(compound.tmax_h, compound.half_life_h)  # type: ignore[arg-type]
         if compound.has_kinetics
@@ -140,8 +138,8 @@ def _place(
     )
     peak_at = residual = in_window = None
     if curve is not None:
-        peak_at = at.add(seconds=round(curve.tmax_h * 3600))
-        residual = curve.relative((night.wake - at).total_seconds() / 3600)
+        peak_at = timing.shift(at, seconds=round(curve.tmax_h * 3600))
+        residual = curve.relative(timing.seconds_between(at, night.wake) / 3600)
         in_window = any(night.windows[stage].contains(peak_at) for stage in compound.stages)
     return PlannedDose(
         compound=compound,
@@ -157,7 +155,7 @@ def _place(
     )
 
 
-def describe_offset(compound: Compound, minutes_from_bedtime: int, at: pendulum.DateTime) -> str:
+def describe_offset(compound: Compound, minutes_from_bedtime: int, at: dt.datetime) -> str:
     """Say where a dose sits relative to its anchor, in words."""
     if compound.timing.anchor is Anchor.DINNER:
         return "with dinner" if compound.timing.minutes == 0 else "after dinner"

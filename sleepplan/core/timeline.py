@@ -5,11 +5,11 @@ Both the text timeline (CLI) and the timeline widget (TUI) draw from this one sa
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-import pendulum
-
 from sleepplan.core.planner import Plan, PlannedDose
+from sleepplan.core.timing import seconds_between, shift
 from sleepplan.core.vocabulary import Stage
 
 
@@ -25,23 +25,23 @@ class TimelineRow:
 class Timeline:
     """The night from the first dose (or bedtime) to wake, in equal columns."""
 
-    start: pendulum.DateTime
-    end: pendulum.DateTime
+    start: dt.datetime
+    end: dt.datetime
     columns: int
     band: tuple[Stage | None, ...]
     """The stage the night is dominated by in each column (``None``: awake)."""
     rows: tuple[TimelineRow, ...]
 
-    def column_of(self, instant: pendulum.DateTime) -> int:
+    def column_of(self, instant: dt.datetime) -> int:
         """The column an instant falls in, clamped to the timeline."""
-        span = (self.end - self.start).total_seconds()
-        position = (instant - self.start).total_seconds() / span * self.columns
+        span = seconds_between(self.start, self.end)
+        position = seconds_between(self.start, instant) / span * self.columns
         return max(0, min(self.columns - 1, int(position)))
 
-    def instant_of(self, column: int) -> pendulum.DateTime:
+    def instant_of(self, column: int) -> dt.datetime:
         """The instant at the middle of a column."""
-        span = (self.end - self.start).total_seconds()
-        return self.start.add(seconds=span * (column + 0.5) / self.columns)
+        span = seconds_between(self.start, self.end)
+        return shift(self.start, seconds=span * (column + 0.5) / self.columns)
 
 
 def build_timeline(plan: Plan, columns: int) -> Timeline:
@@ -51,8 +51,8 @@ def build_timeline(plan: Plan, columns: int) -> Timeline:
     first = min([dose.at for dose in plan.doses if dose.at < plan.bedtime], default=plan.bedtime)
     start = min(first, plan.night.windows[Stage.SLEEP_ONSET].start)
     end = plan.wake
-    span = (end - start).total_seconds()
-    instants = [start.add(seconds=span * (i + 0.5) / columns) for i in range(columns)]
+    span = seconds_between(start, end)
+    instants = [shift(start, seconds=span * (i + 0.5) / columns) for i in range(columns)]
     band = tuple(plan.night.stage_at(instant) for instant in instants)
     rows = []
     for dose in plan.doses:

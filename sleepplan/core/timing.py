@@ -2,8 +2,13 @@
 
 Design §4. Local times follow RFC 5545: a time inside a spring-forward gap is read with the
 offset before the gap (so 02:30 becomes 03:30), and a time that occurs twice is the first one.
-Python's ``zoneinfo`` with ``fold=0`` has exactly these semantics (PEP 495), so local times are
-resolved through it and then handed to pendulum, whose arithmetic is on absolute instants.
+Python's ``zoneinfo`` with ``fold=0`` has exactly these semantics (PEP 495).
+
+Instants are aware ``datetime`` objects in the night's zone. Beware: for two datetimes with the
+same ``tzinfo``, Python's ``a - b`` and ``a + timedelta`` are wall-clock arithmetic and ignore a
+DST change between them. So instants are never added to or subtracted directly: ``shift`` and
+``seconds_between`` go through UTC, which keeps "60 minutes before bedtime" 60 real minutes on
+every night of the year.
 """
 
 from __future__ import annotations
@@ -12,8 +17,6 @@ import datetime as dt
 import re
 import zoneinfo
 from functools import lru_cache
-
-import pendulum
 
 NOON = dt.time(12, 0)
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -54,11 +57,37 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
         ) from None
 
 
-def resolve_local(day: dt.date, clock: dt.time, zone_name: str) -> pendulum.DateTime:
-    """The instant a local date and clock time denote in a zone, per RFC 5545."""
+def resolve_local(day: dt.date, clock: dt.time, zone_name: str) -> dt.datetime:
+    """The instant a local date and clock time denote in a zone, per RFC 5545.
+
+    The result is normalised into the zone, so a time in a spring-forward gap reads as the
+    wall clock after the gap (02:30 becomes 03:30).
+    """
+    tz = zone(zone_name)
     naive = dt.datetime.combine(day, clock).replace(fold=0)
-    instant = naive.replace(tzinfo=zone(zone_name)).astimezone(dt.UTC)
-    return pendulum.instance(instant).in_tz(zone_name)
+    # The round trip through UTC turns a gap time (which zoneinfo reads with the offset before
+    # the gap) into the real wall clock, and sets fold for the second of a repeated hour.
+    return naive.replace(tzinfo=tz).astimezone(dt.UTC).astimezone(tz)
+
+
+def in_zone(instant: dt.datetime, zone_name: str) -> dt.datetime:
+    """The same instant on the wall clock of another zone."""
+    return instant.astimezone(zone(zone_name))
+
+
+def shift(
+    instant: dt.datetime, *, hours: float = 0, minutes: float = 0, seconds: float = 0
+) -> dt.datetime:
+    """The instant this much real time later (earlier when negative), in the same zone."""
+    delta = dt.timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    # Through UTC: a bare ``instant + delta`` would move the wall clock instead.
+    return (instant.astimezone(dt.UTC) + delta).astimezone(instant.tzinfo)
+
+
+def seconds_between(start: dt.datetime, end: dt.datetime) -> float:
+    """Real elapsed seconds from ``start`` to ``end`` (negative when ``end`` is earlier)."""
+    # Through UTC: with one tzinfo on both sides ``end - start`` is a wall-clock difference.
+    return (end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds()
 
 
 def bedtime_date(night: dt.date, bedtime: dt.time) -> dt.date:
@@ -71,7 +100,7 @@ def bedtime_date(night: dt.date, bedtime: dt.time) -> dt.date:
 
 def night_bounds(
     night: dt.date, bedtime: dt.time, wake: dt.time, zone_name: str
-) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+) -> tuple[dt.datetime, dt.datetime]:
     """Bedtime and wake as instants; wake is the first wake clock time after bedtime."""
     start = resolve_local(bedtime_date(night, bedtime), bedtime, zone_name)
     day = start.date()
@@ -83,8 +112,8 @@ def night_bounds(
 
 
 def at_clock_on_night(
-    night: dt.date, clock: dt.time, zone_name: str, bedtime: pendulum.DateTime
-) -> pendulum.DateTime:
+    night: dt.date, clock: dt.time, zone_name: str, bedtime: dt.datetime
+) -> dt.datetime:
     """An evening clock time (such as dinner) on the night, the last one not after bedtime."""
     day = bedtime.date()
     instant = resolve_local(day, clock, zone_name)
@@ -93,7 +122,7 @@ def at_clock_on_night(
     return instant
 
 
-def tonight(now: pendulum.DateTime, wake: dt.time) -> dt.date:
+def tonight(now: dt.datetime, wake: dt.time) -> dt.date:
     """The night a user means by "tonight" at ``now`` (already in their zone).
 
     In the small hours before their wake time they are still in last night; otherwise tonight
@@ -105,9 +134,9 @@ def tonight(now: pendulum.DateTime, wake: dt.time) -> dt.date:
     return now.date()
 
 
-def minutes_between(start: pendulum.DateTime, end: pendulum.DateTime) -> int:
+def minutes_between(start: dt.datetime, end: dt.datetime) -> int:
     """Real elapsed whole minutes from ``start`` to ``end`` (rounded)."""
-    return round((end - start).total_seconds() / 60)
+    return round(seconds_between(start, end) / 60)
 
 
 def parse_date(value: str) -> dt.date:

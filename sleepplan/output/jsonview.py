@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
-
-import pendulum
 
 from sleepplan.core.catalog import Catalog, Compound
 from sleepplan.core.interactions import Medications
@@ -14,7 +13,7 @@ from sleepplan.core.validation import dump
 from sleepplan.output import DISCLAIMER
 
 
-def _iso(instant: pendulum.DateTime | None) -> str | None:
+def _iso(instant: dt.datetime | None) -> str | None:
     return instant.isoformat() if instant is not None else None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sleepplan.core import timing
 from sleepplan.core.catalog import Compound
 from sleepplan.core.interactions import Medications
 from sleepplan.core.planner import Plan, PlannedDose
@@ -79,7 +80,7 @@ def plan_text(
 
 
 def _span(plan: Plan) -> str:
-    minutes = round((plan.wake - plan.bedtime).total_seconds() / 60)
+    minutes = timing.minutes_between(plan.bedtime, plan.wake)
     hours, rest = divmod(minutes, 60)
     return f"{hours} h {rest:02d} min"
 
@@ -87,7 +88,7 @@ def _span(plan: Plan) -> str:
 def axis_line(timeline: Timeline) -> str:
     """Hour ticks (``|23``) at their columns, where they fit."""
     axis = [" "] * timeline.columns
-    hour = timeline.start.start_of("hour").add(hours=1)
+    hour = timing.shift(timeline.start.replace(minute=0, second=0, microsecond=0), hours=1)
     while hour < timeline.end:
         column = timeline.column_of(hour)
         text = f"|{hour:%H}"
@@ -95,7 +96,7 @@ def axis_line(timeline: Timeline) -> str:
             for offset, char in enumerate(text):
                 if column + offset < timeline.columns:
                     axis[column + offset] = char
-        hour = hour.add(hours=1)
+        hour = timing.shift(hour, hours=1)
     return "".join(axis)
 
 

@@ -8,6 +8,7 @@ transaction: all or nothing.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Callable, Iterable
@@ -15,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pendulum
 import tomli_w
 from pydantic import ValidationError
 
+from sleepplan.core import timing
 from sleepplan.core.checkin import (
     COMPARISONS,
     TIME_KEYS,
@@ -118,7 +119,7 @@ def export_toml(profile: Profile, records: list[dict[str, Any]]) -> str:
     )
 
 
-def export_ics(plan: Plan, profile_name: str, now: pendulum.DateTime) -> bytes:
+def export_ics(plan: Plan, profile_name: str, now: dt.datetime) -> bytes:
     """A night's doses as calendar events, each with an alarm at its time."""
     from icalendar import Alarm, Calendar, Event  # only this export needs it
 
@@ -129,15 +130,16 @@ def export_ics(plan: Plan, profile_name: str, now: pendulum.DateTime) -> bytes:
     for index, dose in enumerate(plan.doses):
         event = Event()
         event.add("uid", f"{plan.settings.night}-{index}-{dose.compound.id}@sleepplan")
-        event.add("dtstamp", now.in_tz("UTC"))
-        event.add("dtstart", dose.at.in_tz("UTC"))
-        event.add("dtend", dose.at.in_tz("UTC").add(minutes=5))
+        start = dose.at.astimezone(dt.UTC)
+        event.add("dtstamp", now.astimezone(dt.UTC))
+        event.add("dtstart", start)
+        event.add("dtend", timing.shift(start, minutes=5))
         event.add("summary", f"Take {dose.compound.name} {dose.amount_mg:g} mg")
         event.add("description", f"{dose.why}. {DISCLAIMER}")
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", f"{dose.compound.name} {dose.amount_mg:g} mg")
-        alarm.add("trigger", pendulum.duration(minutes=0))
+        alarm.add("trigger", dt.timedelta(minutes=0))
         event.add_component(alarm)
         calendar.add_component(event)
     return bytes(calendar.to_ical())

@@ -7,7 +7,6 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-import pendulum
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
@@ -111,7 +110,7 @@ class SleepPlanApp(App[None]):
         self,
         home: Path | str | None = None,
         profile: str | None = None,
-        now: pendulum.DateTime | None = None,
+        now: dt.datetime | None = None,
         zone: str | None = None,
     ) -> None:
         """Open ``profile`` (name or path) from ``home``.

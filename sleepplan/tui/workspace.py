@@ -10,8 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import pendulum
-
 from sleepplan.core import editing, timing
 from sleepplan.core.catalog import Catalog
 from sleepplan.core.errors import InputError
@@ -29,7 +27,7 @@ class Workspace:
     """The open profile and what the user has changed since it was loaded or saved."""
 
     home: Path
-    now: pendulum.DateTime
+    now: dt.datetime
     fallback_zone: str
     path: Path | None = None
     profile: Profile | None = None
@@ -67,7 +65,7 @@ class Workspace:
         """The night "tonight" means now for a profile (in its zone, by its wake time)."""
         wake = profile.wake if profile else dt.time(7, 0)
         zone = profile.timezone if profile and profile.timezone else self.fallback_zone
-        return timing.tonight(self.now.in_tz(zone), wake)
+        return timing.tonight(timing.in_zone(self.now, zone), wake)
 
     def open(self, loaded: LoadedProfile) -> None:
         """Make a freshly loaded profile the working one."""
@@ -185,7 +183,7 @@ class Workspace:
                 code=warning.code,
                 compounds=tuple(sorted(warning.compounds)),
                 routine=routine,
-                at=self.now.in_tz("UTC").naive().replace(microsecond=0),
+                at=self.now.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0),
             )
             for routine, warning in dangers
         )

@@ -239,7 +239,9 @@ class CheckinScreen(AreaScreen):
                 Text(workspace.error.render() if workspace.error else "Loading your profile…")
             )
             return
-        night = self._night() or (workspace.now.in_tz(workspace.zone).date() - dt.timedelta(days=1))
+        night = self._night() or (
+            timing.in_zone(workspace.now, workspace.zone).date() - dt.timedelta(days=1)
+        )
         key = (workspace.profile.name, night)
         if key != self._prefilled_for and not self._touched:
             self._prefill(night)

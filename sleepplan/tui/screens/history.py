@@ -18,6 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Label, Sparkline, Static
 
+from sleepplan.core import timing
 from sleepplan.core.experiments import analyse, progress
 from sleepplan.core.insights import Effect, Night, compound_effects, morning_trend
 from sleepplan.output.report import instruction
@@ -198,7 +199,7 @@ class HistoryScreen(AreaScreen):
         nights = [Night.from_record(record) for record in records]
         effects = compound_effects(nights, workspace.catalog, self.exclude_confounded)
         by_night = {dt.date.fromisoformat(r["night"]): r for r in records}
-        today = workspace.now.in_tz(workspace.zone).date()
+        today = timing.in_zone(workspace.now, workspace.zone).date()
         experiments = []
         for plan in profile.experiments:
             name = workspace.catalog.get(plan.compound).name
