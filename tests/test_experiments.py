@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from sleepplan.core.catalog import Catalog
-from sleepplan.core.experiments import ExperimentPlan, analyse, make_plan, progress, washout_for
+from sleepplan.core.experiment_analysis import analyse
+from sleepplan.core.experiments import ExperimentPlan, make_plan, progress, washout_for
 from sleepplan.core.validation import dump, rebuild, validate
 
 START = dt.date(2026, 12, 1)

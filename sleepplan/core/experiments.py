@@ -4,10 +4,7 @@ A plan is written before the first night: baseline nights, then blocks in which 
 (A and B: two doses, or none and a dose) follow each other in a random order drawn from a
 stored seed, with washout nights between arms when the compound's half-life calls for them. Its
 SHA-256 is recorded with it, so any later change shows. Results stay hidden until the plan is
-complete. Analysis: each block's B − A difference in the primary score; their mean with a t and
-a bootstrap 95% interval; a randomisation-test p-value (sign flips of the block differences);
-and the posterior probability (normal prior, sd 50 points) that the effect exceeds the minimal
-important difference.
+complete; ``experiment_analysis`` then analyses it.
 """
 
 from __future__ import annotations
@@ -17,21 +14,15 @@ import hashlib
 import itertools
 import json
 import math
-import random
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
 from sleepplan.core.catalog import Catalog
-from sleepplan.core.stats import mean, normal_cdf, one_sample_interval
 from sleepplan.core.validation import Bounds, dump, file_record, validate
 
 Arm = Literal["baseline", "washout", "A", "B"]
 Domain = Literal["onset", "maintenance", "next_morning", "morning"]
-PRIOR_SD = 50.0
-"""A weak prior: effects of ±100 score points are not ruled out."""
-BOOTSTRAP_RESAMPLES = 4000
-EXACT_FLIPS_UP_TO = 16
 CLEAR_HALF_LIVES = 5
 """After five half-lives about 3% of a dose is left."""
 
@@ -147,6 +138,8 @@ def make_plan(
     blinded: bool = False,
 ) -> ExperimentPlan:
     """Write the schedule from the seed and register the plan with its hash."""
+    import random  # every start loads this module for the profile's records; only this draws
+
     washout, _ = washout_for(catalog, compound)
     rng = random.Random(seed)
     nights: list[tuple[Arm, int | None]] = [("baseline", None)] * baseline_nights
@@ -208,89 +201,3 @@ def progress(plan: ExperimentPlan, recorded: Mapping[dt.date, Any], today: dt.da
     complete = today > plan.last_night
     to_go = max(0, (plan.last_night - today).days + 1) if not complete else 0
     return Progress(total, done, complete, to_go)
-
-
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    """The results of a completed experiment."""
-
-    block_diffs: tuple[tuple[int, float, float, float], ...]
-    """(block, mean A, mean B, B − A) for every block with both arms scored."""
-    mean_diff: float | None
-    t_ci95: tuple[float, float] | None
-    bootstrap_ci95: tuple[float, float] | None
-    randomisation_p: float | None
-    p_exceeds_mid: float | None
-    blinding: tuple[int, int] | None
-    """(right guesses, guesses) on blinded nights."""
-
-
-def analyse(plan: ExperimentPlan, records: Mapping[dt.date, Mapping[str, Any]]) -> Analysis:
-    """Paired block differences and their statistics (B − A on the primary score)."""
-    by_block: dict[int, dict[str, list[float]]] = {}
-    right = guessed = 0
-    for item in plan.schedule:
-        record = records.get(item.night)
-        if record is None or item.block is None:
-            continue
-        score = (record.get("scores") or {}).get(plan.primary)
-        if score is not None:
-            by_block.setdefault(item.block, {"A": [], "B": []})[item.arm].append(float(score))
-        guess = record.get("guess")
-        if plan.blinded and guess in ("A", "B"):
-            guessed += 1
-            right += guess == item.arm
-    diffs = []
-    for block in sorted(by_block):
-        arms = by_block[block]
-        if arms["A"] and arms["B"]:
-            a, b = mean(arms["A"]), mean(arms["B"])
-            diffs.append((block, a, b, b - a))
-    blinding = (right, guessed) if plan.blinded and guessed else None
-    values = [d for *_, d in diffs]
-    if len(values) < 2:
-        return Analysis(
-            tuple(diffs), mean(values) if values else None, None, None, None, None, blinding
-        )
-    centre, low, high = one_sample_interval(values)
-    return Analysis(
-        block_diffs=tuple(diffs),
-        mean_diff=centre,
-        t_ci95=(low, high),
-        bootstrap_ci95=_bootstrap(values, plan.seed),
-        randomisation_p=_randomisation_p(values, plan.seed),
-        p_exceeds_mid=_posterior_exceeds(values, plan.mid),
-        blinding=blinding,
-    )
-
-
-def _bootstrap(values: list[float], seed: int) -> tuple[float, float]:
-    rng = random.Random(seed + 1)
-    means = sorted(mean([rng.choice(values) for _ in values]) for _ in range(BOOTSTRAP_RESAMPLES))
-    return means[int(0.025 * len(means))], means[int(0.975 * len(means)) - 1]
-
-
-def _randomisation_p(values: list[float], seed: int) -> float:
-    """Two-sided p: how often flipping the block order gives a mean at least as extreme."""
-    observed = abs(mean(values)) - 1e-12
-    if len(values) <= EXACT_FLIPS_UP_TO:
-        flips = list(itertools.product((1, -1), repeat=len(values)))
-    else:
-        rng = random.Random(seed + 2)
-        flips = [tuple(rng.choice((1, -1)) for _ in values) for _ in range(20_000)]
-    extreme = sum(
-        1
-        for signs in flips
-        if abs(mean([s * v for s, v in zip(signs, values, strict=True)])) >= observed
-    )
-    return extreme / len(flips)
-
-
-def _posterior_exceeds(values: list[float], mid: float) -> float:
-    """P(effect > mid) with a normal prior N(0, PRIOR_SD²) and a normal likelihood."""
-    centre = mean(values)
-    sd = math.sqrt(sum((v - centre) ** 2 for v in values) / (len(values) - 1))
-    se2 = max(sd**2 / len(values), 1e-9)
-    variance = 1 / (1 / PRIOR_SD**2 + 1 / se2)
-    posterior_mean = variance * centre / se2
-    return 1 - normal_cdf(mid, posterior_mean, math.sqrt(variance))

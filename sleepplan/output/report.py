@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sleepplan.core.experiments import Analysis, ExperimentPlan, Progress
 from sleepplan.output import DISCLAIMER
 
 if TYPE_CHECKING:
+    from sleepplan.core.experiment_analysis import Analysis
+    from sleepplan.core.experiments import ExperimentPlan, Progress
     from sleepplan.core.insights import Effect
 
 VERDICT_WORDS = {

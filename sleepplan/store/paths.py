@@ -6,8 +6,6 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "sleepplan"
 HOME_ENV = "SLEEPPLAN_HOME"
 PRIVATE_DIR = 0o700
@@ -20,6 +18,8 @@ def resolve_home(cli_home: str | None, environ: Mapping[str, str]) -> Path:
         return Path(cli_home).expanduser()
     if environ.get(HOME_ENV):
         return Path(environ[HOME_ENV]).expanduser()
+    import platformdirs  # only needed without a home named: its import costs a few ms
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 

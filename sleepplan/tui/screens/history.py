@@ -19,7 +19,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Label, Sparkline, Static
 
 from sleepplan.core import timing
-from sleepplan.core.experiments import analyse, progress
+from sleepplan.core.experiment_analysis import analyse
+from sleepplan.core.experiments import progress
 from sleepplan.core.insights import Effect, Night, compound_effects, morning_trend
 from sleepplan.output.report import instruction
 from sleepplan.store import paths
