@@ -363,7 +363,8 @@ def cmd_experiment(ctx: Context) -> int:
     """Experiment new / status / report."""
     import secrets
 
-    from sleepplan.core.experiments import analyse, make_plan, progress
+    from sleepplan.core.experiment_analysis import analyse
+    from sleepplan.core.experiments import make_plan, progress
     from sleepplan.output import report
     from sleepplan.store import exports
 
@@ -473,7 +474,7 @@ def cmd_tui(ctx: Context) -> int:
     from sleepplan.tui.app import SleepPlanApp
 
     ensure_home(ctx.home)
-    SleepPlanApp(home=ctx.home, profile=ctx.args.profile, now=ctx.now()).run()
+    SleepPlanApp(home=ctx.home, profile=ctx.args.profile, now=ctx.now(), settle_heap=True).run()
     return 0
 
 
@@ -484,11 +485,30 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every command."""
+COMMANDS: dict[str, str] = {
+    "plan": "tonight's plan, timed against your bedtime",
+    "catalog": "the sourced compound catalog",
+    "check": "warnings for a set of compounds (with your medications)",
+    "checkin": "record a morning check-in from a file",
+    "history": "your check-ins, newest first",
+    "insights": "what seems to help you, per compound",
+    "experiment": "randomised, blinded self-experiments",
+    "export": "export your journal or a night's plan",
+    "import": "import a json, toml or csv export",
+    "profile": "list, create and validate profiles",
+}
+"""Every command, with the line ``sleepplan -h`` shows for it."""
+
+
+def top_parser() -> argparse.ArgumentParser:
+    """The global options and the command's name; the command's own arguments come after."""
+    width = max(map(len, COMMANDS)) + 2
+    listing = "\n".join(f"  {name:<{width}}{words}" for name, words in COMMANDS.items())
     parser = argparse.ArgumentParser(
         prog="sleepplan",
         description="Plan tonight's sleep-support routine. Not medical advice.",
+        epilog=f"commands:\n{listing}\n\n`sleepplan COMMAND -h` shows a command's options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"sleepplan {__version__}")
     parser.add_argument(
@@ -499,9 +519,37 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--profile", metavar="NAME|PATH", help="profile name in the home, or a path to a .toml file"
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument(
+        "command",
+        nargs="?",
+        choices=COMMANDS,
+        metavar="COMMAND",
+        help="one of the commands below; none opens the app",
+    )
+    parser.add_argument("arguments", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    return parser
 
-    plan = commands.add_parser("plan", help="tonight's plan, timed against your bedtime")
+
+def command_parser(name: str) -> argparse.ArgumentParser:
+    """The parser of one command's own arguments (``sleepplan NAME …``)."""
+    parser = argparse.ArgumentParser(prog=f"sleepplan {name}", description=COMMANDS[name])
+    COMMAND_ARGUMENTS[name](parser)
+    return parser
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Read the command line: global options and the command, then that command's arguments.
+
+    Only the command being run gets a parser: building one for each of the ten (and their
+    actions) costs more than planning the night does (design §12).
+    """
+    args = top_parser().parse_args(argv)
+    if args.command:
+        command_parser(args.command).parse_args(args.arguments, namespace=args)
+    return args
+
+
+def _plan_arguments(plan: argparse.ArgumentParser) -> None:
     plan.add_argument(
         "--night", metavar="YYYY-MM-DD", help="the night of this date (default: tonight)"
     )
@@ -512,15 +560,15 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="print JSON")
     plan.set_defaults(handler=cmd_plan)
 
-    catalog = commands.add_parser("catalog", help="the sourced compound catalog")
+
+def _catalog_arguments(catalog: argparse.ArgumentParser) -> None:
     catalog.add_argument("--stage", choices=[stage.value for stage in Stage])
     catalog.add_argument("--mechanism", choices=[m.value for m in Mechanism])
     catalog.add_argument("--json", action="store_true", help="print JSON with sources")
     catalog.set_defaults(handler=cmd_catalog)
 
-    check_cmd = commands.add_parser(
-        "check", help="warnings for a set of compounds (with your medications)"
-    )
+
+def _check_arguments(check_cmd: argparse.ArgumentParser) -> None:
     check_cmd.add_argument(
         "items", nargs="+", metavar="ITEM", help="compound id, or id:AMOUNT (melatonin:0.5mg)"
     )
@@ -530,7 +578,8 @@ def build_parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--json", action="store_true", help="print JSON")
     check_cmd.set_defaults(handler=cmd_check)
 
-    checkin = commands.add_parser("checkin", help="record a morning check-in from a file")
+
+def _checkin_arguments(checkin: argparse.ArgumentParser) -> None:
     checkin.add_argument(
         "--from",
         dest="file",
@@ -545,12 +594,14 @@ def build_parser() -> argparse.ArgumentParser:
     checkin.add_argument("--json", action="store_true", help="print JSON")
     checkin.set_defaults(handler=cmd_checkin)
 
-    history = commands.add_parser("history", help="your check-ins, newest first")
+
+def _history_arguments(history: argparse.ArgumentParser) -> None:
     history.add_argument("--last", type=_positive_int, metavar="N", help="only the last N nights")
     history.add_argument("--json", action="store_true", help="print JSON")
     history.set_defaults(handler=cmd_history)
 
-    insights = commands.add_parser("insights", help="what seems to help you, per compound")
+
+def _insights_arguments(insights: argparse.ArgumentParser) -> None:
     insights.add_argument(
         "--exclude-confounded",
         action="store_true",
@@ -559,7 +610,8 @@ def build_parser() -> argparse.ArgumentParser:
     insights.add_argument("--json", action="store_true", help="print JSON")
     insights.set_defaults(handler=cmd_insights)
 
-    experiment = commands.add_parser("experiment", help="randomised, blinded self-experiments")
+
+def _experiment_arguments(experiment: argparse.ArgumentParser) -> None:
     experiment_commands = experiment.add_subparsers(
         dest="experiment_command", metavar="ACTION", required=True
     )
@@ -593,20 +645,23 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--out", metavar="FILE", help="write the Markdown report here")
     experiment.set_defaults(handler=cmd_experiment)
 
-    export = commands.add_parser("export", help="export your journal or a night's plan")
+
+def _export_arguments(export: argparse.ArgumentParser) -> None:
     export.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     export.add_argument("--night", metavar="YYYY-MM-DD", help="the night (ics; default tonight)")
     export.add_argument("--out", metavar="FILE", help="write to a file (0600) instead of stdout")
     export.set_defaults(handler=cmd_export)
 
-    import_cmd = commands.add_parser("import", help="import a json, toml or csv export")
+
+def _import_arguments(import_cmd: argparse.ArgumentParser) -> None:
     import_cmd.add_argument("file", metavar="FILE")
     import_cmd.add_argument(
         "--replace", action="store_true", help="replace nights that already have a check-in"
     )
     import_cmd.set_defaults(handler=cmd_import)
 
-    profile = commands.add_parser("profile", help="list, create and validate profiles")
+
+def _profile_arguments(profile: argparse.ArgumentParser) -> None:
     profile_commands = profile.add_subparsers(
         dest="profile_command", metavar="ACTION", required=True
     )
@@ -628,15 +683,27 @@ def build_parser() -> argparse.ArgumentParser:
     validate = profile_commands.add_parser("validate", help="check a profile file")
     validate.add_argument("file")
     profile.set_defaults(handler=cmd_profile)
-    return parser
+
+
+COMMAND_ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "plan": _plan_arguments,
+    "catalog": _catalog_arguments,
+    "check": _check_arguments,
+    "checkin": _checkin_arguments,
+    "history": _history_arguments,
+    "insights": _insights_arguments,
+    "experiment": _experiment_arguments,
+    "export": _export_arguments,
+    "import": _import_arguments,
+    "profile": _profile_arguments,
+}
+"""Each command's arguments, added to its own parser when that command runs."""
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run the command line; returns the exit code (0 done, 2 bad input, 1 internal error)."""
     environ = os.environ if environ is None else environ
-    parser = build_parser()
-    argv = list(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(argv)
+    args = parse_args(list(sys.argv[1:] if argv is None else argv))
     ctx = Context(args, environ)
     handler: Callable[[Context], int] = getattr(args, "handler", cmd_tui)
     try:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sleepplan import cli
 from tests.conftest import run_cli
 
 NIGHT = ["--night", "2026-11-23", "--tz", "Europe/Berlin"]
@@ -197,6 +198,32 @@ def test_unknown_command_is_usage_error() -> None:
     result = run_cli("dance")
     assert result.returncode == 2
     assert "usage" in result.stderr
+
+
+def test_every_command_is_listed_and_parses_with_only_its_own_parser(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert set(cli.COMMANDS) == set(cli.COMMAND_ARGUMENTS)
+    with pytest.raises(SystemExit) as done:
+        cli.parse_args(["-h"])
+    assert done.value.code == 0
+    listing = capsys.readouterr().out
+    for name, words in cli.COMMANDS.items():
+        assert f"  {name} " in listing and words in listing
+        assert cli.command_parser(name).get_default("handler") is not None
+    args = cli.parse_args(["--home", "h", "--profile", "check", "plan", "--json", "--tz", "UTC"])
+    assert (args.home, args.profile, args.command) == ("h", "check", "plan")
+    assert args.json and args.tz == "UTC" and args.handler is cli.cmd_plan
+    args = cli.parse_args(["check", "melatonin:1mg", "glycine", "--med", "ssri"])
+    assert args.items == ["melatonin:1mg", "glycine"] and args.med == ["ssri"]
+    assert cli.parse_args([]).command is None  # the app
+
+
+def test_options_of_the_command_after_it_and_global_ones_before(home: Path) -> None:
+    late = run_cli("plan", "--home", str(home))
+    assert late.returncode == 2 and "unrecognized arguments: --home" in late.stderr
+    missing = run_cli("--home", str(home), "experiment")
+    assert missing.returncode == 2 and "sleepplan experiment" in missing.stderr
 
 
 def test_internal_error_exit_1_with_a_report(home: Path, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,12 @@ from sleepplan.core.profile import parse_profile
 from sleepplan.store.bundled import bundled_catalog
 from sleepplan.store.journal import Journal
 from sleepplan.store.profiles import ensure_home, load_profile
+from sleepplan.tui.app import SleepPlanApp
 from sleepplan.tui.screens.catalog import CatalogScreen
 from sleepplan.tui.screens.tonight import TonightScreen
 from sleepplan.tui.widgets.key_footer import KeyFooter, shown_keys
 from sleepplan.tui.widgets.timeline import TimelineView
-from tests.tui_helpers import answer, make_app, settle
+from tests.tui_helpers import NOW, answer, make_app, settle
 
 SIZE = (100, 34)
 
@@ -117,7 +119,9 @@ async def test_routine_switcher(home: Path) -> None:
         assert _dose_rows(app) == ["Melatonin"]
         controls = str(app.screen.query_one("#night-controls", Static).render())
         assert "Routine melatonin-only (r, 2 of 2)" in controls
-        app.screen.action_pick_routine()  # as a click on the routine's name does
+        tonight = app.screen
+        assert isinstance(tonight, TonightScreen)
+        tonight.action_pick_routine()  # as a click on the routine's name does
         await pilot.pause()
         await pilot.press("home", "enter")  # the first in the list
         await settle(pilot)
@@ -648,3 +652,20 @@ async def test_the_timeline_is_drawn_once_per_plan_and_size(home: Path) -> None:
         await settle(pilot)
         wider = timeline.render()
         assert wider is not moved and len(wider.plain) > len(moved.plain)
+
+
+@pytest.mark.parametrize("settles", [True, False], ids=["command-line app", "embedded"])
+async def test_the_start_up_heap_is_frozen_once_the_plan_is_shown(
+    home: Path, monkeypatch: pytest.MonkeyPatch, settles: bool
+) -> None:
+    monkeypatch.setattr("sleepplan.tui.app.HEAP_SETTLE_DELAY_S", 0.05)
+    assert gc.get_freeze_count() == 0
+    app = SleepPlanApp(home=home, now=NOW, zone="Europe/Berlin", settle_heap=settles)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.workspace.profile is not None
+            await pilot.pause(0.3)
+            assert (gc.get_freeze_count() > 0) is settles
+    finally:
+        gc.unfreeze()  # the test process goes on: let its collector see everything again

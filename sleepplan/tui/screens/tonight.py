@@ -257,10 +257,10 @@ class TonightScreen(AreaScreen):
             doses.highlighted = doses.get_option_index(selected_key)
         else:
             # the row it was on, or the nearest dose (never a stage heading)
-            row = min(max(selected_row, 1), doses.option_count - 1)
-            if doses.get_option_at_index(row).disabled:
-                row += 1 if row + 1 < doses.option_count else -1
-            doses.highlighted = row
+            index = min(max(selected_row, 1), doses.option_count - 1)
+            if doses.get_option_at_index(index).disabled:
+                index += 1 if index + 1 < doses.option_count else -1
+            doses.highlighted = index
         self._show_why()
 
     def _selected_key(self) -> str:
