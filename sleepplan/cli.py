@@ -36,12 +36,11 @@ from sleepplan.core.safety import (
     plan_warnings,
 )
 from sleepplan.core.vocabulary import Mechanism, Stage
-from sleepplan.output import DISCLAIMER, jsonview, textview
+from sleepplan.output import DISCLAIMER
 from sleepplan.store import paths
 from sleepplan.store.bundled import bundled_catalog, bundled_interactions, example_profiles
 from sleepplan.store.clock import current_time, system_zone
 from sleepplan.store.files import read_user_file
-from sleepplan.store.journal import Journal, read_nights_taken
 from sleepplan.store.profiles import (
     LoadedProfile,
     check_name,
@@ -57,6 +56,7 @@ from sleepplan.store.profiles import (
 
 if TYPE_CHECKING:
     from sleepplan.core.experiments import ExperimentPlan
+    from sleepplan.store.journal import Journal
 
 EXPORT_FORMATS = ("csv", "json", "toml", "ics")
 
@@ -132,7 +132,18 @@ def tonights_plan(ctx: Context) -> tuple[LoadedProfile, Plan, list[SafetyWarning
 def _nights_taken(
     ctx: Context, profile_name: str, lookback: CyclingLookback | None
 ) -> dict[str, list[dt.date]]:
+    if lookback is None:
+        return {}  # no compound with a budget: the journal is not even loaded
+    from sleepplan.store.journal import read_nights_taken
+
     return read_nights_taken(paths.journal_path(ctx.home), profile_name, lookback)
+
+
+def _journal(ctx: Context) -> Journal:
+    """The home's journal, opened (and checked) for a command that reads or writes it."""
+    from sleepplan.store.journal import Journal
+
+    return Journal(paths.journal_path(ctx.home))
 
 
 def safety_context(
@@ -150,14 +161,20 @@ def cmd_plan(ctx: Context) -> int:
     loaded, plan, warnings = tonights_plan(ctx)
     name = loaded.profile.name
     if ctx.args.json:
+        from sleepplan.output import jsonview
+
         _print_json(jsonview.plan_json(plan, warnings, name))
     else:
+        from sleepplan.output import textview
+
         print(textview.plan_text(plan, warnings, name))
     return 0
 
 
 def cmd_catalog(ctx: Context) -> int:
     """Print the catalog, optionally filtered."""
+    from sleepplan.output import jsonview
+
     args = ctx.args
     compounds = jsonview.all_compounds(ctx.catalog())
     if args.stage:
@@ -169,6 +186,8 @@ def cmd_catalog(ctx: Context) -> int:
     if args.json:
         _print_json(jsonview.catalog_json(compounds))
     else:
+        from sleepplan.output import textview
+
         print(textview.catalog_text(compounds))
     return 0
 
@@ -202,8 +221,12 @@ def cmd_check(ctx: Context) -> int:
     warnings = check(items, context)
     notes = low_risk_notes(items, context)
     if ctx.args.json:
+        from sleepplan.output import jsonview
+
         _print_json(jsonview.check_json(items, context.medications, warnings, notes))
     else:
+        from sleepplan.output import textview
+
         print(textview.check_text(items, context.medications, warnings, notes))
     return 0
 
@@ -230,12 +253,16 @@ def cmd_checkin(ctx: Context) -> int:
     if unknown:
         raise InputError(str(path), unknown)
     record = checkin_record(evaluate(answers, zone, profile.sleep_need_min, str(path)))
-    with Journal(paths.journal_path(ctx.home)) as journal:
+    with _journal(ctx) as journal:
         journal.save(profile.name, record, ctx.now().isoformat(), replace=args.replace)
         recent = journal.recent_mornings(profile.name, record["night"])
     if args.json:
+        from sleepplan.output import jsonview
+
         _print_json(jsonview.checkin_json(record))
     else:
+        from sleepplan.output import textview
+
         print(textview.checkin_text(record, recent, profile.name))
     return 0
 
@@ -243,12 +270,14 @@ def cmd_checkin(ctx: Context) -> int:
 def cmd_history(ctx: Context) -> int:
     """The journal's check-ins, newest first."""
     loaded = ctx.profile()
-    with Journal(paths.journal_path(ctx.home)) as journal:
+    with _journal(ctx) as journal:
         stored = journal.history(loaded.profile.name, ctx.args.last)
     records = [item.record for item in stored]
     if ctx.args.json:
         _print_json({"profile": loaded.profile.name, "checkins": records})
     else:
+        from sleepplan.output import textview
+
         print(textview.history_text(records, loaded.profile.name))
     return 0
 
@@ -273,7 +302,7 @@ def cmd_export(ctx: Context) -> int:
         data = exports.export_ics(plan, profile.name, ctx.now())
         what = f"{len(plan.doses)} doses for the night of {night}"
     else:
-        with Journal(paths.journal_path(ctx.home)) as journal:
+        with _journal(ctx) as journal:
             records = journal.records(profile.name)
         text = {
             "json": lambda: exports.export_json(profile.name, records),
@@ -312,7 +341,7 @@ def cmd_import(ctx: Context) -> int:
     records = exports.evaluate_all(
         bundle, str(path), zone, profile.sleep_need_min, lambda cid: cid in catalog
     )
-    with Journal(paths.journal_path(ctx.home)) as journal:
+    with _journal(ctx) as journal:
         journal.save_many(name, records, ctx.now().isoformat(), replace=args.replace)
     if created is not None:
         save_profile(created, profile)
@@ -322,7 +351,7 @@ def cmd_import(ctx: Context) -> int:
 
 
 def _journal_records(ctx: Context, profile_name: str) -> list[dict[str, Any]]:
-    with Journal(paths.journal_path(ctx.home)) as journal:
+    with _journal(ctx) as journal:
         return journal.records(profile_name)
 
 

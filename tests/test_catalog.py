@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import dataclasses
 import typing
 
 import pytest
 
 from sleepplan.core.catalog import Catalog, Compound, parse_catalog
 from sleepplan.core.errors import InputError
+from sleepplan.core.validation import dump, rebuild
 from sleepplan.core.vocabulary import Mechanism, Stage
 
 # Design §3: the compounds the catalog must hold.
@@ -154,3 +156,38 @@ def test_mechanism_vocabulary_is_complete() -> None:
         "other",
     }
     assert typing.get_type_hints(Compound)["mechanism"] is Mechanism
+
+
+def test_a_deferred_catalog_builds_each_compound_when_first_asked_for(catalog: Catalog) -> None:
+    entries = [dump(compound) for compound in catalog]
+    built: list[str] = []
+
+    def build(data: typing.Mapping[str, typing.Any]) -> Compound:
+        built.append(data["id"])
+        compound: Compound = rebuild(Compound, data)
+        return compound
+
+    deferred = Catalog.deferred(entries, build)
+    assert len(deferred) == len(catalog) and "melatonin" in deferred and "nope" not in deferred
+    assert deferred.extended([]) is deferred
+    own = dataclasses.replace(
+        catalog.get("glycine"), id="my-glycine", name="My glycine", aliases=()
+    )
+    mine = deferred.extended([own])
+    assert (
+        mine.get("my-glycine") is own
+        and mine.find("my glycine") is own
+        and len(mine) == len(deferred) + 1
+    )
+    with pytest.raises(ValueError, match="duplicate"):
+        deferred.extended([catalog.get("glycine")])
+    assert built == []  # nothing built to make, extend or refuse them
+    assert deferred.find("Mg glycinate") == catalog.find("Mg glycinate")  # an alias
+    assert deferred.get("melatonin") is deferred.get("melatonin")  # built once
+    assert sorted(built) == sorted({"melatonin", catalog.find("Mg glycinate").id})  # type: ignore[union-attr]
+    assert list(deferred) == list(catalog)  # the same records, in the same order
+    assert sorted(built) == sorted(compound.id for compound in catalog)
+    with pytest.raises(KeyError):
+        deferred.get("nope")
+    with pytest.raises(ValueError, match="duplicate"):
+        Catalog.deferred([entries[0], entries[0]], build)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -216,35 +216,65 @@ class Compound:
 
 
 class Catalog:
-    """Compounds by id, with lookup by id, name or alias."""
+    """Compounds by id, with lookup by id, name or alias.
+
+    A catalog rebuilt from validated data (``Catalog.deferred``) builds each compound's record
+    the first time it is asked for: a night's plan needs a handful of the catalog's compounds,
+    so a start need not build them all (design §12).
+    """
 
     def __init__(self, compounds: Iterable[Compound]) -> None:
         self._by_id: dict[str, Compound] = {}
+        self._data: dict[str, Mapping[str, Any]] = {}
+        self._build: Callable[[Mapping[str, Any]], Compound] | None = None
+        self._ids: list[str] = []
         self._by_name: dict[str, str] = {}
         for compound in compounds:
-            if compound.id in self._by_id:
-                raise ValueError(f"duplicate compound id {compound.id!r}")
+            self._index(compound.id, compound.name, compound.aliases)
             self._by_id[compound.id] = compound
-            for name in (compound.id, compound.name, *compound.aliases):
-                self._by_name.setdefault(_fold(name), compound.id)
+
+    @classmethod
+    def deferred(
+        cls, entries: Iterable[Mapping[str, Any]], build: Callable[[Mapping[str, Any]], Compound]
+    ) -> Catalog:
+        """A catalog of validated entries, each built by ``build`` when first asked for."""
+        catalog = cls(())
+        catalog._build = build
+        for entry in entries:
+            catalog._index(entry["id"], entry["name"], entry.get("aliases") or ())
+            catalog._data[entry["id"]] = entry
+        return catalog
+
+    def _index(self, compound_id: str, name: str, aliases: Iterable[str]) -> None:
+        """Make a compound findable by id, name and aliases (before its record is stored)."""
+        if compound_id in self:
+            raise ValueError(f"duplicate compound id {compound_id!r}")
+        self._ids.append(compound_id)
+        for known_as in (compound_id, name, *aliases):
+            self._by_name.setdefault(_fold(known_as), compound_id)
 
     def __iter__(self) -> Iterator[Compound]:
-        return iter(self._by_id.values())
+        return (self.get(compound_id) for compound_id in self._ids)
 
     def __len__(self) -> int:
-        return len(self._by_id)
+        return len(self._ids)
 
     def __contains__(self, compound_id: object) -> bool:
-        return compound_id in self._by_id
+        return compound_id in self._by_id or compound_id in self._data
 
     def get(self, compound_id: str) -> Compound:
         """The compound with this id (``KeyError`` if none)."""
-        return self._by_id[compound_id]
+        compound = self._by_id.get(compound_id)
+        if compound is None:
+            data = self._data[compound_id]
+            assert self._build is not None  # only deferred catalogs hold data
+            compound = self._by_id[compound_id] = self._build(data)
+        return compound
 
     def find(self, name: str) -> Compound | None:
         """The compound an id, name or alias refers to, ignoring case and spacing."""
         compound_id = self._by_name.get(_fold(name))
-        return self._by_id[compound_id] if compound_id else None
+        return self.get(compound_id) if compound_id else None
 
     def suggest(self, name: str) -> str | None:
         """The closest known id, for 'did you mean' messages."""
@@ -258,8 +288,24 @@ class Catalog:
         return f"unknown compound {name!r}{suffix}"
 
     def extended(self, extra: Iterable[Compound]) -> Catalog:
-        """A catalog with the user's own compounds added; an id clash is an error."""
-        return Catalog([*self, *extra])
+        """A catalog with the user's own compounds added; an id clash is an error.
+
+        Compounds not built yet stay unbuilt; without extra compounds it is this catalog.
+        """
+        added = list(extra)
+        if not added:
+            return self
+        merged = Catalog(())
+        merged._by_id, merged._data = dict(self._by_id), dict(self._data)
+        merged._build, merged._ids, merged._by_name = (
+            self._build,
+            list(self._ids),
+            dict(self._by_name),
+        )
+        for compound in added:
+            merged._index(compound.id, compound.name, compound.aliases)
+            merged._by_id[compound.id] = compound
+        return merged
 
 
 def _fold(name: str) -> str:

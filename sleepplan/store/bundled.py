@@ -9,13 +9,13 @@ and later runs rebuild them from there without reading the files at all.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from sleepplan.core.catalog import Catalog, Compound, catalog_from_data
 from sleepplan.core.interactions import InteractionData, interactions_from_data
 from sleepplan.core.tomldoc import parse_toml
-from sleepplan.core.validation import dump
+from sleepplan.core.validation import dump, rebuild
 from sleepplan.store import cache
 
 CATALOG_FILE = "compounds.toml"
@@ -56,9 +56,12 @@ def data_digest() -> str:
 @lru_cache(maxsize=4)
 def bundled_catalog(cache_dir: Path | None = None) -> Catalog:
     """The sourced compound catalog shipped with sleepplan (through ``cache_dir`` if given)."""
-    compounds = cache.load(cache_dir, "compounds", data_digest(), tuple[Compound, ...])
-    if compounds is not None:
-        return Catalog(compounds)
+    entries = cache.load_data(cache_dir, "compounds", data_digest())
+    if isinstance(entries, list):
+        try:  # each compound is built when a plan or a screen first asks for it
+            return Catalog.deferred(entries, partial(rebuild, Compound))
+        except (KeyError, TypeError, ValueError):
+            pass  # not a catalog's data after all: validate again
     source = f"sleepplan/data/{CATALOG_FILE}"
     catalog = catalog_from_data(parse_toml(_data_text(CATALOG_FILE), source), source)
     cache.store(cache_dir, "compounds", data_digest(), [dump(c) for c in catalog])

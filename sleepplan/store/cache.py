@@ -36,17 +36,28 @@ def entry_path(folder: Path, stem: str, key: str) -> Path:
     return folder / f"{stem}-{key}.json"
 
 
-def load(folder: Path | None, stem: str, key: str, kind: Any) -> Any | None:
-    """The cached records of type ``kind``, or ``None`` if there is no sound entry."""
+def load_data(folder: Path | None, stem: str, key: str) -> Any | None:
+    """The cached data (as ``validation.dump`` made it), or ``None`` if there is no sound entry."""
     if folder is None:
         return None
     try:
         checksum, _, payload = entry_path(folder, stem, key).read_bytes().partition(b"\n")
         if checksum.decode("ascii") != hashlib.sha256(payload).hexdigest():
             return None  # torn or damaged
-        return rebuild(kind, json.loads(payload))
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return json.loads(payload)
+    except (OSError, ValueError):
         return None  # missing or unreadable: validate again
+
+
+def load(folder: Path | None, stem: str, key: str, kind: Any) -> Any | None:
+    """The cached records of type ``kind``, or ``None`` if there is no sound entry."""
+    data = load_data(folder, stem, key)
+    if data is None:
+        return None
+    try:
+        return rebuild(kind, data)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None  # not records of this kind: validate again
 
 
 def store(folder: Path | None, stem: str, key: str, data: Any) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from sleepplan.core.errors import InputError, from_decode_error
@@ -49,6 +48,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     """
     folder = path.parent
     paths.make_private_dir(folder)
+    import tempfile  # only writing needs it; reading a plan loads none of it
+
     fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
