@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import sleepplan.core
+from sleepplan.tui.areas import AREAS
 
 CORE_MODULES = sorted(
     f"sleepplan.core.{info.name}" for info in pkgutil.iter_modules(sleepplan.core.__path__)
@@ -49,56 +50,48 @@ def test_headless_cli_does_not_import_textual() -> None:
     assert result.stderr.strip().endswith("PURE"), result.stderr
 
 
-def test_starting_the_app_loads_no_charts_exports_or_markdown() -> None:
-    code = (
-        "import sys, sleepplan.tui.app\n"
-        "heavy = ('plotext', 'textual_plotext', 'icalendar', 'markdown_it')\n"
-        "print(','.join(m for m in heavy if m in sys.modules))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+def _loaded(setup: str, modules: tuple[str, ...], *args: str) -> list[str]:
+    """Which of ``modules`` a fresh interpreter has loaded once it has run ``setup``."""
+    code = f"import sys\n{setup}\nprint(','.join(m for m in {modules!r} if m in sys.modules))\n"
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ""
+    return [name for name in result.stdout.strip().split(",") if name]
 
 
-def test_starting_the_app_loads_only_the_tonight_area() -> None:
-    code = (
-        "import sys, sleepplan.tui.app\n"
-        "from sleepplan.tui.areas import AREAS\n"
-        "modules = [target.partition(':')[0] for target in AREAS.values()]\n"
-        "print(','.join(m for m in modules if m in sys.modules))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ""  # Tonight itself loads when the app mounts it
+APP = "import sleepplan.tui.app"
+TONIGHT = "import sleepplan.tui.app, sleepplan.tui.screens.tonight"
+PLAN = (
+    "import contextlib, io\n"
+    "from sleepplan import cli\n"
+    "with contextlib.redirect_stdout(io.StringIO()):\n"
+    "    cli.main(['--home', sys.argv[1], 'plan', '--json'])"
+)
 
 
-def test_tonight_loads_nothing_only_other_areas_or_saving_need() -> None:
-    code = (
-        "import sys, sleepplan.tui.app, sleepplan.tui.screens.tonight\n"
-        "others = ('textual.widgets._data_table', 'sleepplan.core.insights', 'tomllib',\n"
-        "          'tomli_w', 'pydantic')\n"
-        "print(','.join(m for m in others if m in sys.modules))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ""
-
-
-def test_plan_loads_nothing_only_other_commands_need(tmp_path: Path) -> None:
-    code = (
-        "import sys, contextlib, io\n"
-        "from sleepplan import cli\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    cli.main(['--home', sys.argv[1], 'plan', '--json'])\n"
-        "others = ('sleepplan.core.checkin', 'sleepplan.core.insights',\n"
-        "          'sleepplan.store.exports', 'sleepplan.output.report', 'icalendar')\n"
-        "print(','.join(m for m in others if m in sys.modules))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ""
+@pytest.mark.parametrize(
+    ("setup", "unused"),
+    [
+        (APP, ("plotext", "textual_plotext", "icalendar", "markdown_it")),
+        # every area, Tonight too: it loads when the app mounts it
+        (APP, tuple(target.partition(":")[0] for target in AREAS.values())),
+        (TONIGHT, ("textual.widgets._data_table", "sleepplan.core.insights", "tomllib")),
+        (TONIGHT, ("tomli_w", "pydantic", "sleepplan.core.experiment_analysis")),
+        (PLAN, ("sleepplan.core.checkin", "sleepplan.core.insights", "sleepplan.output.report")),
+        (PLAN, ("sleepplan.store.exports", "icalendar", "sleepplan.output.textview", "sqlite3")),
+    ],
+    ids=[
+        "app: charts, exports, markdown",
+        "app: the areas",
+        "tonight: tables, statistics, TOML",
+        "tonight: saving, validation, analysis",
+        "plan: check-ins, insights, reports",
+        "plan: exports, text view, the journal without a budget",
+    ],
+)
+def test_a_start_loads_nothing_it_does_not_use(
+    setup: str, unused: tuple[str, ...], tmp_path: Path
+) -> None:
+    assert _loaded(setup, unused, str(tmp_path / "home")) == []
 
 
 @pytest.mark.parametrize(
@@ -131,17 +124,5 @@ def test_cli_commands_do_not_import_textual(args: list[str]) -> None:
 def test_plan_and_the_app_do_not_import_pendulum(tmp_path: Path) -> None:
     # pendulum costs 20-45 ms at start-up; it is only the last resort for finding the system's
     # zone, and here TZ names it (conftest sets it, as a normal system's /etc/localtime would).
-    code = (
-        "import sys, contextlib, io\n"
-        "from sleepplan import cli\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    cli.main(['--home', sys.argv[1], 'plan', '--json'])\n"
-        "import sleepplan.tui.app\n"
-        "sleepplan.tui.app.SleepPlanApp(home=sys.argv[1])\n"
-        "print('PENDULUM' if 'pendulum' in sys.modules else 'FREE')\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path / "home")], capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "FREE"
+    setup = f"{PLAN}\nimport sleepplan.tui.app\nsleepplan.tui.app.SleepPlanApp(home=sys.argv[1])"
+    assert _loaded(setup, ("pendulum",), str(tmp_path / "home")) == []
