@@ -210,14 +210,10 @@ def cmd_check(ctx: Context) -> int:
     items = [parse_item(text, loaded.catalog) for text in ctx.args.items]
     medications = [*loaded.profile.medications, *(ctx.args.med or [])]
     zone = loaded.profile.timezone or system_zone()
-    context = safety_context(ctx, medications)
-    context = dataclasses.replace(
-        context, night=timing.tonight(timing.in_zone(ctx.now(), zone), loaded.profile.wake)
-    )
-    if context.night is not None:
-        lookback = cycling_lookback((item.compound for item in items), context.night)
-        past = _nights_taken(ctx, loaded.profile.name, lookback)
-        context = dataclasses.replace(context, past_nights=past)
+    night = timing.tonight(timing.in_zone(ctx.now(), zone), loaded.profile.wake)
+    lookback = cycling_lookback((item.compound for item in items), night)
+    past = _nights_taken(ctx, loaded.profile.name, lookback)
+    context = dataclasses.replace(safety_context(ctx, medications, past), night=night)
     warnings = check(items, context)
     notes = low_risk_notes(items, context)
     if ctx.args.json:

@@ -182,11 +182,15 @@ def test_a_deferred_catalog_builds_each_compound_when_first_asked_for(catalog: C
     with pytest.raises(ValueError, match="duplicate"):
         deferred.extended([catalog.get("glycine")])
     assert built == []  # nothing built to make, extend or refuse them
+    budgeted = [c.id for c in catalog if c.cycling is not None]
+    assert [c.id for c in deferred.with_cycling()] == budgeted and budgeted
+    assert sorted(built) == sorted(budgeted)  # and nothing else
+    built.clear()
     assert deferred.find("Mg glycinate") == catalog.find("Mg glycinate")  # an alias
     assert deferred.get("melatonin") is deferred.get("melatonin")  # built once
     assert sorted(built) == sorted({"melatonin", catalog.find("Mg glycinate").id})  # type: ignore[union-attr]
     assert list(deferred) == list(catalog)  # the same records, in the same order
-    assert sorted(built) == sorted(compound.id for compound in catalog)
+    assert sorted([*built, *budgeted]) == sorted(compound.id for compound in catalog)
     with pytest.raises(KeyError):
         deferred.get("nope")
     with pytest.raises(ValueError, match="duplicate"):

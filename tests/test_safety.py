@@ -57,6 +57,7 @@ CAT = catalog(
     compound("choline", mechanism="cholinergic"),
     compound("zippy", mechanism="other", wake_promoting=True),
     compound("cycled", mechanism="other", cycling={"max_nights": 2, "per_days": 7}),
+    compound("cycled-short", mechanism="other", cycling={"max_nights": 1, "per_days": 3}),
     compound("late-peaker", mechanism="gabaergic", tmax_h=[6.0, 6.0]),
     compound("x1", mechanism="other"),
     compound("x2", mechanism="other"),
@@ -287,27 +288,28 @@ def test_cycling_budget_counts_past_nights() -> None:
 @settings_(max_examples=200, deadline=None)
 @given(
     cycled=st.sets(st.integers(min_value=-3, max_value=30), max_size=6),
+    short=st.sets(st.integers(min_value=-3, max_value=30), max_size=4),
     calm=st.sets(st.integers(min_value=0, max_value=30), max_size=3),
     slack=st.integers(min_value=0, max_value=2),
 )
 def test_reading_only_the_lookback_never_changes_a_warning(
-    cycled: set[int], calm: set[int], slack: int
+    cycled: set[int], short: set[int], calm: set[int], slack: int
 ) -> None:
     night = dt.date(2026, 11, 23)
     past = {
-        "cycled": [night - dt.timedelta(days=d) for d in cycled],
-        "calm": [night - dt.timedelta(days=d) for d in calm],
+        name: [night - dt.timedelta(days=d) for d in days]
+        for name, days in (("cycled", cycled), ("cycled-short", short), ("calm", calm))
     }
     lookback = cycling_lookback(CAT, night, slack_days=slack)
-    assert lookback is not None and lookback.compounds == {"cycled"}
-    assert lookback.since == night - dt.timedelta(days=6 + slack)
+    assert lookback is not None and lookback.compounds == {"cycled", "cycled-short"}
+    assert lookback.since == night - dt.timedelta(days=6 + slack)  # the longest window counts
     read = {
         compound: [n for n in nights if n >= lookback.since]
         for compound, nights in past.items()
         if compound in lookback.compounds
     }
-    everything = run("cycled", "calm", night=night, past_nights=past)
-    assert run("cycled", "calm", night=night, past_nights=read) == everything
+    everything = run("cycled", "cycled-short", "calm", night=night, past_nights=past)
+    assert run("cycled", "cycled-short", "calm", night=night, past_nights=read) == everything
 
 
 def test_without_budgets_there_is_nothing_to_look_back_on() -> None:

@@ -669,3 +669,52 @@ async def test_the_start_up_heap_is_frozen_once_the_plan_is_shown(
             assert (gc.get_freeze_count() > 0) is settles
     finally:
         gc.unfreeze()  # the test process goes on: let its collector see everything again
+
+
+async def test_names_and_typed_text_are_shown_as_typed_never_read_as_markup(home: Path) -> None:
+    ensure_home(home)
+    (home / "profiles" / "example.toml").write_text(
+        'name = "example"\ntimezone = "Europe/Berlin"\n'
+        '[[routines]]\nname = "Nights [travel] $x"\n'
+        '[[routines.doses]]\ncompound = "melatonin"\namount_mg = 0.5\n'
+        '[[routines]]\nname = "[/]"\n'
+        '[[routines.doses]]\ncompound = "glycine"\namount_mg = 3000\n'
+    )
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        controls = str(app.screen.query_one("#night-controls", Static).render())
+        assert "Routine Nights [travel] $x (r, 1 of 2)" in controls
+        tonight = app.screen
+        assert isinstance(tonight, TonightScreen)
+        tonight.action_pick_routine()
+        await pilot.pause()
+        choices = app.screen.query_one(OptionList)
+        assert [str(choices.get_option_at_index(i).prompt) for i in range(2)] == [
+            "Nights [travel] $x",
+            "[/]",
+        ]
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        assert app.workspace.routine_name == "[/]" and _dose_rows(app) == ["Glycine"]
+        await pilot.press("b")
+        await answer(pilot, "[/]")  # what was typed comes back in the message
+        problem = str(app.screen.query_one("#problem", Label).render())
+        assert "'[/]'" in problem
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.workspace.profile.bedtime == dt.time(23, 0)  # type: ignore[union-attr]
+
+
+async def test_removing_the_last_dose_clears_its_why(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")  # the one-dose routine
+        await settle(pilot)
+        why = app.screen.query_one("#dose-why", Static)
+        assert "Why:" in str(why.render())
+        await pilot.press("delete")
+        await settle(pilot)
+        assert _dose_rows(app) == []
+        assert str(why.render()).strip() == ""

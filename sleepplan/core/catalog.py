@@ -271,6 +271,19 @@ class Catalog:
             compound = self._by_id[compound_id] = self._build(data)
         return compound
 
+    def with_cycling(self) -> list[Compound]:
+        """The compounds that have a cycling budget, building none of the others."""
+        found = []
+        for compound_id in self._ids:
+            built = self._by_id.get(compound_id)
+            if built is not None:
+                has_budget = built.cycling is not None
+            else:
+                has_budget = self._data[compound_id].get("cycling") is not None
+            if has_budget:
+                found.append(self.get(compound_id))
+        return found
+
     def find(self, name: str) -> Compound | None:
         """The compound an id, name or alias refers to, ignoring case and spacing."""
         compound_id = self._by_name.get(_fold(name))

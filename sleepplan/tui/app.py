@@ -51,13 +51,15 @@ HEAP_SETTLE_DELAY_S = 1.0
 """How long after the plan is shown the start-up heap is frozen: when the user is reading."""
 
 
-def settle_heap() -> None:
+def freeze_start_up_heap() -> None:
     """Collect start-up garbage, then take what lives on out of the collector's sight.
 
     Start-up leaves tens of thousands of long-lived objects (Textual, the catalog, the
     screens). Python's oldest-generation collection walks all of them, and when one falls on a
     keystroke it holds that key for 30 ms or more, twice the budget of design §12. Frozen
-    objects are never walked again; they are alive for the whole session anyway.
+    objects are never walked again; they are alive for the whole session anyway. The price:
+    a frozen object that later becomes garbage is only freed by reference counting, never by
+    the cycle collector; start-up's screens and data are not let go of in a session.
     """
     gc.collect()
     gc.freeze()
@@ -225,7 +227,7 @@ class SleepPlanApp(App[None]):
         # every compound with a budget, as any may be added tonight; a day's slack because
         # editing wake in the small hours can move "tonight" back a day
         night = self.workspace.night_of(loaded.profile)
-        lookback = cycling_lookback(loaded.catalog, night, slack_days=1)
+        lookback = cycling_lookback(loaded.catalog.with_cycling(), night, slack_days=1)
         past: dict[str, list[dt.date]] = {}
         try:
             past = read_nights_taken(paths.journal_path(self.home), loaded.profile.name, lookback)
@@ -241,7 +243,7 @@ class SleepPlanApp(App[None]):
         self.bump()
         if self._settle_heap:
             self._settle_heap = False
-            self.set_timer(HEAP_SETTLE_DELAY_S, settle_heap)
+            self.set_timer(HEAP_SETTLE_DELAY_S, freeze_start_up_heap)
 
     @on(ProfileFailed)
     def _failed(self, message: ProfileFailed) -> None:

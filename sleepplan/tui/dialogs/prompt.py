@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -32,9 +33,12 @@ class TextPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         """The question, the field and a line for problems."""
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-question")
+            yield Label(self.question, classes="dialog-question", markup=False)
             yield Input(value=self.value, id="answer")
-            yield Label("Enter to accept · Escape to cancel", id="problem", classes="hint")
+            # what was typed may come back in the message: never read it as markup
+            yield Label(
+                "Enter to accept · Escape to cancel", id="problem", classes="hint", markup=False
+            )
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
@@ -63,8 +67,9 @@ class ChoicePrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         """The question and the options."""
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-question")
-            yield OptionList(*[Option(label, id=key) for key, label in self.choices])
+            yield Label(self.question, classes="dialog-question", markup=False)
+            # labels are names the user chose: plain text, not markup
+            yield OptionList(*[Option(Content(label), id=key) for key, label in self.choices])
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.markup import escape
+from textual.content import Content
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -59,7 +59,7 @@ RIGHT_ALIGNED = {"Amount", "vs bed"}
 def columns(*cells: str) -> str:
     """One line of the dose list, its cells padded to the columns' widths."""
     return "  ".join(
-        cell.rjust(width) if label in RIGHT_ALIGNED else cell.ljust(width)
+        cell[:width].rjust(width) if label in RIGHT_ALIGNED else cell[:width].ljust(width)
         for cell, (label, width) in zip(cells, COLUMNS, strict=True)
     )
 
@@ -172,21 +172,26 @@ class TonightScreen(AreaScreen):
         self.query_one("#timeline", TimelineView).plan = plan
         self._show_warnings(workspace.warnings(plan))
 
-    def _controls(self) -> str:
+    def _controls(self) -> Content:
         """Bedtime, wake and routine, each with its key; click one to change it."""
         workspace = self.workspace
         profile = workspace.profile
         assert profile is not None
         names = workspace.routine_names()
         routine = workspace.routine_name or "(none)"
-        where = f" {names.index(routine) + 1} of {len(names)}" if routine in names else ""
-        return (
-            f"[$text-muted]Bedtime[/] [b][@click=screen.edit_time('bedtime')]"
-            f"{timing.format_clock(profile.bedtime)}[/][/] [$text-muted](b)[/]   "
-            f"[$text-muted]Wake[/] [b][@click=screen.edit_time('wake')]"
-            f"{timing.format_clock(profile.wake)}[/][/] [$text-muted](w)[/]   "
-            f"[$text-muted]Routine[/] [b][@click=screen.pick_routine]{escape(routine)}[/][/] "
-            f"[$text-muted](r{',' + where if where else ''})[/]"
+        where = f", {names.index(routine) + 1} of {len(names)}" if routine in names else ""
+        # the names go in as variables: a routine called "Nights [travel]" is shown as typed
+        return Content.from_markup(
+            "[$text-muted]Bedtime[/] [b][@click=screen.edit_time('bedtime')]$bedtime[/][/] "
+            "[$text-muted](b)[/]   "
+            "[$text-muted]Wake[/] [b][@click=screen.edit_time('wake')]$wake[/][/] "
+            "[$text-muted](w)[/]   "
+            "[$text-muted]Routine[/] [b][@click=screen.pick_routine]$routine[/][/] "
+            "[$text-muted](r$where)[/]",
+            bedtime=timing.format_clock(profile.bedtime),
+            wake=timing.format_clock(profile.wake),
+            routine=routine,
+            where=where,
         )
 
     def _experiments(self) -> Text:
@@ -224,12 +229,12 @@ class TonightScreen(AreaScreen):
         selected_key = self._selected_key()
         selected_row = doses.highlighted or 0
         doses.clear_options()
-        if plan is None:
-            return
-        if not plan.doses:
-            doses.add_option(
-                Option(Text("No doses yet: press a to add one", "italic"), "empty", disabled=True)
-            )
+        self._whys = {}
+        if plan is None or not plan.doses:
+            if plan is not None:
+                empty = Text("No doses yet: press a to add one", "italic")
+                doses.add_option(Option(empty, "empty", disabled=True))
+            self._show_why()
             return
         options = []
         for stage, stage_doses in plan.by_stage():
@@ -249,7 +254,8 @@ class TonightScreen(AreaScreen):
                     peak,
                     residual,
                 )
-                options.append(Option(row, f"dose:{dose.routine_index}"))
+                # plain text: a compound of the user's own may have any name
+                options.append(Option(Content(row), f"dose:{dose.routine_index}"))
         doses.add_options(options)
         self._whys = {f"dose:{dose.routine_index}": dose.why for dose in plan.doses}
         if selected_key in self._whys:
