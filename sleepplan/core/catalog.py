@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -291,6 +290,8 @@ class Catalog:
 
     def suggest(self, name: str) -> str | None:
         """The closest known id, for 'did you mean' messages."""
+        import difflib  # only a misspelt name needs it
+
         matches = difflib.get_close_matches(_fold(name), list(self._by_name), n=1, cutoff=0.6)
         return self._by_name[matches[0]] if matches else None
 
