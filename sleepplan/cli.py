@@ -13,20 +13,19 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sleepplan import __version__
 from sleepplan.core import timing
 from sleepplan.core.amounts import parse_amount
-from sleepplan.core.catalog import Catalog
+from sleepplan.core.catalog import Catalog, Compound
 from sleepplan.core.errors import InputError
 from sleepplan.core.interactions import resolve_medications
 from sleepplan.core.planner import NightSettings, Plan, build_plan, plan_for
 from sleepplan.core.profile import profile_from_data
 from sleepplan.core.safety import (
-    CyclingLookback,
     Intake,
     SafetyContext,
     SafetyWarning,
@@ -124,14 +123,16 @@ def tonights_plan(ctx: Context) -> tuple[LoadedProfile, Plan, list[SafetyWarning
         plan = build_plan(routine, loaded.catalog, settings)
     except OverflowError:
         raise InputError.single("--night", "", "that date is out of range") from None
-    lookback = cycling_lookback((dose.compound for dose in plan.doses), night)
-    context = safety_context(ctx, profile.medications, _nights_taken(ctx, profile.name, lookback))
+    past = _nights_taken(ctx, profile.name, (dose.compound for dose in plan.doses), night)
+    context = safety_context(ctx, profile.medications, past)
     return loaded, plan, plan_warnings(plan, context)
 
 
 def _nights_taken(
-    ctx: Context, profile_name: str, lookback: CyclingLookback | None
+    ctx: Context, profile_name: str, compounds: Iterable[Compound], night: dt.date
 ) -> dict[str, list[dt.date]]:
+    """The past nights the cycling budgets of ``compounds`` on ``night`` count."""
+    lookback = cycling_lookback(compounds, night)
     if lookback is None:
         return {}  # no compound with a budget: the journal is not even loaded
     from sleepplan.store.journal import read_nights_taken
@@ -211,8 +212,7 @@ def cmd_check(ctx: Context) -> int:
     medications = [*loaded.profile.medications, *(ctx.args.med or [])]
     zone = loaded.profile.timezone or system_zone()
     night = timing.tonight(timing.in_zone(ctx.now(), zone), loaded.profile.wake)
-    lookback = cycling_lookback((item.compound for item in items), night)
-    past = _nights_taken(ctx, loaded.profile.name, lookback)
+    past = _nights_taken(ctx, loaded.profile.name, (item.compound for item in items), night)
     context = dataclasses.replace(safety_context(ctx, medications, past), night=night)
     warnings = check(items, context)
     notes = low_risk_notes(items, context)

@@ -223,14 +223,12 @@ class Catalog:
     """
 
     def __init__(self, compounds: Iterable[Compound]) -> None:
-        self._by_id: dict[str, Compound] = {}
-        self._data: dict[str, Mapping[str, Any]] = {}
+        self._entries: dict[str, Compound | Mapping[str, Any]] = {}
+        """By id, in catalog order: a built record, or validated data not built yet."""
         self._build: Callable[[Mapping[str, Any]], Compound] | None = None
-        self._ids: list[str] = []
         self._by_name: dict[str, str] = {}
         for compound in compounds:
-            self._index(compound.id, compound.name, compound.aliases)
-            self._by_id[compound.id] = compound
+            self._add(compound.id, compound.name, compound.aliases, compound)
 
     @classmethod
     def deferred(
@@ -240,48 +238,48 @@ class Catalog:
         catalog = cls(())
         catalog._build = build
         for entry in entries:
-            catalog._index(entry["id"], entry["name"], entry.get("aliases") or ())
-            catalog._data[entry["id"]] = entry
+            catalog._add(entry["id"], entry["name"], entry.get("aliases") or (), entry)
         return catalog
 
-    def _index(self, compound_id: str, name: str, aliases: Iterable[str]) -> None:
-        """Make a compound findable by id, name and aliases (before its record is stored)."""
-        if compound_id in self:
+    def _add(
+        self,
+        compound_id: str,
+        name: str,
+        aliases: Iterable[str],
+        entry: Compound | Mapping[str, Any],
+    ) -> None:
+        """Hold a compound (built or not), findable by id, name and aliases."""
+        if compound_id in self._entries:
             raise ValueError(f"duplicate compound id {compound_id!r}")
-        self._ids.append(compound_id)
+        self._entries[compound_id] = entry
         for known_as in (compound_id, name, *aliases):
             self._by_name.setdefault(_fold(known_as), compound_id)
 
     def __iter__(self) -> Iterator[Compound]:
-        return (self.get(compound_id) for compound_id in self._ids)
+        return (self.get(compound_id) for compound_id in list(self._entries))
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._entries)
 
     def __contains__(self, compound_id: object) -> bool:
-        return compound_id in self._by_id or compound_id in self._data
+        return compound_id in self._entries
 
     def get(self, compound_id: str) -> Compound:
         """The compound with this id (``KeyError`` if none)."""
-        compound = self._by_id.get(compound_id)
-        if compound is None:
-            data = self._data[compound_id]
-            assert self._build is not None  # only deferred catalogs hold data
-            compound = self._by_id[compound_id] = self._build(data)
+        entry = self._entries[compound_id]
+        if isinstance(entry, Compound):
+            return entry
+        assert self._build is not None  # only deferred catalogs hold data
+        compound = self._entries[compound_id] = self._build(entry)
         return compound
 
     def with_cycling(self) -> list[Compound]:
         """The compounds that have a cycling budget, building none of the others."""
-        found = []
-        for compound_id in self._ids:
-            built = self._by_id.get(compound_id)
-            if built is not None:
-                has_budget = built.cycling is not None
-            else:
-                has_budget = self._data[compound_id].get("cycling") is not None
-            if has_budget:
-                found.append(self.get(compound_id))
-        return found
+        return [
+            self.get(compound_id)
+            for compound_id, entry in list(self._entries.items())
+            if (entry.cycling if isinstance(entry, Compound) else entry.get("cycling")) is not None
+        ]
 
     def find(self, name: str) -> Compound | None:
         """The compound an id, name or alias refers to, ignoring case and spacing."""
@@ -310,15 +308,10 @@ class Catalog:
         if not added:
             return self
         merged = Catalog(())
-        merged._by_id, merged._data = dict(self._by_id), dict(self._data)
-        merged._build, merged._ids, merged._by_name = (
-            self._build,
-            list(self._ids),
-            dict(self._by_name),
-        )
+        merged._entries, merged._by_name = dict(self._entries), dict(self._by_name)
+        merged._build = self._build
         for compound in added:
-            merged._index(compound.id, compound.name, compound.aliases)
-            merged._by_id[compound.id] = compound
+            merged._add(compound.id, compound.name, compound.aliases, compound)
         return merged
 
 

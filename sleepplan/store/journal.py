@@ -355,9 +355,9 @@ def read_nights_taken(
     Opening the journal for writing checks every page of it (``quick_check``) and migrates it,
     which on a ten-year journal costs more than the rest of ``sleepplan plan``. Reading a week
     of rows needs neither: SQLite checks each page it reads. So this opens the file without
-    the full check, and only a journal that is missing (nothing taken yet), from another
-    schema version, or unreadable takes the full path, which checks, migrates, or sets a
-    damaged file aside and says so, as any other open would.
+    the full check. A missing journal means nothing was taken yet; one of another schema
+    version, or one that can't be read, takes the full path, which migrates it, or checks it
+    and sets a damaged file aside and says so, as any other open would.
     """
     if lookback is None or not path.exists():
         return {}

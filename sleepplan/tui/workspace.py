@@ -52,9 +52,11 @@ class Workspace:
     @property
     def zone(self) -> str:
         """The profile's zone, else the system's."""
-        if self.profile is not None and self.profile.timezone:
-            return self.profile.timezone
-        return self.fallback_zone
+        return self.zone_of(self.profile)
+
+    def zone_of(self, profile: Profile | None) -> str:
+        """A profile's zone, else the system's."""
+        return profile.timezone if profile and profile.timezone else self.fallback_zone
 
     @property
     def night(self) -> dt.date:
@@ -64,8 +66,7 @@ class Workspace:
     def night_of(self, profile: Profile | None) -> dt.date:
         """The night "tonight" means now for a profile (in its zone, by its wake time)."""
         wake = profile.wake if profile else dt.time(7, 0)
-        zone = profile.timezone if profile and profile.timezone else self.fallback_zone
-        return timing.tonight(timing.in_zone(self.now, zone), wake)
+        return timing.tonight(timing.in_zone(self.now, self.zone_of(profile)), wake)
 
     def open(self, loaded: LoadedProfile) -> None:
         """Make a freshly loaded profile the working one."""
