@@ -637,6 +637,28 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(home: Path) -> No
         assert ("k", "Catalog") not in _footer_keys(app)
 
 
+async def test_footer_keys_are_styled_once_as_they_mount(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    restyled: list[object] = []
+    original = SleepPlanApp.update_styles
+
+    def counting(self: SleepPlanApp, node: object, animate: bool = True) -> None:
+        restyled.append(node)
+        original(self, node, animate)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SleepPlanApp, "update_styles", counting)
+    app = make_app(home)
+    async with app.run_test(size=(120, 34)) as pilot:
+        await settle(pilot)
+        keys = list(app.screen.query_one(KeyFooter).query(FooterKey))
+        assert len(keys) > 10
+        assert not [node for node in restyled if isinstance(node, FooterKey)]
+        palette = [key for key in keys if key.has_class("-command-palette")]
+        assert len(palette) == 1  # compact, as Textual draws it; the others are not
+        assert [key for key in keys if key.has_class("-compact")] == palette
+
+
 async def test_the_timeline_is_drawn_once_per_plan_and_size(home: Path) -> None:
     app = make_app(home)
     async with app.run_test(size=(100, 34)) as pilot:
