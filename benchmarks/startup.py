@@ -3,11 +3,15 @@ minimal Textual app (Header, Static, Footer) timed in the same run.
 
 ``python benchmarks/startup.py [RUNS]``: builds a home with ten years of check-ins (through the
 real import path, benchmarks/ten_years.py), then runs four programs interleaved, RUNS times
-each — the minimal app, Textual alone drawing Tonight's widgets with the app's stylesheet (the
-floor no sleepplan code can go under), the app, and ``plan --json`` — and prints medians,
-min–max, peak memory (from wait4) and the ratios to the minimal app with the design's budgets.
-The first, untimed run of each fills the home's cache of validated files, as any earlier day's
-use would have.
+each — the minimal app, Textual alone drawing Tonight's widgets with the app's stylesheet, the
+app started as ``sleepplan`` starts it, and ``plan --json`` — and prints medians, min–max, peak
+memory (from wait4) and the ratios to the minimal app with the design's budgets.
+
+An app is timed from starting its process to its first screen painted (Tonight with its plan),
+which the app notes down; that is the start a user waits for, and the budget's measure. The
+time to the process's exit is printed too: it adds Python's clean-up at exit, which a user
+sees only on quitting. The first, untimed run of each fills the home's cache of validated
+files, as any earlier day's use would have.
 """
 
 from __future__ import annotations
@@ -18,9 +22,24 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
-MINIMAL = """
+SHOWN = """
+import sys, time
+
+def shown(app):
+    \"\"\"The screen is painted: note the moment (for the parent) and quit.\"\"\"
+    with open(sys.argv[-1], "w") as note:
+        note.write(repr(time.time()))
+    app.exit()
+"""
+"""Every program's first lines: how it reports the moment its first screen is painted."""
+
+MINIMAL = (
+    SHOWN
+    + """
 from textual.app import App
 from textual.widgets import Footer, Header, Static
 
@@ -31,13 +50,15 @@ class Minimal(App):
         yield Footer()
 
     def on_mount(self):
-        self.call_after_refresh(self.exit)
+        self.call_after_refresh(shown, self)
 
 Minimal().run(headless=True)
 """
+)
 
-TONIGHT_WIDGETS = """
-import sys
+TONIGHT_WIDGETS = (
+    SHOWN
+    + """
 from textual.app import App
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -64,43 +85,71 @@ class TonightWidgets(App):
         yield Footer()
 
     def on_mount(self):
-        self.call_after_refresh(self.exit)
+        self.call_after_refresh(shown, self)
 
 TonightWidgets().run(headless=True)
 """
+)
 """Textual alone drawing the widgets Tonight is made of, with the app's stylesheet: the floor."""
 
-SLEEPPLAN = """
-import sys
+SLEEPPLAN = (
+    SHOWN
+    + """
+import gc
+gc.disable()  # as `sleepplan` starts (sleepplan.start.run), before anything else is imported
+import sleepplan.cli  # the command line it loads, which then starts the app (cmd_tui)
 from sleepplan.tui.app import SleepPlanApp
 
 class UntilPlan(SleepPlanApp):
     def bump(self):
         super().bump()
-        if self.workspace.profile is not None:  # Tonight has its plan: first paint, then exit
-            self.call_after_refresh(self.exit)
+        if self.workspace.profile is not None:  # Tonight has its plan, painted next
+            self.call_after_refresh(shown, self)
 
-UntilPlan(home=sys.argv[1]).run(headless=True)
+UntilPlan(home=sys.argv[1], settle_heap=True).run(headless=True)
 """
+)
 
 
-def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MiB of one run of ``command``."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+NAMES = [
+    "minimal Textual app",
+    "Textual, Tonight's widgets",
+    "sleepplan to Tonight",
+    "sleepplan plan --json",
+]
+
+
+class Run(NamedTuple):
+    """One run of a program."""
+
+    shown: float
+    """Seconds from starting the process to its first screen painted (for a command, its end)."""
+    whole: float
+    """Seconds from starting the process to its exit."""
+    memory: float
+    """Peak resident MiB."""
+
+
+def run_once(command: list[str], env: dict[str, str], note: Path | None) -> Run:
+    """Run ``command``; an app writes the moment its screen is painted to ``note``."""
+    note_args = [str(note)] if note else []
+    started = time.time()
+    process = subprocess.Popen(
+        [*command, *note_args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
+    whole = time.time() - started
     if status != 0:
         detail = process.stderr.read().decode(errors="replace") if process.stderr else ""
         raise SystemExit(f"{command} failed: {detail}")
-    return elapsed, usage.ru_maxrss / 1024
+    shown = float(note.read_text()) - started if note else whole
+    return Run(shown, whole, usage.ru_maxrss / 1024)
 
 
-def summary(name: str, times: list[float], memory: list[float]) -> str:
+def milliseconds(values: list[float]) -> str:
     return (
-        f"{name:<28} median {statistics.median(times) * 1000:7.1f} ms "
-        f"(min {min(times) * 1000:6.1f}, max {max(times) * 1000:6.1f})  "
-        f"peak {statistics.median(memory):5.1f} MiB"
+        f"{statistics.median(values) * 1000:6.1f} ms "
+        f"({min(values) * 1000:5.1f}–{max(values) * 1000:5.1f})"
     )
 
 
@@ -108,6 +157,7 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     folder = Path(tempfile.mkdtemp())
     home = folder / "home"
+    note = folder / "shown"
     os.environ.setdefault("SLEEPPLAN_NOW", "2026-11-23T18:00:00+01:00")
     # Built in its own process: a child forked from a big parent would report the parent's
     # peak memory as its own (Linux counts ru_maxrss from the fork).
@@ -124,50 +174,45 @@ def main() -> None:
     package = Path(__file__).parents[1] / "sleepplan"
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
     stylesheet = str(package / "tui" / "app.tcss")
-    programs = {
-        "minimal Textual app": [sys.executable, "-c", MINIMAL],
-        "Textual, Tonight's widgets": [sys.executable, "-c", TONIGHT_WIDGETS, stylesheet],
-        "sleepplan to Tonight": [sys.executable, "-c", SLEEPPLAN, str(home)],
-        "sleepplan plan --json": [
-            sys.executable,
-            "-m",
-            "sleepplan",
-            "--home",
-            str(home),
-            "plan",
-            "--json",
-        ],
+    plan_json = [sys.executable, "-m", "sleepplan", "--home", str(home), "plan", "--json"]
+    programs: dict[str, tuple[list[str], Path | None]] = {
+        NAMES[0]: ([sys.executable, "-c", MINIMAL], note),
+        NAMES[1]: ([sys.executable, "-c", TONIGHT_WIDGETS, stylesheet], note),
+        NAMES[2]: ([sys.executable, "-c", SLEEPPLAN, str(home)], note),
+        NAMES[3]: (plan_json, None),  # a command: its output is whole when it exits
     }
-    results: dict[str, tuple[list[float], list[float]]] = {n: ([], []) for n in programs}
-    for command in programs.values():  # warm the file cache (and sleepplan's own) once
-        run_once(command, env)
-    for _ in range(runs):  # interleaved, so drift affects all three alike
-        for name, command in programs.items():
-            elapsed, memory = run_once(command, env)
-            results[name][0].append(elapsed)
-            results[name][1].append(memory)
-    for name, (times, memory) in results.items():
-        print(summary(name, times, memory))
-    base_time = statistics.median(results["minimal Textual app"][0])
-    base_memory = statistics.median(results["minimal Textual app"][1])
-    app_time = statistics.median(results["sleepplan to Tonight"][0])
-    app_memory = statistics.median(results["sleepplan to Tonight"][1])
-    cli_time = statistics.median(results["sleepplan plan --json"][0])
-    floor_time = statistics.median(results["Textual, Tonight's widgets"][0])
-    floor_memory = statistics.median(results["Textual, Tonight's widgets"][1])
+    results: dict[str, list[Run]] = {name: [] for name in programs}
+    for command, where in programs.values():  # warm the file cache (and sleepplan's own) once
+        run_once(command, env, where)
+    for _ in range(runs):  # interleaved, so the machine's drift affects all alike
+        for name, (command, where) in programs.items():
+            results[name].append(run_once(command, env, where))
+    print(f"{'':28} {'to its first screen':>27}   {'to its exit':>27}   peak memory")
+    for name, done in results.items():
+        print(
+            f"{name:<28} {milliseconds([r.shown for r in done])}   "
+            f"{milliseconds([r.whole for r in done])}   "
+            f"{statistics.median(r.memory for r in done):5.1f} MiB"
+        )
+
+    def ratio(name: str, field: str, pick: Callable[[list[float]], float]) -> float:
+        mine = pick([getattr(r, field) for r in results[name]])
+        return mine / pick([getattr(r, field) for r in results[NAMES[0]]])
+
+    median = statistics.median
     print(
-        f"Textual's own floor for Tonight's widgets: {floor_time / base_time:.2f}× time, "
-        f"{floor_memory / base_memory:.2f}× memory"
+        f"Textual's own floor for Tonight's widgets: {ratio(NAMES[1], 'shown', median):.2f}× "
+        f"time, {ratio(NAMES[1], 'memory', median):.2f}× memory"
     )
-    print(f"cold start ratio   {app_time / base_time:.2f}× (budget ≤ 1.25×)")
-    print(f"peak memory ratio  {app_memory / base_memory:.2f}× (budget ≤ 1.30×)")
-    print(f"plan --json ratio  {cli_time / base_time:.2f}× (budget ≤ 0.35×)")
-    # a busy or throttled machine only ever adds time, so the fastest runs agree best
-    fastest = {name: min(times) for name, (times, _) in results.items()}
     print(
-        "fastest runs: cold start "
-        f"{fastest['sleepplan to Tonight'] / fastest['minimal Textual app']:.2f}×, plan --json "
-        f"{fastest['sleepplan plan --json'] / fastest['minimal Textual app']:.2f}×"
+        f"cold start to Tonight   {ratio(NAMES[2], 'shown', median):.2f}× (budget ≤ 1.25×); "
+        f"fastest runs {ratio(NAMES[2], 'shown', min):.2f}×; "
+        f"to the process's exit {ratio(NAMES[2], 'whole', median):.2f}×"
+    )
+    print(f"peak memory             {ratio(NAMES[2], 'memory', median):.2f}× (budget ≤ 1.30×)")
+    print(
+        f"plan --json             {ratio(NAMES[3], 'whole', median):.2f}× (budget ≤ 0.35×); "
+        f"fastest runs {ratio(NAMES[3], 'whole', min):.2f}×"
     )
 
 

@@ -1,5 +1,5 @@
 """Allow ``python -m sleepplan``."""
 
-from sleepplan.cli import main
+from sleepplan.start import run
 
-raise SystemExit(main())
+raise SystemExit(run())

@@ -404,3 +404,27 @@ def test_bad_checkin_files_exit_2_naming_the_place(
     assert "Traceback" not in result.stderr
     history = run_cli("--home", str(home), "history", "--json")
     assert json.loads(history.stdout)["checkins"] == []
+
+
+def test_sleepplan_starts_with_the_collector_paused_and_turns_it_back_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+    from importlib.metadata import entry_points
+
+    from sleepplan import start
+
+    (script,) = entry_points(group="console_scripts", name="sleepplan")
+    assert script.value == "sleepplan.start:run"  # the command goes through start.run
+    seen: list[bool] = []
+
+    def command() -> int:
+        seen.append(gc.isenabled())
+        raise KeyboardInterrupt  # however the command ends
+
+    monkeypatch.setattr("sleepplan.cli.main", command)
+    assert gc.isenabled()
+    with pytest.raises(KeyboardInterrupt):
+        start.run()
+    assert seen == [False]
+    assert gc.isenabled()

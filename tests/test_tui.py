@@ -13,6 +13,7 @@ from textual.widgets._footer import FooterKey
 
 from sleepplan.core import timing
 from sleepplan.core.profile import parse_profile
+from sleepplan.start import resume_collector
 from sleepplan.store.bundled import bundled_catalog
 from sleepplan.store.journal import Journal
 from sleepplan.store.profiles import ensure_home, load_profile
@@ -677,20 +678,42 @@ async def test_the_timeline_is_drawn_once_per_plan_and_size(home: Path) -> None:
 
 
 @pytest.mark.parametrize("settles", [True, False], ids=["command-line app", "embedded"])
-async def test_the_start_up_heap_is_frozen_once_the_plan_is_shown(
-    home: Path, monkeypatch: pytest.MonkeyPatch, settles: bool
+@pytest.mark.parametrize("opens", [True, False], ids=["profile", "broken profile"])
+async def test_the_start_up_heap_is_settled_once_the_plan_is_shown(
+    home: Path, monkeypatch: pytest.MonkeyPatch, settles: bool, opens: bool
 ) -> None:
     monkeypatch.setattr("sleepplan.tui.app.HEAP_SETTLE_DELAY_S", 0.05)
+    if not opens:
+        ensure_home(home)
+        (home / "profiles" / "example.toml").write_text("name = [broken\n")
+    apps: list[SleepPlanApp] = []
+    resumed: list[tuple[bool, bool]] = []  # per call: collect_first, whether the night is shown
+
+    def recording(collect_first: bool = False) -> None:
+        workspace = apps[0].workspace if apps else None
+        shown = workspace is not None and (workspace.profile or workspace.error) is not None
+        resumed.append((collect_first, shown))
+        resume_collector(collect_first)
+
+    monkeypatch.setattr("sleepplan.tui.app.resume_collector", recording)
     assert gc.get_freeze_count() == 0
-    app = SleepPlanApp(home=home, now=NOW, zone="Europe/Berlin", settle_heap=settles)
+    gc.disable()  # as `sleepplan` starts the app (start.run)
     try:
+        app = SleepPlanApp(home=home, now=NOW, zone="Europe/Berlin", settle_heap=settles)
+        # the command line's app runs the collector again at once, blind to the imports
+        assert gc.isenabled() is settles
+        assert (gc.get_freeze_count() > 0) is settles
+        assert resumed == [(False, False)] * settles
+        apps.append(app)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            assert app.workspace.profile is not None
             await pilot.pause(0.3)
-            assert (gc.get_freeze_count() > 0) is settles
+            assert (app.workspace.profile is not None) is opens
+            # one collection, once the plan (or why there is none) is shown
+            assert resumed == [(False, False), (True, True)] * settles
     finally:
         gc.unfreeze()  # the test process goes on: let its collector see everything again
+        gc.enable()
 
 
 async def test_names_and_typed_text_are_shown_as_typed_never_read_as_markup(home: Path) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from textual import on, work
@@ -17,7 +17,9 @@ from sleepplan.core import editing
 from sleepplan.core.errors import InputError
 from sleepplan.core.profile import Profile
 from sleepplan.core.safety import cycling_lookback
+from sleepplan.start import resume_collector
 from sleepplan.store import paths
+from sleepplan.store.bundled import bundled_interactions
 from sleepplan.store.clock import current_time, system_zone
 from sleepplan.store.journal import read_nights_taken
 from sleepplan.store.profiles import (
@@ -48,21 +50,7 @@ from sleepplan.tui.workspace import Workspace
 Edit = Callable[[Profile, str], Profile]
 
 HEAP_SETTLE_DELAY_S = 1.0
-"""How long after the plan is shown the start-up heap is frozen: when the user is reading."""
-
-
-def freeze_start_up_heap() -> None:
-    """Collect start-up garbage, then take what lives on out of the collector's sight.
-
-    Start-up leaves tens of thousands of long-lived objects (Textual, the catalog, the
-    screens). Python's oldest-generation collection walks all of them, and when one falls on a
-    keystroke it holds that key for 30 ms or more, twice the budget of design §12. Frozen
-    objects are never walked again; they are alive for the whole session anyway. The price:
-    a frozen object that later becomes garbage is only freed by reference counting, never by
-    the cycle collector; start-up's screens and data are not let go of in a session.
-    """
-    gc.collect()
-    gc.freeze()
+"""How long after the plan is shown the start-up heap is settled: when the user is reading."""
 
 
 class SleepPlanApp(App[None]):
@@ -139,19 +127,26 @@ class SleepPlanApp(App[None]):
             profile: Profile name or path; default the only or most recently saved one.
             now: The current instant (tests fix it); default the clock.
             zone: Zone for profiles that name none; default the system's.
-            settle_heap: Freeze the start-up heap once the plan is shown (the command line's
-                app does; tests and benchmarks sharing a process with others don't).
+            settle_heap: Run the collector again at once, blind to everything imported, and
+                once the plan is shown collect and freeze the start-up heap
+                (``start.resume_collector``). The command line's app does; tests sharing a
+                process with others don't.
         """
         super().__init__()
         self.home = paths.resolve_home(str(home) if home else None, os.environ)
         self.profile_arg = profile
         self._settle_heap = settle_heap
+        if settle_heap:
+            resume_collector()
         self.workspace = Workspace(
             home=self.home, now=now or current_time(os.environ), fallback_zone=zone or system_zone()
         )
 
-    def on_mount(self) -> None:
-        """Load the profile in the background; Tonight shows "loading" until it arrives."""
+    def on_load(self) -> None:
+        """Start loading the profile in the background while Textual sets the screen up.
+
+        Usually it arrives before Tonight is first drawn; if not, Tonight shows "loading".
+        """
         self.open_profile(self.profile_arg, ask=False)
 
     # -- state ------------------------------------------------------------------------------
@@ -224,6 +219,7 @@ class SleepPlanApp(App[None]):
         except InputError as error:
             self.post_message(ProfileFailed(path, error))
             return
+        bundled_interactions(self.workspace.cache_dir)  # read here, not as Tonight draws
         # every compound with a budget, as any may be added tonight; a day's slack because
         # editing wake in the small hours can move "tonight" back a day
         night = self.workspace.night_of(loaded.profile)
@@ -241,9 +237,7 @@ class SleepPlanApp(App[None]):
         self.workspace.past_nights = message.past_nights
         self._apply_keymap(message.loaded.profile.keymap)
         self.bump()
-        if self._settle_heap:
-            self._settle_heap = False
-            self.set_timer(HEAP_SETTLE_DELAY_S, freeze_start_up_heap)
+        self._settle_once()
 
     @on(ProfileFailed)
     def _failed(self, message: ProfileFailed) -> None:
@@ -252,6 +246,13 @@ class SleepPlanApp(App[None]):
             message.error.render(), title="Profile not loaded", severity="error", timeout=12
         )
         self.bump()
+        self._settle_once()
+
+    def _settle_once(self) -> None:
+        """Soon after the first plan (or the reason there is none) is shown, settle the heap."""
+        if self._settle_heap:
+            self._settle_heap = False
+            self.set_timer(HEAP_SETTLE_DELAY_S, partial(resume_collector, collect_first=True))
 
     def action_save(self) -> None:
         """Save the open profile, after any new danger warnings are acknowledged."""
