@@ -660,6 +660,21 @@ async def test_footer_keys_are_styled_once_as_they_mount(
         assert [key for key in keys if key.has_class("-compact")] == palette
 
 
+async def test_an_areas_stylesheet_is_read_when_the_area_is_first_opened(home: Path) -> None:
+    def sheets(app: SleepPlanApp) -> set[str]:
+        return {Path(path).name for path, _ in app.stylesheet.source if path.endswith(".tcss")}
+
+    app = make_app(home)
+    async with app.run_test(size=(120, 34)) as pilot:
+        await settle(pilot)
+        assert sheets(app) == {"app.tcss"}  # the start parses Tonight's rules only
+        await pilot.press("k")
+        await settle(pilot)
+        assert sheets(app) == {"app.tcss", "catalog.tcss"}
+        filters = app.screen.query_one("#catalog-filters").styles.height
+        assert filters is not None and str(filters) == "1"  # catalog.tcss's rule applies
+
+
 async def test_the_timeline_is_drawn_once_per_plan_and_size(home: Path) -> None:
     app = make_app(home)
     async with app.run_test(size=(100, 34)) as pilot:

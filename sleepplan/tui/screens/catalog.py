@@ -130,6 +130,9 @@ def compound_details(compound: Compound) -> Text:
 class CatalogScreen(AreaScreen):
     """Browse the catalog and add compounds to the routine."""
 
+    CSS_PATH = "catalog.tcss"
+    """This area's rules, read when it is first opened (app.tcss has Tonight's)."""
+
     HELP = HELP
     AUTO_FOCUS = "#compounds"
     BINDINGS = [

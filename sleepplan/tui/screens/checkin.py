@@ -103,6 +103,9 @@ def _comparison_words(value: int) -> str:
 class CheckinScreen(AreaScreen):
     """The morning area."""
 
+    CSS_PATH = "checkin.tcss"
+    """This area's rules, read when it is first opened (app.tcss has Tonight's)."""
+
     HELP = HELP
     AUTO_FOCUS = "#quality"
     BINDINGS = [

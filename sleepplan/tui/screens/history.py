@@ -74,6 +74,9 @@ class HistoryData:
 class HistoryScreen(AreaScreen):
     """The history area."""
 
+    CSS_PATH = "history.tcss"
+    """This area's rules, read when it is first opened (app.tcss has Tonight's)."""
+
     HELP = HELP
     AUTO_FOCUS = "#nights"
     BINDINGS = [

@@ -68,6 +68,9 @@ def _shown_path(path: Path, home: Path) -> str:
 class ProfilesScreen(AreaScreen):
     """Manage the home's profiles."""
 
+    CSS_PATH = "profiles.tcss"
+    """This area's rules, read when it is first opened (app.tcss has Tonight's)."""
+
     HELP = HELP
     AUTO_FOCUS = "#profile-table"
     BINDINGS = [
