@@ -2,11 +2,11 @@
 
 Starting builds tens of thousands of objects that live as long as the process (modules,
 classes, Textual's widgets and styles, the catalog) and next to no garbage. Python's cycle
-collector would trace them again and again while they are being made: a sixth of the app's
-start (design §12). So ``run`` pauses the collector before anything else is imported, and a
-command turns it back on when it is done. The app turns it back on as soon as it is
-constructed, with everything imported so far frozen (``resume_collector``), and once its plan
-is shown collects once and freezes what lives on. Reference counting, which frees almost
+collector would trace them again and again while they are being made: 50 ms or more, a tenth
+of the app's start (design §12). So ``run`` pauses the collector before anything else is
+imported, and a command turns it back on when it is done. The app turns it back on as soon as
+it is constructed, with everything imported so far frozen (``resume_collector``), and once its
+plan is shown collects once and freezes what lives on. Reference counting, which frees almost
 everything, works throughout.
 """
 

@@ -145,7 +145,7 @@ class SleepPlanApp(App[None]):
     def on_load(self) -> None:
         """Start loading the profile in the background while Textual sets the screen up.
 
-        Usually it arrives before Tonight is first drawn; if not, Tonight shows "loading".
+        Tonight shows "loading" until it arrives.
         """
         self.open_profile(self.profile_arg, ask=False)
 
