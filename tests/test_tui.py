@@ -675,6 +675,32 @@ async def test_an_areas_stylesheet_is_read_when_the_area_is_first_opened(home: P
         assert filters is not None and str(filters) == "1"  # catalog.tcss's rule applies
 
 
+async def test_tonight_is_styled_once_at_start_and_stays_one_screen(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    restyles: list[object] = []
+    original = SleepPlanApp.refresh_css
+
+    def counting(self: SleepPlanApp, animate: bool = True) -> None:
+        restyles.append(self.screen)
+        original(self, animate)
+
+    monkeypatch.setattr(SleepPlanApp, "refresh_css", counting)
+    app = make_app(home)
+    async with app.run_test(size=(120, 34)) as pilot:
+        await settle(pilot)
+        tonight = app.screen
+        assert isinstance(tonight, TonightScreen)
+        assert restyles == []  # a screen opened as a mode would restyle everything here
+        await pilot.press("k")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.screen is tonight  # `t` returns to the first Tonight, with its state
+        assert app.current_mode == "tonight"
+        assert _dose_rows(app)
+
+
 async def test_the_timeline_is_drawn_once_per_plan_and_size(home: Path) -> None:
     app = make_app(home)
     async with app.run_test(size=(100, 34)) as pilot:

@@ -12,6 +12,7 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from sleepplan.core import editing
 from sleepplan.core.errors import InputError
@@ -31,7 +32,7 @@ from sleepplan.store.profiles import (
     read_profile_text,
     save_profile,
 )
-from sleepplan.tui.areas import AREAS, area_class, area_modes
+from sleepplan.tui.areas import AREAS, FIRST_AREA, area_class, area_modes, open_area
 from sleepplan.tui.commands import SleepPlanCommands
 from sleepplan.tui.dialogs.confirm import ConfirmDialog
 from sleepplan.tui.dialogs.help import HelpScreen
@@ -58,8 +59,9 @@ class SleepPlanApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "sleepplan"
-    MODES = area_modes()
-    DEFAULT_MODE = "tonight"
+    MODES = {mode: build for mode, build in area_modes().items() if mode != FIRST_AREA}
+    """Every area but Tonight, which is the default screen until the app mounts."""
+    DEFAULT_MODE = FIRST_AREA
     COMMANDS = App.COMMANDS | {SleepPlanCommands}
     BINDINGS = [
         Binding(
@@ -148,6 +150,19 @@ class SleepPlanApp(App[None]):
         Tonight shows "loading" until it arrives.
         """
         self.open_profile(self.profile_arg, ask=False)
+
+    def get_default_screen(self) -> Screen[None]:
+        """Tonight, the first screen.
+
+        It starts as Textual's default screen rather than as a ``MODES`` entry: Textual
+        restyles a ``MODES`` screen from scratch as it first shows it, which at start-up
+        parsed the whole stylesheet twice more and laid Tonight out again (design §12).
+        """
+        return open_area(FIRST_AREA)
+
+    def on_mount(self) -> None:
+        """Tonight, already shown, becomes a mode like the other areas (``t`` returns to it)."""
+        self.add_mode(FIRST_AREA, partial(open_area, FIRST_AREA))
 
     # -- state ------------------------------------------------------------------------------
 

@@ -26,6 +26,9 @@ AREAS: dict[str, str] = {
 }
 """Mode name → the screen class that shows it, as ``module:Class``."""
 
+FIRST_AREA = "tonight"
+"""The area the app opens on."""
+
 
 def area_class(mode: str) -> type[AreaScreen]:
     """The screen class of an area (importing its module on first use)."""
@@ -39,5 +42,5 @@ def open_area(mode: str) -> AreaScreen:
 
 
 def area_modes() -> dict[str, str | Callable[[], Screen[Any]]]:
-    """``App.MODES``: each area built by a callable, so its module loads when first opened."""
+    """Each area's mode, built by a callable, so its module loads when first opened."""
     return {mode: partial(open_area, mode) for mode in AREAS}
