@@ -116,8 +116,10 @@ import sleepplan.cli  # the command line it loads, which then starts the app (cm
 from sleepplan.tui.app import SleepPlanApp
 
 class UntilPlan(SleepPlanApp):
-    def on_mount(self):  # Textual calls SleepPlanApp.on_mount too
-        shown_when_complete(self, lambda: self.workspace.profile is not None)  # with its plan
+    def bump(self):
+        super().bump()
+        if self.workspace.profile is not None:  # Tonight has its plan: wait for its footer
+            shown_when_complete(self)  # (checking sooner would take turns from the loading)
 
 UntilPlan(home=sys.argv[1], settle_heap=True).run(headless=True)
 """

@@ -8,8 +8,8 @@ import gc
 from pathlib import Path
 
 import pytest
+from rich.style import Style
 from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
-from textual.widgets._footer import FooterKey
 
 from sleepplan.core import timing
 from sleepplan.core.profile import parse_profile
@@ -615,8 +615,15 @@ async def test_tonight_counts_cycling_budgets_from_the_journal(home: Path) -> No
 
 
 def _footer_keys(app: object) -> list[tuple[str, str]]:
-    footer = app.screen.query_one(KeyFooter)  # type: ignore[attr-defined]
-    return [(key.key, key.description) for key in footer.query(FooterKey)]
+    keys, palette = app.screen.query_one(KeyFooter).shown  # type: ignore[attr-defined]
+    return [(entry.key, entry.description) for entry in (*keys, palette)]
+
+
+def _footer_column(app: SleepPlanApp, description: str) -> int:
+    """A column inside the footer entry with ``description``."""
+    footer = app.screen.query_one(KeyFooter)
+    footer.render()
+    return next(start + 1 for start, _, entry in footer._spans if entry.description == description)
 
 
 async def test_the_footer_is_rebuilt_only_when_its_keys_change(home: Path) -> None:
@@ -624,40 +631,74 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(home: Path) -> No
     async with app.run_test(size=(120, 34)) as pilot:
         await settle(pilot)
         footer = app.screen.query_one(KeyFooter)
-        words = {words for _, words, *_ in shown_keys(app.screen)}
+        words = {entry.description for entry in shown_keys(app.screen).keys}
         assert {words for _, words in _footer_keys(app)} - {"palette"} == words
         assert ("a", "Add") in _footer_keys(app)
-        before = list(footer.query(FooterKey))
+        before = footer.shown
         await pilot.press("tab")  # focus moves; the keys stay the same
         await settle(pilot)
         assert app.screen.focused is not None and app.screen.focused.id != "doses"
-        assert list(footer.query(FooterKey)) == before  # the very same widgets
+        assert footer.shown is before  # not even read again
         app.set_keymap({"area.catalog": "c"})  # the keys change: the footer follows
         await settle(pilot)
         assert ("c", "Catalog") in _footer_keys(app)
         assert ("k", "Catalog") not in _footer_keys(app)
+        assert "c Catalog" in footer.render().plain
 
 
-async def test_footer_keys_are_styled_once_as_they_mount(
-    home: Path, monkeypatch: pytest.MonkeyPatch
+async def test_the_footer_is_one_widget_whose_keys_click_and_explain_themselves(
+    home: Path,
 ) -> None:
-    restyled: list[object] = []
-    original = SleepPlanApp.update_styles
-
-    def counting(self: SleepPlanApp, node: object, animate: bool = True) -> None:
-        restyled.append(node)
-        original(self, node, animate)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(SleepPlanApp, "update_styles", counting)
     app = make_app(home)
     async with app.run_test(size=(120, 34)) as pilot:
         await settle(pilot)
-        keys = list(app.screen.query_one(KeyFooter).query(FooterKey))
-        assert len(keys) > 10
-        assert not [node for node in restyled if isinstance(node, FooterKey)]
-        palette = [key for key in keys if key.has_class("-command-palette")]
-        assert len(palette) == 1  # compact, as Textual draws it; the others are not
-        assert [key for key in keys if key.has_class("-compact")] == palette
+        footer = app.screen.query_one(KeyFooter)
+        assert not footer.children  # Textual's footer is a widget per key: 13 on Tonight
+        line = footer.render().plain
+        assert " t Tonight " in line and " ? Help " in line
+        assert line.endswith("▏^p palette ") and len(line) == 120
+        await pilot.hover(KeyFooter, offset=(_footer_column(app, "Catalog"), 0))
+        await pilot.pause()
+        assert footer.tooltip == "Browse compounds and their sources"
+        assert footer.hovered is not None and footer.hovered.description == "Catalog"
+        await pilot.click(KeyFooter, offset=(_footer_column(app, "Catalog"), 0))
+        await settle(pilot)
+        assert app.current_mode == "catalog"
+
+
+async def test_a_disabled_footer_key_is_dimmed_and_only_rings_the_bell(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Textual's convention: check_action answering None shows the key disabled
+    monkeypatch.setattr(
+        TonightScreen, "check_action", lambda self, action, _: None if action == "add" else True
+    )
+    bells: list[None] = []
+    app = make_app(home)
+    monkeypatch.setattr(app, "bell", lambda: bells.append(None))
+    async with app.run_test(size=(120, 34)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(KeyFooter)
+        add = next(entry for entry in footer.shown.keys if entry.description == "Add")
+        assert not add.enabled
+        styles = [span.style for span in footer.render().spans[:2]]
+        assert [isinstance(style, Style) and style.dim for style in styles] == [True, True]
+        await pilot.click(KeyFooter, offset=(_footer_column(app, "Add"), 0))
+        await settle(pilot)
+        assert bells == [None]
+        assert isinstance(app.screen, TonightScreen)  # no catalog picker opened
+
+
+@pytest.mark.parametrize("width", [80, 100])
+async def test_a_narrow_footer_is_compact_and_keeps_the_palette(home: Path, width: int) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        line = app.screen.query_one(KeyFooter).render().plain
+        assert len(line) == width and line.endswith("▏^p palette ")
+        assert line.startswith("a Add del Remove r Routine t Tonight ")  # compact
+        shown = line.removesuffix("▏^p palette ").split()
+        assert len(shown) % 2 == 0  # every key with its words: none cut in half
 
 
 async def test_an_areas_stylesheet_is_read_when_the_area_is_first_opened(home: Path) -> None:

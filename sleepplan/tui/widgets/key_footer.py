@@ -1,90 +1,220 @@
-"""The footer of key bindings, rebuilt only when the keys it shows change."""
+"""The footer of key bindings: one widget drawing every key on one line."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+from rich.style import Style
+from rich.text import Text
 from textual.reactive import reactive
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widget import Widget
 
 if TYPE_CHECKING:
-    from textual.app import ComposeResult
+    from collections.abc import Iterable
+
+    from textual import events
     from textual.binding import Binding
     from textual.screen import Screen
 
-Shown = tuple[tuple[str, str, str, bool, str], ...]
+
+class FooterEntry(NamedTuple):
+    """One key the footer shows."""
+
+    key: str
+    """The key that is pressed when the entry is clicked."""
+    key_display: str
+    description: str
+    enabled: bool
+    tooltip: str
+
+
+class Shown(NamedTuple):
+    """What a footer shows."""
+
+    keys: tuple[FooterEntry, ...]
+    """The screen's keys, one per action, in Textual's order."""
+    palette: FooterEntry | None
+    """The command palette's key, at the right end, when the app offers the palette."""
+
+
+def _entry(screen: Screen[object], binding: Binding, enabled: bool, tooltip: str) -> FooterEntry:
+    tooltip = tooltip or binding.tooltip or binding.description
+    display = screen.app.get_key_display(binding)
+    return FooterEntry(binding.key, display, binding.description, enabled, tooltip)
 
 
 def shown_keys(screen: Screen[object]) -> Shown:
-    """What a footer on ``screen`` shows: each visible binding's key, words and state."""
-    return tuple(
-        (binding.key, binding.description, binding.action, enabled, tooltip)
-        for _, binding, enabled, tooltip in screen.active_bindings.values()
-        if binding.show
-    )
+    """What a footer on ``screen`` shows, picked as Textual's footer picks it."""
+    app = screen.app
+    active = screen.active_bindings
+    first_per_action: dict[str, FooterEntry] = {}
+    for _, binding, enabled, tooltip in active.values():
+        if binding.show and binding.action not in first_per_action:
+            first_per_action[binding.action] = _entry(screen, binding, enabled, tooltip)
+    palette = active.get(app.COMMAND_PALETTE_BINDING)
+    if not app.ENABLE_COMMAND_PALETTE or palette is None:
+        return Shown(tuple(first_per_action.values()), None)
+    _, binding, enabled, _ = palette
+    return Shown(tuple(first_per_action.values()), _entry(screen, binding, enabled, ""))
 
 
-class PlainKey(FooterKey):
-    """A footer key whose look is fixed when it is made.
+Part = tuple[str, Style | None, FooterEntry | None]
+"""A piece of the footer's line: its text, its style and the entry it belongs to."""
 
-    Textual's keys start compact and are then bound to the footer's setting, so each one
-    restyles itself twice as it mounts: two dozen style passes at start-up (design §12).
-    These keys are given their class up front and never change it.
+
+class KeyFooter(Widget, can_focus=False):
+    """The screen's keys on one line, the command palette's at the right end.
+
+    It looks like Textual's footer and acts like it (click a key to press it, hover for its
+    tooltip), but is one widget rather than one per key: Textual's footer cost Tonight more
+    to build and paint at start-up than all the rest of the screen (design §12). When the
+    keys do not fit, they are drawn compact; what still does not fit is cut at the right,
+    before the palette's key.
     """
 
-    compact = reactive(False, init=False)
-
-
-class KeyFooter(Footer):
-    """Textual's footer, recomposed only when what it shows has changed.
-
-    A screen announces "bindings changed" several times as it opens (it resumes, focus moves,
-    widgets mount) and whenever focus moves between widgets with the same keys. The stock
-    footer rebuilds every key for each announcement, which at start-up costs more than
-    drawing the rest of Tonight (design §12); this one first compares what it would show.
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {
+        "key-footer--key",
+        "key-footer--description",
+        "key-footer--hover",
+        "key-footer--separator",
+    }
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .key-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .key-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .key-footer--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+        & > .key-footer--separator {
+            color: $foreground 20%;
+        }
+    }
     """
+    SEPARATOR = "▏"
+    """Before the command palette's key, as Textual's footer draws it."""
+
+    hovered: reactive[FooterEntry | None] = reactive(None)
+    """The entry under the mouse pointer."""
 
     _shown: Shown | None = None
+    """The keys drawn, read from the screen when the footer is first drawn."""
+    _spans: tuple[tuple[int, int, FooterEntry], ...] = ()
+    """Where each entry was last drawn: its first and past-the-last columns."""
 
-    def compose(self) -> ComposeResult:
-        """One key per action (the first binding shown for it), then the palette's key.
+    @property
+    def shown(self) -> Shown:
+        """The keys shown."""
+        if self._shown is None:
+            self._shown = shown_keys(self.screen)
+        return self._shown
 
-        As Textual's footer does without binding groups (sleepplan has none), its palette
-        key compact as there.
-        """
-        if not self._bindings_ready:
-            return
-        active = self.screen.active_bindings
-        first_per_action: dict[str, tuple[Binding, bool, str]] = {}
-        for _, binding, enabled, tooltip in active.values():
-            if binding.show:
-                first_per_action.setdefault(binding.action, (binding, enabled, tooltip))
-        for binding, enabled, tooltip in first_per_action.values():
-            yield self._key(binding, enabled, tooltip)
-        palette = active.get(self.app.COMMAND_PALETTE_BINDING)
-        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE and palette:
-            _, binding, enabled, tooltip = palette
-            tooltip = binding.tooltip or binding.description
-            yield self._key(binding, enabled, tooltip, classes="-command-palette -compact")
+    def on_mount(self) -> None:
+        """Follow the screen's keys."""
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
 
-    def _key(self, binding: Binding, enabled: bool, tooltip: str, classes: str = "") -> PlainKey:
-        return PlainKey(
-            binding.key,
-            self.app.get_key_display(binding),
-            binding.description,
-            binding.action,
-            disabled=not enabled,
-            tooltip=tooltip,
-            classes=classes,
-        )
+    def on_unmount(self) -> None:
+        """Stop following them."""
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        """Rebuild the keys when the screen's visible bindings differ from those shown."""
-        will_compose = screen.app.app_focus and self.is_attached and screen is self.screen
-        if will_compose:
-            shown = shown_keys(screen)
-            if shown == self._shown:
-                return
+        """Redraw when the screen's visible keys differ from those shown.
+
+        As Textual's footer does, it keeps its keys while the terminal is not focused.
+        """
+        if not screen.app.app_focus or screen is not self.screen:
+            return
+        shown = shown_keys(screen)
+        if shown != self._shown:
             self._shown = shown
-        super().bindings_changed(screen)
+            self.refresh()
+
+    def render(self) -> Text:
+        """The keys, compact if they do not fit; the palette's key at the right end."""
+        keys, palette = self.shown
+        right: list[Part] = []
+        if palette:
+            separator = self.get_component_rich_style("key-footer--separator")
+            right = [(self.SEPARATOR, separator, None), *self._parts([palette], compact=True)]
+        room = self.size.width - sum(len(text) for text, _, _ in right)
+        left = self._parts(keys, compact=False)
+        if sum(len(text) for text, _, _ in left) > room:
+            left = self._parts(keys, compact=True)
+        line = Text(no_wrap=True, overflow="crop", end="")
+        spans: list[tuple[int, int, FooterEntry]] = []
+
+        def add(parts: list[Part]) -> None:
+            start = len(line)
+            for text, style, _ in parts:
+                line.append(text, style)
+            entry = parts[-1][2]
+            if entry is not None:
+                spans.append((start, len(line), entry))
+
+        for first in range(0, len(left), 2):  # an entry whole (key and words) or not at all
+            entry_parts = left[first : first + 2]
+            if len(line) + sum(len(text) for text, _, _ in entry_parts) > room:
+                break
+            add(entry_parts)
+        if right:
+            line.append(" " * (room - len(line)))
+            add(right[:1])
+            add(right[1:])
+        self._spans = tuple(spans)
+        return line
+
+    def _parts(self, entries: Iterable[FooterEntry], compact: bool) -> list[Part]:
+        """Each entry's key and description, styled as Textual's footer styles them."""
+        style = self.get_component_rich_style
+        key_style, words_style = style("key-footer--key"), style("key-footer--description")
+        hover_style = style("key-footer--hover")
+        dim = Style(dim=True)
+        parts: list[Part] = []
+        for entry in entries:
+            key, words = (key_style, words_style) if entry != self.hovered else (hover_style,) * 2
+            if not entry.enabled:
+                key, words = key + dim, words + dim
+            if compact:
+                parts += [(entry.key_display, key, entry), (f" {entry.description} ", words, entry)]
+            else:
+                parts += [
+                    (f" {entry.key_display} ", key, entry),
+                    (f"{entry.description} ", words, entry),
+                ]
+        return parts
+
+    def _entry_at(self, x: int) -> FooterEntry | None:
+        return next((entry for start, end, entry in self._spans if start <= x < end), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """Highlight the entry under the pointer and show its tooltip."""
+        entry = self._entry_at(event.x)
+        self.hovered = entry
+        self.tooltip = entry.tooltip if entry else None
+
+    def on_leave(self) -> None:
+        """Nothing is under the pointer any more."""
+        self.hovered = None
+        self.tooltip = None
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        """Press the key that was clicked; a disabled one only rings the bell."""
+        entry = self._entry_at(event.x)
+        if entry is None:
+            return
+        if entry.enabled:
+            self.app.simulate_key(entry.key)
+        else:
+            self.app.bell()
