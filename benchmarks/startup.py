@@ -8,8 +8,8 @@ app started as ``sleepplan`` starts it, and ``plan --json`` — and prints media
 memory (from wait4) and the ratios to the minimal app with the design's budgets.
 
 An app is timed from starting its process to its first screen painted complete, which the app
-notes down: Tonight with its plan, and every app with its footer's keys (Textual adds them a
-refresh or more after the screen first appears). That is the start a user waits for, and the
+notes down: Tonight with its plan, and every app with its footer's keys (Textual's footer adds
+them a refresh or more after the screen first appears). That is the start a user waits for, and the
 budget's measure. The time to the process's exit is printed too: it adds Python's clean-up at
 exit, which a user sees only on quitting. The first, untimed run of each fills the home's
 cache of validated files, as any earlier day's use would have.
@@ -36,14 +36,14 @@ def shown(app):
         note.write(repr(time.time()))
     app.exit()
 
-def shown_when_complete(app, ready=lambda: True):
-    \"\"\"Note the first screen painted complete: ``ready()`` holds and the footer has its keys.
+def shown_with_footer_keys(app):
+    \"\"\"Note the first screen painted complete, with the keys of Textual's footer.
 
-    Textual's footer adds its keys a refresh or more after the screen first appears, so the
-    first paint alone may lack them; once they are there, the next refresh has painted them.
+    That footer is a widget per key, added a refresh or more after the screen first appears;
+    once they are there, the next refresh has painted them.
     \"\"\"
     def check():
-        if ready() and app.screen.query("Footer > *"):
+        if app.screen.query("Footer > *"):
             app.call_after_refresh(shown, app)
         else:
             app.call_after_refresh(check)
@@ -65,7 +65,7 @@ class Minimal(App):
         yield Footer()
 
     def on_mount(self):
-        shown_when_complete(self)
+        shown_with_footer_keys(self)
 
 Minimal().run(headless=True)
 """
@@ -100,7 +100,7 @@ class TonightWidgets(App):
         yield Footer()
 
     def on_mount(self):
-        shown_when_complete(self)
+        shown_with_footer_keys(self)
 
 TonightWidgets().run(headless=True)
 """
@@ -118,8 +118,8 @@ from sleepplan.tui.app import SleepPlanApp
 class UntilPlan(SleepPlanApp):
     def bump(self):
         super().bump()
-        if self.workspace.profile is not None:  # Tonight has its plan: wait for its footer
-            shown_when_complete(self)  # (checking sooner would take turns from the loading)
+        if self.workspace.profile is not None:  # Tonight has its plan, painted next
+            self.call_after_refresh(shown, self)  # (its footer draws its keys as it appears)
 
 UntilPlan(home=sys.argv[1], settle_heap=True).run(headless=True)
 """
