@@ -30,9 +30,11 @@ from typing import NamedTuple
 SHOWN = """
 import sys, time
 
+NOTE = sys.argv[-1]
+
 def shown(app):
     \"\"\"The screen is painted: note the moment (for the parent) and quit.\"\"\"
-    with open(sys.argv[-1], "w") as note:
+    with open(NOTE, "w") as note:
         note.write(repr(time.time()))
     app.exit()
 
@@ -112,16 +114,22 @@ SLEEPPLAN = (
     + """
 import gc
 gc.disable()  # as `sleepplan` starts (sleepplan.start.run), before anything else is imported
-import sleepplan.cli  # the command line it loads, which then starts the app (cmd_tui)
-from sleepplan.tui.app import SleepPlanApp
+from sleepplan.tui.app import SleepPlanApp  # what the command's `cmd_tui` imports
 
-class UntilPlan(SleepPlanApp):
-    def bump(self):
-        super().bump()
-        if self.workspace.profile is not None:  # Tonight has its plan, painted next
-            self.call_after_refresh(shown, self)  # (its footer draws its keys as it appears)
+first_bump, first_run = SleepPlanApp.bump, SleepPlanApp.run
 
-UntilPlan(home=sys.argv[1], settle_heap=True).run(headless=True)
+def bump(self):
+    first_bump(self)
+    if self.workspace.profile is not None and not self.shown_noted:
+        self.shown_noted = True  # Tonight has its plan, painted next, footer keys and all
+        self.call_after_refresh(shown, self)
+
+SleepPlanApp.bump, SleepPlanApp.shown_noted = bump, False
+SleepPlanApp.run = lambda self, **options: first_run(self, headless=True, **options)
+
+from sleepplan.start import run  # the `sleepplan` command itself: arguments, home, app
+sys.argv = ["sleepplan", "--home", sys.argv[1]]
+run()
 """
 )
 
