@@ -690,7 +690,9 @@ async def test_a_disabled_footer_key_is_dimmed_and_only_rings_the_bell(
 
 
 @pytest.mark.parametrize("width", [80, 100])
-async def test_a_narrow_footer_is_compact_and_keeps_the_palette(home: Path, width: int) -> None:
+async def test_a_narrow_footer_is_compact_and_keeps_help_and_the_palette(
+    home: Path, width: int
+) -> None:
     app = make_app(home)
     async with app.run_test(size=(width, 24)) as pilot:
         await settle(pilot)
@@ -699,6 +701,8 @@ async def test_a_narrow_footer_is_compact_and_keeps_the_palette(home: Path, widt
         assert line.startswith("a Add del Remove r Routine t Tonight ")  # compact
         shown = line.removesuffix("▏^p palette ").split()
         assert len(shown) % 2 == 0  # every key with its words: none cut in half
+        assert shown[-2:] == ["?", "Help"]  # the help, which lists every key, is always there
+        assert "q Quit" not in line  # what does not fit is left out
 
 
 async def test_an_areas_stylesheet_is_read_when_the_area_is_first_opened(home: Path) -> None:

@@ -10,8 +10,6 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from textual import events
     from textual.binding import Binding
     from textual.screen import Screen
@@ -24,6 +22,7 @@ class FooterEntry(NamedTuple):
     """The key that is pressed when the entry is clicked."""
     key_display: str
     description: str
+    action: str
     enabled: bool
     tooltip: str
 
@@ -40,7 +39,7 @@ class Shown(NamedTuple):
 def _entry(screen: Screen[object], binding: Binding, enabled: bool, tooltip: str) -> FooterEntry:
     tooltip = tooltip or binding.tooltip or binding.description
     display = screen.app.get_key_display(binding)
-    return FooterEntry(binding.key, display, binding.description, enabled, tooltip)
+    return FooterEntry(binding.key, display, binding.description, binding.action, enabled, tooltip)
 
 
 def shown_keys(screen: Screen[object]) -> Shown:
@@ -60,6 +59,27 @@ def shown_keys(screen: Screen[object]) -> Shown:
 
 Part = tuple[str, Style | None, FooterEntry | None]
 """A piece of the footer's line: its text, its style and the entry it belongs to."""
+
+
+def _width(parts: list[Part]) -> int:
+    return sum(len(text) for text, _, _ in parts)
+
+
+def _fitting(entries: list[list[Part]], room: int, kept_action: str) -> list[list[Part]]:
+    """The entries that fit in ``room`` columns, in order, keeping the one for ``kept_action``."""
+    if sum(_width(parts) for parts in entries) <= room:
+        return entries
+    kept = [parts for parts in entries if (entry := parts[-1][2]) and entry.action == kept_action]
+    room -= sum(_width(parts) for parts in kept)
+    fitting: list[list[Part]] = []
+    for parts in entries:
+        if parts in kept:
+            continue
+        if _width(parts) > room:
+            break
+        fitting.append(parts)
+        room -= _width(parts)
+    return fitting + kept
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -105,6 +125,8 @@ class KeyFooter(Widget, can_focus=False):
     """
     SEPARATOR = "▏"
     """Before the command palette's key, as Textual's footer draws it."""
+    KEPT_ACTION = "help"
+    """The action whose key is shown even when not all fit: its help lists every key."""
 
     hovered: reactive[FooterEntry | None] = reactive(None)
     """The entry under the mouse pointer."""
@@ -142,16 +164,12 @@ class KeyFooter(Widget, can_focus=False):
             self.refresh()
 
     def render(self) -> Text:
-        """The keys, compact if they do not fit; the palette's key at the right end."""
+        """The keys, compact if they do not fit, and the palette's key at the right end.
+
+        Keys that still do not fit are left out from the right, except the help key, whose
+        screen lists them all.
+        """
         keys, palette = self.shown
-        right: list[Part] = []
-        if palette:
-            separator = self.get_component_rich_style("key-footer--separator")
-            right = [(self.SEPARATOR, separator, None), *self._parts([palette], compact=True)]
-        room = self.size.width - sum(len(text) for text, _, _ in right)
-        left = self._parts(keys, compact=False)
-        if sum(len(text) for text, _, _ in left) > room:
-            left = self._parts(keys, compact=True)
         line = Text(no_wrap=True, overflow="crop", end="")
         spans: list[tuple[int, int, FooterEntry]] = []
 
@@ -159,41 +177,37 @@ class KeyFooter(Widget, can_focus=False):
             start = len(line)
             for text, style, _ in parts:
                 line.append(text, style)
-            entry = parts[-1][2]
-            if entry is not None:
+            if entry := parts[-1][2]:
                 spans.append((start, len(line), entry))
 
-        for first in range(0, len(left), 2):  # an entry whole (key and words) or not at all
-            entry_parts = left[first : first + 2]
-            if len(line) + sum(len(text) for text, _, _ in entry_parts) > room:
-                break
-            add(entry_parts)
-        if right:
-            line.append(" " * (room - len(line)))
-            add(right[:1])
-            add(right[1:])
+        right: list[list[Part]] = []
+        if palette:
+            separator = self.get_component_rich_style("key-footer--separator")
+            right = [[(self.SEPARATOR, separator, None)], self._parts(palette, compact=True)]
+        room = self.size.width - sum(_width(parts) for parts in right)
+        left = [self._parts(entry, compact=False) for entry in keys]
+        if sum(_width(parts) for parts in left) > room:
+            left = [self._parts(entry, compact=True) for entry in keys]
+        for parts in _fitting(left, room, self.KEPT_ACTION):
+            add(parts)
+        line.append(" " * (room - len(line)))
+        for parts in right:
+            add(parts)
         self._spans = tuple(spans)
         return line
 
-    def _parts(self, entries: Iterable[FooterEntry], compact: bool) -> list[Part]:
-        """Each entry's key and description, styled as Textual's footer styles them."""
+    def _parts(self, entry: FooterEntry, compact: bool) -> list[Part]:
+        """An entry's key and words, styled as Textual's footer styles them."""
         style = self.get_component_rich_style
-        key_style, words_style = style("key-footer--key"), style("key-footer--description")
-        hover_style = style("key-footer--hover")
-        dim = Style(dim=True)
-        parts: list[Part] = []
-        for entry in entries:
-            key, words = (key_style, words_style) if entry != self.hovered else (hover_style,) * 2
-            if not entry.enabled:
-                key, words = key + dim, words + dim
-            if compact:
-                parts += [(entry.key_display, key, entry), (f" {entry.description} ", words, entry)]
-            else:
-                parts += [
-                    (f" {entry.key_display} ", key, entry),
-                    (f"{entry.description} ", words, entry),
-                ]
-        return parts
+        if entry == self.hovered:
+            key = words = style("key-footer--hover")
+        else:
+            key, words = style("key-footer--key"), style("key-footer--description")
+        if not entry.enabled:
+            key, words = key + Style(dim=True), words + Style(dim=True)
+        if compact:
+            return [(entry.key_display, key, entry), (f" {entry.description} ", words, entry)]
+        return [(f" {entry.key_display} ", key, entry), (f"{entry.description} ", words, entry)]
 
     def _entry_at(self, x: int) -> FooterEntry | None:
         return next((entry for start, end, entry in self._spans if start <= x < end), None)
