@@ -666,6 +666,27 @@ async def test_the_footer_is_one_widget_whose_keys_click_and_explain_themselves(
         assert app.current_mode == "catalog"
 
 
+async def test_footer_clicks_count_cells_and_hover_ends_when_the_keys_move(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(120, 34)) as pilot:
+        await settle(pilot)
+        app.set_keymap({"tonight.add": "全"})  # a key two cells wide, first on the line
+        await settle(pilot)
+        footer = app.screen.query_one(KeyFooter)
+        assert footer.render().cell_len == 120
+        await pilot.hover(KeyFooter, offset=(_footer_column(app, "Catalog"), 0))
+        await pilot.pause()
+        assert footer.hovered is not None and footer.hovered.description == "Catalog"
+        await pilot.resize_terminal(70, 34)  # the keys move; the pointer has not
+        await settle(pilot)
+        assert footer.hovered is None and footer.tooltip is None
+        await pilot.resize_terminal(120, 34)
+        await settle(pilot)
+        await pilot.click(KeyFooter, offset=(_footer_column(app, "Catalog"), 0))
+        await settle(pilot)
+        assert app.current_mode == "catalog"
+
+
 async def test_a_disabled_footer_key_is_dimmed_and_only_rings_the_bell(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -737,6 +758,8 @@ async def test_tonight_is_styled_once_at_start_and_stays_one_screen(
         tonight = app.screen
         assert isinstance(tonight, TonightScreen)
         assert restyles == []  # a screen opened as a mode would restyle everything here
+        # Textual reads no stylesheet of a default screen's own: Tonight's rules are app.tcss's
+        assert not TonightScreen.CSS and not TonightScreen.CSS_PATH
         await pilot.press("k")
         await settle(pilot)
         await pilot.press("t")

@@ -157,6 +157,8 @@ class SleepPlanApp(App[None]):
         It starts as Textual's default screen rather than as a ``MODES`` entry: Textual
         restyles a ``MODES`` screen from scratch as it first shows it, which at start-up
         parsed the whole stylesheet twice more and laid Tonight out again (design §12).
+        Textual reads no stylesheet of a default screen's own, so Tonight's rules stay in
+        ``app.tcss``.
         """
         return open_area(FIRST_AREA)
 

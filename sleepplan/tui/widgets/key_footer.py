@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
@@ -62,14 +63,17 @@ Part = tuple[str, Style | None, FooterEntry | None]
 
 
 def _width(parts: list[Part]) -> int:
-    return sum(len(text) for text, _, _ in parts)
+    """Terminal cells, not characters: a key from a keymap may be a wide character."""
+    return sum(cell_len(text) for text, _, _ in parts)
 
 
 def _fitting(entries: list[list[Part]], room: int, kept_action: str) -> list[list[Part]]:
-    """The entries that fit in ``room`` columns, in order, keeping the one for ``kept_action``."""
+    """The entries that fit in ``room`` cells, in order, keeping the one for ``kept_action``."""
     if sum(_width(parts) for parts in entries) <= room:
         return entries
     kept = [parts for parts in entries if (entry := parts[-1][2]) and entry.action == kept_action]
+    if sum(_width(parts) for parts in kept) > room:
+        kept = []
     room -= sum(_width(parts) for parts in kept)
     fitting: list[list[Part]] = []
     for parts in entries:
@@ -103,6 +107,8 @@ class KeyFooter(Widget, can_focus=False):
     KeyFooter {
         dock: bottom;
         height: 1;
+        text-wrap: nowrap;
+        text-overflow: clip;
         color: $footer-foreground;
         background: $footer-background;
         & > .key-footer--key {
@@ -161,6 +167,8 @@ class KeyFooter(Widget, can_focus=False):
         shown = shown_keys(screen)
         if shown != self._shown:
             self._shown = shown
+            self._spans = ()  # a click before the redraw presses nothing rather than a stale key
+            self._forget_pointer()
             self.refresh()
 
     def render(self) -> Text:
@@ -174,11 +182,11 @@ class KeyFooter(Widget, can_focus=False):
         spans: list[tuple[int, int, FooterEntry]] = []
 
         def add(parts: list[Part]) -> None:
-            start = len(line)
+            start = line.cell_len
             for text, style, _ in parts:
                 line.append(text, style)
             if entry := parts[-1][2]:
-                spans.append((start, len(line), entry))
+                spans.append((start, line.cell_len, entry))
 
         right: list[list[Part]] = []
         if palette:
@@ -190,9 +198,10 @@ class KeyFooter(Widget, can_focus=False):
             left = [self._parts(entry, compact=True) for entry in keys]
         for parts in _fitting(left, room, self.KEPT_ACTION):
             add(parts)
-        line.append(" " * (room - len(line)))
-        for parts in right:
-            add(parts)
+        if room >= 0:  # else too narrow even for the palette's key
+            line.append(" " * (room - line.cell_len))
+            for parts in right:
+                add(parts)
         self._spans = tuple(spans)
         return line
 
@@ -220,6 +229,13 @@ class KeyFooter(Widget, can_focus=False):
 
     def on_leave(self) -> None:
         """Nothing is under the pointer any more."""
+        self._forget_pointer()
+
+    def on_resize(self) -> None:
+        """The keys move under a pointer that stays put: nothing is hovered until it moves."""
+        self._forget_pointer()
+
+    def _forget_pointer(self) -> None:
         self.hovered = None
         self.tooltip = None
 
