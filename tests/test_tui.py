@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from rich.style import Style
+from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 
 from sleepplan.core import timing
@@ -21,6 +22,7 @@ from sleepplan.tui.app import SleepPlanApp
 from sleepplan.tui.screens.catalog import CatalogScreen
 from sleepplan.tui.screens.tonight import TonightScreen
 from sleepplan.tui.widgets.key_footer import KeyFooter, shown_keys
+from sleepplan.tui.widgets.live_text import LiveText
 from sleepplan.tui.widgets.timeline import TimelineView
 from tests.tui_helpers import NOW, answer, make_app, settle
 
@@ -424,6 +426,54 @@ async def test_checkin_score_updates_live_and_refuses_impossible_answers(home: P
         await settle(pilot)
     with Journal(home / "journal.sqlite3") as journal:
         assert journal.history("example") == []
+
+
+class LiveTextApp(App[None]):
+    """A narrow LiveText, for counting the layouts its changes cause."""
+
+    CSS = "LiveText { width: 20; }"
+
+    def compose(self) -> ComposeResult:
+        yield LiveText("one\ntwo", id="live")
+
+
+async def test_live_text_lays_out_only_when_its_height_changes() -> None:
+    app = LiveTextApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        layouts: list[object] = []
+        app.screen.screen_layout_refresh_signal.subscribe(app, layouts.append, immediate=True)
+        live = app.query_one("#live", LiveText)
+        live.show("three\nfour")
+        await pilot.pause()
+        assert layouts == [] and str(live.render()) == "three\nfour"
+        assert live.size.height == 2
+        live.show("five\nsix\nseven")
+        await pilot.pause()
+        assert layouts and live.size.height == 3
+        layouts.clear()
+        live.show("a line long enough to wrap at twenty\nsix\nseven")  # three lines, four rows
+        await pilot.pause()
+        assert layouts and live.size.height == 4
+        layouts.clear()
+        live.show("eight\nnine\nten\neleven")  # four rows again: no layout needed
+        await pilot.pause()
+        assert layouts == [] and live.size.height == 4
+
+
+async def test_a_rating_updates_the_score_without_laying_the_screen_out(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m", "3")
+        await settle(pilot)
+        panel = app.screen.query_one("#checkin-score", LiveText)
+        layouts: list[object] = []
+        app.screen.screen_layout_refresh_signal.subscribe(app, layouts.append, immediate=True)
+        await pilot.press("5")
+        await settle(pilot)
+        assert "Quality      100" in str(panel.render())
+        assert layouts == []
 
 
 async def test_answers_survive_switching_areas_and_replacing_asks(home: Path) -> None:

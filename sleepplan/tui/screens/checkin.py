@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label
 
 from sleepplan.core import timing
 from sleepplan.core.checkin import (
@@ -33,6 +33,7 @@ from sleepplan.store.journal import CheckinExists, Journal
 from sleepplan.tui.dialogs.confirm import ConfirmDialog
 from sleepplan.tui.screens.base import AreaScreen
 from sleepplan.tui.widgets.key_footer import KeyFooter
+from sleepplan.tui.widgets.live_text import LiveText
 from sleepplan.tui.widgets.scale import Scale
 from sleepplan.tui.widgets.tick import Tick
 
@@ -211,7 +212,7 @@ class CheckinScreen(AreaScreen):
                 yield Input(id="notes", compact=True, placeholder="anything else")
                 yield Button("Save check-in (ctrl+s)", id="save-checkin", variant="primary")
             with VerticalScroll(id="checkin-score-pane"):
-                yield Static("", id="checkin-score")
+                yield LiveText("", id="checkin-score")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -238,7 +239,7 @@ class CheckinScreen(AreaScreen):
         """Prefill from last night's plan when the profile or night is new to the form."""
         workspace = self.workspace
         if workspace.profile is None:
-            self.query_one("#checkin-score", Static).update(
+            self.query_one("#checkin-score", LiveText).show(
                 Text(workspace.error.render() if workspace.error else "Loading your profile…")
             )
             return
@@ -386,13 +387,13 @@ class CheckinScreen(AreaScreen):
         return checkin_record(evaluate(self.answers(), self.workspace.zone, need))
 
     def _recompute(self) -> None:
-        panel = self.query_one("#checkin-score", Static)
+        panel = self.query_one("#checkin-score", LiveText)
         try:
             record = self.record()
         except InputError as error:
-            panel.update(Text.assemble(("Not scored yet\n", "bold"), error.render()))
+            panel.show(Text.assemble(("Not scored yet\n", "bold"), error.render()))
             return
-        panel.update(score_panel(record, self._recent, saved=self._saved_record is not None))
+        panel.show(score_panel(record, self._recent, saved=self._saved_record is not None))
 
     # -- saving ------------------------------------------------------------------------------
 
@@ -447,7 +448,7 @@ class CheckinScreen(AreaScreen):
         self._saved_record = message.record
         self._recent = message.recent
         self._touched = False
-        self.query_one("#checkin-score", Static).update(
+        self.query_one("#checkin-score", LiveText).show(
             score_panel(message.record, message.recent, saved=True)
         )
         self.notify(f"Check-in saved for the night of {message.record['night']}")
