@@ -20,10 +20,11 @@ from typing import Any
 
 from common import runs_from_argv, summary, ten_year_home
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from sleepplan.tui.app import HEAP_SETTLE_DELAY_S, SleepPlanApp
 from sleepplan.tui.screens.checkin import CheckinScreen
+from sleepplan.tui.widgets.live_text import LiveText
 
 BUDGET_MS = 16
 WARMUP = 5
@@ -67,7 +68,7 @@ async def time_presses(home: Path, per_field: int) -> dict[str, tuple[list[float
         screen = app.screen
         if not isinstance(screen, CheckinScreen):
             raise SystemExit(f"'m' opened {type(screen).__name__}, not the check-in")
-        panel = screen.query_one("#checkin-score", Static)
+        panel = screen.query_one("#checkin-score", LiveText)
         recomputes: list[tuple[float, float]] = []
         original = screen._recompute  # hooked to note when the score was recomputed
 
@@ -97,7 +98,8 @@ async def time_presses(home: Path, per_field: int) -> dict[str, tuple[list[float
                 frame = next((f for f in app.frames if f >= done), None)
                 if frame is None:
                     raise SystemExit(f"no frame showed the score after {key} in {field}")
-                if line not in str(panel.render()):
+                shown = "\n".join(row.text for row in panel.rows(panel.size.width))
+                if line not in shown:  # what the frame painted, row by row
                     raise SystemExit(f"after {key} in {field} the score panel lacks {line!r}")
                 if index >= WARMUP:
                     totals.append(frame - pressed)

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from rich.style import Style
 from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.visual import Visual
 from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 
 from sleepplan.core import timing
@@ -437,6 +439,11 @@ class LiveTextApp(App[None]):
         yield LiveText("one\ntwo", id="live")
 
 
+def painted(live: LiveText) -> str:
+    """The rows a LiveText paints, as text."""
+    return "\n".join(row.text.rstrip() for row in live.rows(live.size.width))
+
+
 async def test_live_text_lays_out_only_when_its_height_changes() -> None:
     app = LiveTextApp()
     async with app.run_test(size=(40, 10)) as pilot:
@@ -446,11 +453,11 @@ async def test_live_text_lays_out_only_when_its_height_changes() -> None:
         live = app.query_one("#live", LiveText)
         live.show("three\nfour")
         await pilot.pause()
-        assert layouts == [] and str(live.render()) == "three\nfour"
+        assert layouts == [] and painted(live) == "three\nfour"
         assert live.size.height == 2
         live.show("five\nsix\nseven")
         await pilot.pause()
-        assert layouts and live.size.height == 3
+        assert layouts and live.size.height == 3 and painted(live) == "five\nsix\nseven"
         layouts.clear()
         live.show("a line long enough to wrap at twenty\nsix\nseven")  # three lines, four rows
         await pilot.pause()
@@ -459,6 +466,43 @@ async def test_live_text_lays_out_only_when_its_height_changes() -> None:
         live.show("eight\nnine\nten\neleven")  # four rows again: no layout needed
         await pilot.pause()
         assert layouts == [] and live.size.height == 4
+        assert "eleven" in app.export_screenshot()
+
+
+async def test_live_text_repaints_only_the_rows_that_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = LiveTextApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        live = app.query_one("#live", LiveText)
+        repainted: list[tuple[Region, ...]] = []
+        refresh = live.refresh
+
+        def spy(*regions: Region, **options: bool) -> LiveText:
+            repainted.append(regions)
+            return refresh(*regions, **options)
+
+        monkeypatch.setattr(live, "refresh", spy)
+        live.show("one\nTWO")
+        await pilot.pause()
+        assert repainted == [(Region(0, 1, 20, 1),)] and painted(live) == "one\nTWO"
+        assert "TWO" in app.export_screenshot()
+        repainted.clear()
+        live.show("one\nTWO")
+        assert repainted == []  # nothing changed, nothing repainted
+
+
+async def test_live_text_is_drawn_again_in_a_new_theme() -> None:
+    app = LiveTextApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        live = app.query_one("#live", LiveText)
+        dark = live.rows(20)
+        app.theme = "textual-light"
+        await pilot.pause()
+        fresh = Visual.to_strips(live, live.render(), 20, None, live.visual_style)
+        assert live.rows(20) == fresh and fresh != dark
 
 
 async def test_a_rating_updates_the_score_without_laying_the_screen_out(home: Path) -> None:
@@ -472,7 +516,7 @@ async def test_a_rating_updates_the_score_without_laying_the_screen_out(home: Pa
         app.screen.screen_layout_refresh_signal.subscribe(app, layouts.append, immediate=True)
         await pilot.press("5")
         await settle(pilot)
-        assert "Quality      100" in str(panel.render())
+        assert "Quality      100" in painted(panel)
         assert layouts == []
 
 
