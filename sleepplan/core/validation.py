@@ -132,25 +132,37 @@ def _converter(kind: Any) -> Callable[[Any], Any]:
 
 
 def _make_converter(kind: Any) -> Callable[[Any], Any]:
+    # Values JSON gives back as they were pass through untouched (``_same``), without a call
+    # each: rebuilding is most of what reading the cache costs at start-up (design §12).
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
         record = kind
-        fields = {name: _converter(hint) for name, hint in typing.get_type_hints(kind).items()}
+        hints = typing.get_type_hints(kind)
+        convert = {name: f for name in hints if (f := _converter(hints[name])) is not _same}
 
         def build(data: Any) -> Any:
-            return record(**{name: fields[name](value) for name, value in data.items()})
+            return record(
+                **{
+                    name: convert[name](value) if name in convert else value
+                    for name, value in data.items()
+                }
+            )
 
         return build
     origin = typing.get_origin(kind)
     args = typing.get_args(kind)
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         item = _converter(args[0])
-        return lambda data: tuple(item(value) for value in data)
+        if item is _same:
+            return tuple
+        return lambda data: tuple(map(item, data))
     if origin is tuple:
         items = [_converter(arg) for arg in args]
         return lambda data: tuple(f(value) for f, value in zip(items, data, strict=True))
     if origin in (typing.Union, types.UnionType):
         options = [arg for arg in args if arg is not type(None)]
         inner = _converter(options[0]) if len(options) == 1 else _same
+        if inner is _same:
+            return _same
         return lambda data: None if data is None else inner(data)
     if origin is dict:
         return dict
