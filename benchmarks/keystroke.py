@@ -98,7 +98,7 @@ async def time_presses(home: Path, per_field: int) -> dict[str, tuple[list[float
                 frame = next((f for f in app.frames if f >= done), None)
                 if frame is None:
                     raise SystemExit(f"no frame showed the score after {key} in {field}")
-                shown = "\n".join(row.text for row in panel.rows(panel.size.width))
+                shown = "\n".join(panel.render_line(y).text for y in range(panel.size.height))
                 if line not in shown:  # what the frame painted, row by row
                     raise SystemExit(f"after {key} in {field} the score panel lacks {line!r}")
                 if index >= WARMUP:

@@ -11,7 +11,6 @@ import pytest
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.geometry import Region
-from textual.visual import Visual
 from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 
 from sleepplan.core import timing
@@ -440,8 +439,8 @@ class LiveTextApp(App[None]):
 
 
 def painted(live: LiveText) -> str:
-    """The rows a LiveText paints, as text."""
-    return "\n".join(row.text.rstrip() for row in live.rows(live.size.width))
+    """The rows Textual paints for a LiveText, as text."""
+    return "\n".join(live.render_line(y).text.rstrip() for y in range(live.size.height))
 
 
 async def test_live_text_lays_out_only_when_its_height_changes() -> None:
@@ -493,16 +492,28 @@ async def test_live_text_repaints_only_the_rows_that_change(
         assert repainted == []  # nothing changed, nothing repainted
 
 
-async def test_live_text_is_drawn_again_in_a_new_theme() -> None:
+async def test_live_text_compares_at_its_new_width_after_a_resize(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     app = LiveTextApp()
     async with app.run_test(size=(40, 10)) as pilot:
         await pilot.pause()
         live = app.query_one("#live", LiveText)
-        dark = live.rows(20)
-        app.theme = "textual-light"
+        live.show("one\nTWO")
         await pilot.pause()
-        fresh = Visual.to_strips(live, live.render(), 20, None, live.visual_style)
-        assert live.rows(20) == fresh and fresh != dark
+        live.styles.width = 30
+        await pilot.pause()
+        repainted: list[tuple[Region, ...]] = []
+        refresh = live.refresh
+
+        def spy(*regions: Region, **options: bool) -> LiveText:
+            repainted.append(regions)
+            return refresh(*regions, **options)
+
+        monkeypatch.setattr(live, "refresh", spy)
+        live.show("ONE\nTWO")
+        await pilot.pause()
+        assert repainted == [(Region(0, 0, 30, 1),)] and painted(live) == "ONE\nTWO"
 
 
 async def test_a_rating_updates_the_score_without_laying_the_screen_out(home: Path) -> None:
