@@ -414,11 +414,14 @@ async def test_checkin_score_updates_live_and_refuses_impossible_answers(home: P
         await settle(pilot)
         await pilot.press("m", "5")
         await settle(pilot)
-        panel = app.screen.query_one("#checkin-score")
-        assert "Quality      100" in str(panel.render())
+        panel = app.screen.query_one("#checkin-score", LiveText)
+        assert "Quality      100" in painted(panel)
+        layouts: list[object] = []
+        app.screen.screen_layout_refresh_signal.subscribe(app, layouts.append, immediate=True)
         await pilot.press("backspace")
         await settle(pilot)
-        assert "Quality        –" in str(panel.render())
+        assert "Quality        –" in painted(panel)
+        assert layouts == []  # a rating changes the score's rows, not its height: no layout
         field = app.screen.query_one("#final_wake", Input)
         field.value = "22:00"  # before trying to sleep at 23:00
         await settle(pilot)
@@ -441,6 +444,19 @@ class LiveTextApp(App[None]):
 def painted(live: LiveText) -> str:
     """The rows Textual paints for a LiveText, as text."""
     return "\n".join(live.render_line(y).text.rstrip() for y in range(live.size.height))
+
+
+def record_repaints(live: LiveText, monkeypatch: pytest.MonkeyPatch) -> list[tuple[Region, ...]]:
+    """The regions of each repaint a LiveText asks for from now on (empty: all of it)."""
+    repainted: list[tuple[Region, ...]] = []
+    refresh = live.refresh
+
+    def spy(*regions: Region, **options: bool) -> LiveText:
+        repainted.append(regions)
+        return refresh(*regions, **options)
+
+    monkeypatch.setattr(live, "refresh", spy)
+    return repainted
 
 
 async def test_live_text_lays_out_only_when_its_height_changes() -> None:
@@ -475,14 +491,7 @@ async def test_live_text_repaints_only_the_rows_that_change(
     async with app.run_test(size=(40, 10)) as pilot:
         await pilot.pause()
         live = app.query_one("#live", LiveText)
-        repainted: list[tuple[Region, ...]] = []
-        refresh = live.refresh
-
-        def spy(*regions: Region, **options: bool) -> LiveText:
-            repainted.append(regions)
-            return refresh(*regions, **options)
-
-        monkeypatch.setattr(live, "refresh", spy)
+        repainted = record_repaints(live, monkeypatch)
         live.show("one\nTWO")
         await pilot.pause()
         assert repainted == [(Region(0, 1, 20, 1),)] and painted(live) == "one\nTWO"
@@ -490,45 +499,12 @@ async def test_live_text_repaints_only_the_rows_that_change(
         repainted.clear()
         live.show("one\nTWO")
         assert repainted == []  # nothing changed, nothing repainted
-
-
-async def test_live_text_compares_at_its_new_width_after_a_resize(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    app = LiveTextApp()
-    async with app.run_test(size=(40, 10)) as pilot:
-        await pilot.pause()
-        live = app.query_one("#live", LiveText)
-        live.show("one\nTWO")
-        await pilot.pause()
         live.styles.width = 30
         await pilot.pause()
-        repainted: list[tuple[Region, ...]] = []
-        refresh = live.refresh
-
-        def spy(*regions: Region, **options: bool) -> LiveText:
-            repainted.append(regions)
-            return refresh(*regions, **options)
-
-        monkeypatch.setattr(live, "refresh", spy)
-        live.show("ONE\nTWO")
+        repainted.clear()
+        live.show("ONE\nTWO")  # compared at the new width, not the one it was drawn at
         await pilot.pause()
         assert repainted == [(Region(0, 0, 30, 1),)] and painted(live) == "ONE\nTWO"
-
-
-async def test_a_rating_updates_the_score_without_laying_the_screen_out(home: Path) -> None:
-    app = make_app(home)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("m", "3")
-        await settle(pilot)
-        panel = app.screen.query_one("#checkin-score", LiveText)
-        layouts: list[object] = []
-        app.screen.screen_layout_refresh_signal.subscribe(app, layouts.append, immediate=True)
-        await pilot.press("5")
-        await settle(pilot)
-        assert "Quality      100" in painted(panel)
-        assert layouts == []
 
 
 async def test_answers_survive_switching_areas_and_replacing_asks(home: Path) -> None:
