@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.style import Style
@@ -52,6 +54,33 @@ async def test_tonight_shows_every_dose_of_the_routine(home: Path) -> None:
         assert sorted(_dose_rows(app)) == expected
         assert app.screen.query_one("#timeline", TimelineView).plan is not None
         assert "example" in app.sub_title
+
+
+async def test_the_profile_starts_loading_before_tonight_is_built(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Building Tonight waits here for the loading thread to reach the profile: a thread that
+    # only starts once the event loop turns again would never get there.
+    entered = threading.Event()
+
+    def load(*args: Any, **kwargs: Any) -> Any:
+        entered.set()
+        return load_profile(*args, **kwargs)
+
+    monkeypatch.setattr("sleepplan.tui.app.load_profile", load)
+    loading_before_build: list[bool] = []
+    real_default_screen = SleepPlanApp.get_default_screen
+
+    def default_screen(self: SleepPlanApp) -> Any:
+        loading_before_build.append(entered.wait(timeout=5))
+        return real_default_screen(self)
+
+    monkeypatch.setattr(SleepPlanApp, "get_default_screen", default_screen)
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert loading_before_build == [True]
+        assert app.screen.query_one("#doses", OptionList).option_count
 
 
 async def test_adding_from_the_catalog_changes_the_plan(home: Path) -> None:

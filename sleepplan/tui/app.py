@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 from collections.abc import Callable
@@ -144,12 +145,17 @@ class SleepPlanApp(App[None]):
             home=self.home, now=now or current_time(os.environ), fallback_zone=zone or system_zone()
         )
 
-    def on_load(self) -> None:
+    async def on_load(self) -> None:
         """Start loading the profile in the background while Textual sets the screen up.
 
-        Tonight shows "loading" until it arrives.
+        A thread worker's thread starts only once the event loop turns, and Textual builds the
+        first screen without letting it turn: the loading thread used to start after Tonight
+        was built and painted empty. Yielding once here starts it at once, so the profile is
+        usually loaded by the time Tonight is built, whose first frame then shows the plan
+        (design §12). Tonight shows "loading" whenever it is not.
         """
         self.open_profile(self.profile_arg, ask=False)
+        await asyncio.sleep(0)
 
     def get_default_screen(self) -> Screen[None]:
         """Tonight, the first screen.
