@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import gc
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,52 @@ async def test_the_profile_starts_loading_before_tonight_is_built(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert loading_before_build == [True]
+        assert app.screen.query_one("#doses", OptionList).option_count
+
+
+def first_drawings(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each drawing of Tonight had the profile, from now on."""
+    drawings: list[bool] = []
+    real_refresh_view = TonightScreen.refresh_view
+
+    def refresh_view(self: TonightScreen) -> None:
+        drawings.append(self.workspace.profile is not None)
+        real_refresh_view(self)
+
+    monkeypatch.setattr(TonightScreen, "refresh_view", refresh_view)
+    return drawings
+
+
+async def test_tonight_is_first_drawn_with_the_plan_when_it_loads_in_time(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sleepplan.tui.app.FIRST_PLAN_WAIT_S", 30.0)  # in time, however slow
+    drawings = first_drawings(monkeypatch)
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert drawings and all(drawings)  # never "loading"
+        assert app.screen.query_one("#doses", OptionList).option_count
+
+
+async def test_a_slow_profile_shows_loading_then_the_plan(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sleepplan.tui.app.FIRST_PLAN_WAIT_S", 0.05)
+
+    def slow_load(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.5)
+        return load_profile(*args, **kwargs)
+
+    monkeypatch.setattr("sleepplan.tui.app.load_profile", slow_load)
+    drawings = first_drawings(monkeypatch)
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        summary = app.screen.query_one("#night-summary", Static)
+        assert "Loading your profile" in str(summary.render())
+        await settle(pilot)
+        assert drawings[0] is False and drawings[-1] is True
         assert app.screen.query_one("#doses", OptionList).option_count
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -14,6 +15,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import WorkerState
 
 from sleepplan.core import editing
 from sleepplan.core.errors import InputError
@@ -50,6 +52,9 @@ from sleepplan.tui.screens.base import AreaScreen
 from sleepplan.tui.workspace import Workspace
 
 Edit = Callable[[Profile, str], Profile]
+
+FIRST_PLAN_WAIT_S = 0.25
+"""How long Tonight waits for the profile before it is built and shows "loading"."""
 
 HEAP_SETTLE_DELAY_S = 1.0
 """How long after the plan is shown the start-up heap is settled: when the user is reading."""
@@ -146,16 +151,19 @@ class SleepPlanApp(App[None]):
         )
 
     async def on_load(self) -> None:
-        """Start loading the profile in the background while Textual sets the screen up.
+        """Start loading the profile, and give it a moment before Textual builds Tonight.
 
-        A thread worker's thread starts only once the event loop turns, and Textual builds the
-        first screen without letting it turn: the loading thread used to start after Tonight
-        was built and painted empty. Yielding once here starts it at once, so the profile is
-        usually loaded by the time Tonight is built, whose first frame then shows the plan
-        (design §12). Tonight shows "loading" whenever it is not.
+        The profile is read in a worker as ever, but Tonight is built only once it is in, or
+        after ``FIRST_PLAN_WAIT_S``, whichever comes first: usually a few tens of milliseconds,
+        so the first frame of Tonight shows the plan. Otherwise Textual builds Tonight at once,
+        draws it empty, and, racing the loading thread for Python's lock, draws it again with
+        the plan (design §12). A slow start (a first run validating every file) shows "loading"
+        after the wait instead of nothing. Nothing is on screen yet, so nothing waits on it.
         """
-        self.open_profile(self.profile_arg, ask=False)
-        await asyncio.sleep(0)
+        loading = self._load(self.profile_arg)
+        deadline = time.monotonic() + FIRST_PLAN_WAIT_S
+        while loading.state is WorkerState.RUNNING and time.monotonic() < deadline:
+            await asyncio.sleep(0.002)  # a thread worker starts only once the event loop turns
 
     def get_default_screen(self) -> Screen[None]:
         """Tonight, the first screen.
