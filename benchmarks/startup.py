@@ -29,41 +29,80 @@ from pathlib import Path
 from typing import NamedTuple
 
 SHOWN = """
-import sys, time
+import resource, sys, time
 
 NOTE = sys.argv[-1]
+QUIET_S = 0.3
+GIVE_UP_S = 10.0
 
-def on_first_complete_frame(is_complete):
-    \"\"\"Note the moment the first frame showing the complete screen goes out, and quit.
+def time_the_final_screen(is_complete):
+    \"\"\"Note when the screen the app settles on first went out whole, and quit.
 
-    Hooks Textual's frame output (``App._display``, as benchmarks/keystroke.py does): a frame
-    is what the user sees. ``is_complete`` is asked about the widgets the frame shows.
+    Every frame Textual sends out (``App._display``, as benchmarks/keystroke.py hooks it) is
+    kept as it is. Once the screen is complete (``is_complete(app)``) and no frame has gone out
+    for QUIET_S, the frames are replayed onto a blank terminal, and the time of the first frame
+    from which the terminal shows the final screen is noted, with the peak memory up to then.
     Textual is imported here, so that a program can set itself up first.
     \"\"\"
     from textual.app import App
 
-    display, noted = App._display, []
+    display = App._display
+    started = time.time()
+    frames = []
 
     def displayed(app, screen, renderable):
         display(app, screen, renderable)
-        if renderable is not None and not noted and is_complete(screen._compositor.visible_widgets):
-            noted.append(True)
+        if renderable is None or app._batch_count:
+            return  # nothing goes out
+        if not frames:
+            app.set_interval(QUIET_S / 6, lambda: check(app))
+        frames.append((time.time(), renderable))
+
+    def check(app):
+        now = time.time()
+        if now - started > GIVE_UP_S:
+            app.exit()  # no note: the benchmark reports the program as failed
+        elif now - frames[-1][0] >= QUIET_S and is_complete(app):
+            memory_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             with open(NOTE, "w") as note:
-                note.write(repr(time.time()))
+                note.write(f"{final_screen_from(app, frames)!r} {memory_kib}")
             app.exit()
 
     App._display = displayed
 
-def footer_keys_shown(widgets):
+def final_screen_from(app, frames):
+    \"\"\"When the first frame went out from which the terminal shows the final screen.\"\"\"
+    from rich.segment import ControlType
+
+    console, options = app.console, app.console.options.update(width=app.size.width)
+    cells, screens = {}, []
+    for when, update in frames:
+        x = y = 0
+        for segment in console.render(update, options):
+            if segment.control:
+                for control in segment.control:
+                    if control[0] == ControlType.CURSOR_MOVE_TO:
+                        x, y = control[1], control[2]
+                continue
+            for character in segment.text.replace("\\n", ""):
+                cells[x, y] = (character, segment.style)
+                x += 1
+        screens.append((when, dict(cells)))
+    first = len(screens) - 1
+    while first and screens[first - 1][1] == screens[-1][1]:
+        first -= 1
+    return screens[first][0]
+
+def footer_keys_shown(app):
     \"\"\"Textual's footer adds its keys (a widget each) a refresh or more after the screen.\"\"\"
-    return any(type(widget).__name__ == "FooterKey" for widget in widgets)
+    return bool(app.screen.query("FooterKey"))
 """
-"""Every program's first lines: how it notes the moment its first complete frame goes out."""
+"""Every program's first lines: how it notes when its final screen first went out whole."""
 
 MINIMAL = (
     SHOWN
     + """
-on_first_complete_frame(footer_keys_shown)
+time_the_final_screen(footer_keys_shown)
 from textual.app import App
 from textual.widgets import Footer, Header, Static
 
@@ -80,7 +119,7 @@ Minimal().run(headless=True)
 TONIGHT_WIDGETS = (
     SHOWN
     + """
-on_first_complete_frame(footer_keys_shown)
+time_the_final_screen(footer_keys_shown)
 from textual.app import App
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -90,7 +129,7 @@ ROW = "22:00  Melatonin                   0.5 mg   -60 min  22:42 ✓  0%"
 
 class TonightWidgets(App):
     CSS_PATH = sys.argv[1]
-    BINDINGS = [Binding(key, "bell", key) for key in "tmhkparq"]
+    BINDINGS = [Binding(key, f"notify({key!r})", key) for key in "tmhkparq"]  # a key each
 
     def compose(self):
         yield Header()
@@ -117,14 +156,12 @@ SLEEPPLAN = (
 import gc
 gc.disable()  # as `sleepplan` starts (sleepplan.start.run), before anything else is imported
 
-def tonight_with_its_plan(widgets):
-    \"\"\"Tonight's doses listed (the plan: times, timeline and warnings come with them), and
-    the footer (sleepplan's draws its keys with it).\"\"\"
-    names = {type(widget).__name__ for widget in widgets}
-    doses = [widget for widget in widgets if widget.id == "doses"]
-    return "KeyFooter" in names and bool(doses) and doses[0].option_count > 0
+def tonight_with_its_plan(app):
+    \"\"\"Tonight lists its doses (the plan: times, timeline and warnings come with them).\"\"\"
+    doses = app.screen.query("#doses")
+    return bool(doses) and doses.first().option_count > 0
 
-on_first_complete_frame(tonight_with_its_plan)
+time_the_final_screen(tonight_with_its_plan)
 from sleepplan.tui.app import SleepPlanApp  # what the command's `cmd_tui` imports
 
 first_run = SleepPlanApp.run
@@ -149,15 +186,14 @@ class Run(NamedTuple):
     """One run of a program."""
 
     shown: float
-    """Seconds from starting the process to its first screen painted (for a command, its end)."""
-    whole: float
-    """Seconds from starting the process to its exit."""
+    """Seconds from starting the process to its final screen first shown whole (a command: its
+    exit, when its output is whole)."""
     memory: float
-    """Peak resident MiB."""
+    """Peak resident MiB (an app: up to its final screen)."""
 
 
 def run_once(command: list[str], env: dict[str, str], note: Path | None) -> Run:
-    """Run ``command``; an app writes the moment its screen is painted to ``note``."""
+    """Run ``command``; an app writes to ``note`` when its final screen went out, and its memory."""
     note_args = [str(note)] if note else []
     if note:
         note.unlink(missing_ok=True)
@@ -170,8 +206,10 @@ def run_once(command: list[str], env: dict[str, str], note: Path | None) -> Run:
     if status != 0 or (note and not note.exists()):
         detail = process.stderr.read().decode(errors="replace") if process.stderr else ""
         raise SystemExit(f"{command} failed: {detail}")
-    shown = float(note.read_text()) - started if note else whole
-    return Run(shown, whole, usage.ru_maxrss / 1024)
+    if note is None:
+        return Run(whole, usage.ru_maxrss / 1024)
+    shown, memory_kib = note.read_text().split()
+    return Run(float(shown) - started, int(memory_kib) / 1024)
 
 
 def milliseconds(values: list[float]) -> str:
@@ -197,7 +235,8 @@ def main() -> None:
     )
     built = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     print(f"built a home with ten years of check-ins in {built.stdout.split()[-1]} s")
-    env = dict(os.environ)
+    # the size Textual's headless driver assumes (80×24), so Rich's console agrees with it
+    env = dict(os.environ, COLUMNS="80", LINES="24")
     # An installed sleepplan has bytecode (pip compiles it); a checkout may not have any yet.
     package = Path(__file__).parents[1] / "sleepplan"
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
@@ -215,11 +254,10 @@ def main() -> None:
     for _ in range(runs):  # interleaved, so the machine's drift affects all alike
         for name, (command, where) in programs.items():
             results[name].append(run_once(command, env, where))
-    print(f"{'':28} {'to its first screen':>27}   {'to its exit':>27}   peak memory")
+    print(f"{'':28} {'to its final screen':>27}   peak memory")
     for name, done in results.items():
         print(
             f"{name:<28} {milliseconds([r.shown for r in done])}   "
-            f"{milliseconds([r.whole for r in done])}   "
             f"{statistics.median(r.memory for r in done):5.1f} MiB"
         )
 
@@ -234,13 +272,12 @@ def main() -> None:
     )
     print(
         f"cold start to Tonight   {ratio(NAMES[2], 'shown', median):.2f}× (budget ≤ 1.25×); "
-        f"fastest runs {ratio(NAMES[2], 'shown', min):.2f}×; "
-        f"to the process's exit {ratio(NAMES[2], 'whole', median):.2f}×"
+        f"fastest runs {ratio(NAMES[2], 'shown', min):.2f}×"
     )
     print(f"peak memory             {ratio(NAMES[2], 'memory', median):.2f}× (budget ≤ 1.30×)")
     print(
-        f"plan --json             {ratio(NAMES[3], 'whole', median):.2f}× (budget ≤ 0.35×); "
-        f"fastest runs {ratio(NAMES[3], 'whole', min):.2f}×"
+        f"plan --json             {ratio(NAMES[3], 'shown', median):.2f}× (budget ≤ 0.35×); "
+        f"fastest runs {ratio(NAMES[3], 'shown', min):.2f}×"
     )
 
 
