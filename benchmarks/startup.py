@@ -2,18 +2,20 @@
 minimal Textual app (Header, Static, Footer) timed in the same run.
 
 ``python benchmarks/startup.py [RUNS]``: builds a home with ten years of check-ins (through the
-real import path, benchmarks/ten_years.py), then runs four programs interleaved, RUNS times
+real import path, benchmarks/ten_years.py), then runs five programs interleaved, RUNS times
 each — the minimal app, Textual alone drawing Tonight's widgets with the app's stylesheet, the
-app started as ``sleepplan`` starts it, and ``plan --json`` — and prints medians, min–max, peak
-memory (from wait4) and the ratios to the minimal app with the design's budgets.
+app started as ``sleepplan`` starts it, ``plan --json``, and the minimal app run whole — and
+prints medians, min–max, peak memory and the ratios with the design's budgets.
 
-An app is timed from starting its process to the first frame that shows its screen complete,
-which the app notes down as the frame goes out: Tonight with its plan, and every app with its
-footer's keys (Textual's footer adds them a refresh or more after the screen first appears).
-That is the start a user waits for, and the budget's measure. The time to the process's exit
-is printed too: the app quits at that frame, and Python's clean-up at exit, which a user sees
-only on quitting, comes on top. The first, untimed run of each fills the home's
-cache of validated files, as any earlier day's use would have.
+An app is timed from starting its process to the first frame from which the terminal shows the
+screen the app settles on: every frame Textual sends out is kept, and once the screen is
+complete (Tonight with its plan; the minimal app with its footer's keys, which Textual's footer
+adds a refresh or more after the screen first appears) and no frame has gone out for 0.3 s,
+they are replayed onto a blank 80×24 terminal. That is the start a user waits for, the same
+strict measure for every app, and the budget's measure; peak memory is taken at that point.
+``plan --json`` is a command, timed to its exit, against the minimal app's wall time: started,
+shown and quit. The first, untimed run of each fills the home's cache of validated files, as
+any earlier day's use would have.
 """
 
 from __future__ import annotations
@@ -99,10 +101,7 @@ def footer_keys_shown(app):
 """
 """Every program's first lines: how it notes when its final screen first went out whole."""
 
-MINIMAL = (
-    SHOWN
-    + """
-time_the_final_screen(footer_keys_shown)
+MINIMAL_APP = """
 from textual.app import App
 from textual.widgets import Footer, Header, Static
 
@@ -111,10 +110,32 @@ class Minimal(App):
         yield Header()
         yield Static("hello")
         yield Footer()
+"""
+"""The reference: a minimal Textual app."""
+
+MINIMAL = (
+    SHOWN
+    + "time_the_final_screen(footer_keys_shown)"
+    + MINIMAL_APP
+    + "\nMinimal().run(headless=True)\n"
+)
+
+MINIMAL_WHOLE = (
+    MINIMAL_APP
+    + """
+    def on_mount(self):
+        self.call_after_refresh(self.quit_once_its_keys_are_shown)
+
+    def quit_once_its_keys_are_shown(self):
+        if self.query("FooterKey"):  # Textual's footer adds them a refresh or more after
+            self.call_after_refresh(self.exit)
+        else:
+            self.call_after_refresh(self.quit_once_its_keys_are_shown)
 
 Minimal().run(headless=True)
 """
 )
+"""The minimal app run whole (started, shown, quit): ``plan --json``'s reference, wall time."""
 
 TONIGHT_WIDGETS = (
     SHOWN
@@ -179,6 +200,7 @@ NAMES = [
     "Textual, Tonight's widgets",
     "sleepplan to Tonight",
     "sleepplan plan --json",
+    "minimal app, run whole",
 ]
 
 
@@ -247,6 +269,7 @@ def main() -> None:
         NAMES[1]: ([sys.executable, "-c", TONIGHT_WIDGETS, stylesheet], note),
         NAMES[2]: ([sys.executable, "-c", SLEEPPLAN, str(home)], note),
         NAMES[3]: (plan_json, None),  # a command: its output is whole when it exits
+        NAMES[4]: ([sys.executable, "-c", MINIMAL_WHOLE], None),
     }
     results: dict[str, list[Run]] = {name: [] for name in programs}
     for command, where in programs.values():  # warm the file cache (and sleepplan's own) once
@@ -261,9 +284,11 @@ def main() -> None:
             f"{statistics.median(r.memory for r in done):5.1f} MiB"
         )
 
-    def ratio(name: str, field: str, pick: Callable[[list[float]], float]) -> float:
+    def ratio(
+        name: str, field: str, pick: Callable[[list[float]], float], reference: str = NAMES[0]
+    ) -> float:
         mine = pick([getattr(r, field) for r in results[name]])
-        return mine / pick([getattr(r, field) for r in results[NAMES[0]]])
+        return mine / pick([getattr(r, field) for r in results[reference]])
 
     median = statistics.median
     print(
@@ -276,8 +301,9 @@ def main() -> None:
     )
     print(f"peak memory             {ratio(NAMES[2], 'memory', median):.2f}× (budget ≤ 1.30×)")
     print(
-        f"plan --json             {ratio(NAMES[3], 'shown', median):.2f}× (budget ≤ 0.35×); "
-        f"fastest runs {ratio(NAMES[3], 'shown', min):.2f}×"
+        f"plan --json             {ratio(NAMES[3], 'shown', median, NAMES[4]):.2f}× "
+        f"of the minimal app run whole (budget ≤ 0.35×); "
+        f"fastest runs {ratio(NAMES[3], 'shown', min, NAMES[4]):.2f}×"
     )
 
 
