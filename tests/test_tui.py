@@ -492,8 +492,7 @@ async def test_checkin_score_updates_live_and_refuses_impossible_answers(home: P
         await settle(pilot)
         panel = app.screen.query_one("#checkin-score", LiveText)
         assert "Quality      100" in painted(panel)
-        layouts: list[object] = []
-        app.screen.screen_layout_refresh_signal.subscribe(app, layouts.append, immediate=True)
+        layouts = record_layouts(app)
         await pilot.press("backspace")
         await settle(pilot)
         assert "Quality        –" in painted(panel)
@@ -522,6 +521,13 @@ def painted(live: LiveText) -> str:
     return "\n".join(live.render_line(y).text.rstrip() for y in range(live.size.height))
 
 
+def record_layouts(app: App[None]) -> list[object]:
+    """The screen's layouts from now on, one entry each."""
+    layouts: list[object] = []
+    app.screen.screen_layout_refresh_signal.subscribe(app, layouts.append, immediate=True)
+    return layouts
+
+
 def record_repaints(live: LiveText, monkeypatch: pytest.MonkeyPatch) -> list[tuple[Region, ...]]:
     """The regions of each repaint a LiveText asks for from now on (empty: all of it)."""
     repainted: list[tuple[Region, ...]] = []
@@ -539,8 +545,7 @@ async def test_live_text_lays_out_only_when_its_height_changes() -> None:
     app = LiveTextApp()
     async with app.run_test(size=(40, 10)) as pilot:
         await pilot.pause()
-        layouts: list[object] = []
-        app.screen.screen_layout_refresh_signal.subscribe(app, layouts.append, immediate=True)
+        layouts = record_layouts(app)
         live = app.query_one("#live", LiveText)
         live.show("three\nfour")
         await pilot.pause()

@@ -212,7 +212,7 @@ class CheckinScreen(AreaScreen):
                 yield Input(id="notes", compact=True, placeholder="anything else")
                 yield Button("Save check-in (ctrl+s)", id="save-checkin", variant="primary")
             with VerticalScroll(id="checkin-score-pane"):
-                yield LiveText("", id="checkin-score")
+                yield LiveText(id="checkin-score")
         yield KeyFooter()
 
     def on_mount(self) -> None:
