@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from sleepplan.core.visible import visible, visible_lines
+
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
@@ -34,11 +36,16 @@ class InputError(Exception):
         return cls(source, [(place, message)])
 
     def render(self) -> str:
-        """One line per problem, each naming the source and the place."""
+        """One line per problem, each naming the source and the place, safe to show.
+
+        The source, place and message may hold a user's file name or value: each passes
+        ``visible``, so no control character in them reaches a terminal.
+        """
         lines = []
+        source = visible(self.source)
         for place, message in self.problems:
-            where = f"{self.source}: {place}" if place else self.source
-            lines.append(f"{where}: {message}")
+            where = f"{source}: {visible(place)}" if place else source
+            lines.append(f"{where}: {visible_lines(message)}")
         return "\n".join(lines)
 
 
