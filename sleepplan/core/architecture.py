@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sleepplan.core.timing import seconds_between, shift
+from sleepplan.core.timing import seconds_between, shift, utc
 from sleepplan.core.vocabulary import Stage
 
 TYPICAL_LATENCY_MIN = 15
@@ -31,7 +31,7 @@ class Window:
 
     def contains(self, instant: dt.datetime) -> bool:
         """Whether the instant lies within the window (ends included)."""
-        return self.start <= instant <= self.end
+        return utc(self.start) <= utc(instant) <= utc(self.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,20 +46,21 @@ class PredictedNight:
 
     def stage_at(self, instant: dt.datetime) -> Stage | None:
         """The stage the night is dominated by at an instant (``None`` while awake)."""
-        if instant < self.windows[Stage.SLEEP_ONSET].start or instant >= self.wake:
+        at = utc(instant)
+        if at < utc(self.windows[Stage.SLEEP_ONSET].start) or at >= utc(self.wake):
             return None
-        if instant < self.onset:
+        if at < utc(self.onset):
             return Stage.SLEEP_ONSET
-        if instant < self.windows[Stage.SLOW_WAVE].end:
+        if at < utc(self.windows[Stage.SLOW_WAVE].end):
             return Stage.SLOW_WAVE
-        if instant < self.windows[Stage.REM].start:
+        if at < utc(self.windows[Stage.REM].start):
             return Stage.MAINTENANCE
         return Stage.REM
 
 
 def predict_night(bedtime: dt.datetime, wake: dt.datetime) -> PredictedNight:
     """The predicted night between bedtime and wake (wake must be after bedtime)."""
-    if wake <= bedtime:
+    if utc(wake) <= utc(bedtime):
         raise ValueError("wake must come after bedtime")
     in_bed_min = seconds_between(bedtime, wake) / 60
     latency = min(TYPICAL_LATENCY_MIN, in_bed_min / 4)
@@ -67,8 +68,8 @@ def predict_night(bedtime: dt.datetime, wake: dt.datetime) -> PredictedNight:
     third = seconds_between(onset, wake) / 3
     cycles = []
     start = onset
-    while start < wake:
-        end = min(shift(start, minutes=CYCLE_MIN), wake)
+    while utc(start) < utc(wake):
+        end = min(shift(start, minutes=CYCLE_MIN), wake, key=utc)
         cycles.append(Window(start, end))
         start = end
     windows = {

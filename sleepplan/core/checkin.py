@@ -106,6 +106,16 @@ class CheckinAnswers(BaseModel):
     guess: Literal["A", "B"] | None = None
     """Blinded experiments: which arm you think you took last night."""
 
+    @field_validator("night")
+    @classmethod
+    def _plannable_night(cls, value: dt.date) -> dt.date:
+        if not timing.FIRST_NIGHT <= value <= timing.LAST_NIGHT:
+            # the value itself is shown after the message
+            raise ValueError(
+                f"sleepplan plans nights from {timing.FIRST_NIGHT} to {timing.LAST_NIGHT}"
+            )
+        return value
+
     @field_validator("effects")
     @classmethod
     def _known_effects(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -183,6 +193,21 @@ def resolve_time(value: str, night: dt.date, zone: str) -> dt.datetime:
     return timing.in_zone(parsed, zone)
 
 
+def _on_the_night(instant: dt.datetime, night: dt.date, zone: str) -> dt.datetime:
+    """The instant if it lies within the two days a night can span, else ``ValueError``.
+
+    "HH:MM" always does; a full date-time far from the night would make a night of years.
+    """
+    first = timing.resolve_local(night, dt.time(0), zone)
+    last = timing.resolve_local(night + dt.timedelta(days=2), dt.time(0), zone)
+    if not timing.utc(first) <= timing.utc(instant) < timing.utc(last):
+        raise ValueError(
+            f"{instant.isoformat()} is not on the night of {night.isoformat()} (between "
+            f"{first:%Y-%m-%d %H:%M} and {last:%Y-%m-%d %H:%M})"
+        )
+    return instant
+
+
 def _minutes(start: dt.datetime, end: dt.datetime) -> int:
     return timing.minutes_between(start, end)
 
@@ -207,7 +232,9 @@ def evaluate(
         if value is None:
             continue
         try:
-            times[key] = resolve_time(value, answers.night, zone)
+            times[key] = _on_the_night(
+                resolve_time(value, answers.night, zone), answers.night, zone
+            )
         except ValueError as error:
             problems.append((key, str(error)))
     taken_at: list[dt.datetime | None] = []
@@ -235,12 +262,12 @@ def _impossible(answers: CheckinAnswers, times: Mapping[str, dt.datetime]) -> li
     problems = []
     order = [key for key in TIME_KEYS if key in times]
     for earlier, later in zip(order, order[1:], strict=False):
-        if times[later] < times[earlier]:
+        first, then = times[earlier], times[later]
+        if timing.utc(then) < timing.utc(first):
+            # On a fall-back night two wall clocks can read alike: then the offsets tell them apart.
+            shown = "%H:%M" if first.utcoffset() == then.utcoffset() else "%H:%M%z"
             problems.append(
-                (
-                    later,
-                    f"{later} ({times[later]:%H:%M}) is before {earlier} ({times[earlier]:%H:%M})",
-                )
+                (later, f"{later} ({then:{shown}}) is before {earlier} ({first:{shown}})")
             )
     if (
         "in_bed" in times
@@ -321,7 +348,7 @@ def taken_from_plan(doses: Iterable[PlannedDose]) -> tuple[TakenDose, ...]:
     """What "as planned" means: every dose of the night's plan, at its planned time."""
     return tuple(
         TakenDose(compound=d.compound.id, amount_mg=d.amount_mg, at=d.at.isoformat())
-        for d in sorted(doses, key=lambda dose: dose.at)
+        for d in sorted(doses, key=lambda dose: timing.utc(dose.at))
     )
 
 

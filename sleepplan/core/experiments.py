@@ -18,7 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
+from sleepplan.core import timing
 from sleepplan.core.catalog import Catalog
+from sleepplan.core.errors import InputError
 from sleepplan.core.validation import Bounds, dump, file_record, validate
 
 Arm = Literal["baseline", "washout", "A", "B"]
@@ -141,28 +143,6 @@ def make_plan(
     import random  # every start loads this module for the profile's records; only this draws
 
     washout, _ = washout_for(catalog, compound)
-    rng = random.Random(seed)
-    nights: list[tuple[Arm, int | None]] = [("baseline", None)] * baseline_nights
-    previous: Arm | None = None
-    for block in range(1, blocks + 1):
-        order: tuple[Arm, Arm] = ("A", "B") if rng.random() < 0.5 else ("B", "A")
-        for arm in order:
-            if previous is not None and arm != previous:
-                nights += [("washout", None)] * washout
-            nights += [(arm, block)] * block_nights
-            previous = arm
-    schedule = []
-    envelope = itertools.count(1)
-    for offset, (arm, block_number) in enumerate(nights):
-        number = next(envelope) if blinded and arm in ("A", "B") else None
-        schedule.append(
-            ScheduledNight(
-                night=start + dt.timedelta(days=offset),
-                arm=arm,
-                block=block_number,
-                envelope=number,
-            )
-        )
     fields = {
         "id": f"{compound}-{start.isoformat()}",
         "compound": compound,
@@ -178,9 +158,39 @@ def make_plan(
         "blinded": blinded,
         "seed": seed,
         "created_at": created_at.replace(microsecond=0),
-        "schedule": tuple(schedule),
     }
-    plan = validate(ExperimentPlan, fields, "the experiment")
+    # The counts size the schedule: check them before building it.
+    validate(ExperimentPlan, {**fields, "schedule": ()}, "the experiment")
+    rng = random.Random(seed)
+    nights: list[tuple[Arm, int | None]] = [("baseline", None)] * baseline_nights
+    previous: Arm | None = None
+    for block in range(1, blocks + 1):
+        order: tuple[Arm, Arm] = ("A", "B") if rng.random() < 0.5 else ("B", "A")
+        for arm in order:
+            if previous is not None and arm != previous:
+                nights += [("washout", None)] * washout
+            nights += [(arm, block)] * block_nights
+            previous = arm
+    if (timing.LAST_NIGHT - start).days < len(nights) - 1:
+        raise InputError.single(
+            "the experiment",
+            "start",
+            f"its {len(nights)} nights from {start} run past {timing.LAST_NIGHT}, the last night "
+            "sleepplan plans",
+        )
+    schedule = []
+    envelope = itertools.count(1)
+    for offset, (arm, block_number) in enumerate(nights):
+        number = next(envelope) if blinded and arm in ("A", "B") else None
+        schedule.append(
+            ScheduledNight(
+                night=start + dt.timedelta(days=offset),
+                arm=arm,
+                block=block_number,
+                envelope=number,
+            )
+        )
+    plan = validate(ExperimentPlan, {**fields, "schedule": tuple(schedule)}, "the experiment")
     return replace(plan, sha256=plan.digest())
 
 

@@ -60,9 +60,22 @@ class Curve:
             return self.ke * t * math.exp(-self.ke * t)
         return self.ka / (self.ka - self.ke) * (math.exp(-self.ke * t) - math.exp(-self.ka * t))
 
+    @property
+    def _peak_h(self) -> float:
+        """Where the curve itself peaks: ``tmax_h``, unless absorption is too fast to model.
+
+        A tmax of a fraction of a microsecond needs a ``ka`` past the solver's bound; the curve
+        then peaks a little later than ``tmax_h``, where its own maximum is.
+        """
+        if self.is_limit_form:
+            return 1 / self.ke
+        return math.log(self.ka / self.ke) / (self.ka - self.ke)
+
     def relative(self, hours_after_dose: float) -> float:
         """Concentration at a time after the dose, as a fraction of the peak."""
-        peak = self._raw(self.tmax_h)
+        peak = self._raw(self._peak_h)
+        if not peak > 0:
+            return 0.0  # a half-life too short for a float: nothing is left at any time
         return min(1.0, max(0.0, self._raw(hours_after_dose) / peak))
 
 

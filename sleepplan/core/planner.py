@@ -111,7 +111,7 @@ def build_plan(routine: Routine, catalog: Catalog, settings: NightSettings) -> P
         _place(index, dose, catalog.get(dose.compound), night, dinner)
         for index, dose in enumerate(routine.doses)
     ]
-    planned.sort(key=lambda item: (item.stage.order, item.at, item.compound.name))
+    planned.sort(key=lambda item: (item.stage.order, timing.utc(item.at), item.compound.name))
     return Plan(settings, routine.name, night, tuple(planned))
 
 

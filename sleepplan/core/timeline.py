@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sleepplan.core.planner import Plan, PlannedDose
-from sleepplan.core.timing import seconds_between, shift
+from sleepplan.core.timing import seconds_between, shift, utc
 from sleepplan.core.vocabulary import Stage
 
 
@@ -48,8 +48,9 @@ def build_timeline(plan: Plan, columns: int) -> Timeline:
     """Sample the plan's night into ``columns`` equal steps."""
     if columns < 2:
         raise ValueError("a timeline needs at least two columns")
-    first = min([dose.at for dose in plan.doses if dose.at < plan.bedtime], default=plan.bedtime)
-    start = min(first, plan.night.windows[Stage.SLEEP_ONSET].start)
+    before_bed = [dose.at for dose in plan.doses if utc(dose.at) < utc(plan.bedtime)]
+    first = min(before_bed, key=utc, default=plan.bedtime)
+    start = min(first, plan.night.windows[Stage.SLEEP_ONSET].start, key=utc)
     end = plan.wake
     span = seconds_between(start, end)
     instants = [shift(start, seconds=span * (i + 0.5) / columns) for i in range(columns)]

@@ -4,11 +4,21 @@ Design §4. Local times follow RFC 5545: a time inside a spring-forward gap is r
 offset before the gap (so 02:30 becomes 03:30), and a time that occurs twice is the first one.
 Python's ``zoneinfo`` with ``fold=0`` has exactly these semantics (PEP 495).
 
-Instants are aware ``datetime`` objects in the night's zone. Beware: for two datetimes with the
-same ``tzinfo``, Python's ``a - b`` and ``a + timedelta`` are wall-clock arithmetic and ignore a
-DST change between them. So instants are never added to or subtracted directly: ``shift`` and
-``seconds_between`` go through UTC, which keeps "60 minutes before bedtime" 60 real minutes on
-every night of the year.
+Instants are aware ``datetime`` objects in the night's zone, so they print as the wall clock the
+user sees. Beware: for two datetimes with the same ``tzinfo``, Python's operators work on the
+wall clock and ignore ``fold`` and any DST change between them. On a fall-back night 01:45 EDT
+and 01:20 EST compare as 01:45 > 01:20, though 01:20 EST comes 35 minutes later. So instants
+are never compared, sorted, subtracted or added to with the operators. One rule, everywhere:
+
+- compare ``utc(a)`` with ``utc(b)``; sort and take ``min``/``max`` with ``key=utc``;
+- measure with ``seconds_between``/``minutes_between`` and move with ``shift``.
+
+All of them go through UTC, which keeps "60 minutes before bedtime" 60 real minutes and the
+order of two instants their real order on every night of the year.
+
+The calendar ends at years 1 and 9999, and a night reaches past its date (the morning after, a
+year of cycling budgets before it, the zone's offset): nights are planned from ``FIRST_NIGHT``
+to ``LAST_NIGHT``, and ``parse_date``/``check_night`` refuse others with a plain message.
 """
 
 from __future__ import annotations
@@ -19,6 +29,10 @@ import zoneinfo
 from functools import lru_cache
 
 NOON = dt.time(12, 0)
+FIRST_NIGHT = dt.date(2, 1, 1)
+"""The first night sleepplan plans: a year of cycling budgets before it still fits the calendar."""
+LAST_NIGHT = dt.date(9998, 12, 31)
+"""The last night sleepplan plans: its morning and any zone's offset still fit the calendar."""
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
@@ -71,8 +85,19 @@ def resolve_local(day: dt.date, clock: dt.time, zone_name: str) -> dt.datetime:
 
 
 def in_zone(instant: dt.datetime, zone_name: str) -> dt.datetime:
-    """The same instant on the wall clock of another zone."""
-    return instant.astimezone(zone(zone_name))
+    """The same instant on the wall clock of another zone; ``ValueError`` past the calendar."""
+    try:
+        return instant.astimezone(zone(zone_name))
+    except OverflowError:
+        # Near 0001-01-01 or 9999-12-31 the other wall clock falls off the calendar.
+        raise ValueError(
+            f"{instant.isoformat()} falls outside the calendar (years 1 to 9999) in {zone_name}"
+        ) from None
+
+
+def utc(instant: dt.datetime) -> dt.datetime:
+    """The instant in UTC: what to compare, sort by and take ``min``/``max`` of (see above)."""
+    return instant.astimezone(dt.UTC)
 
 
 def shift(
@@ -87,7 +112,7 @@ def shift(
 def seconds_between(start: dt.datetime, end: dt.datetime) -> float:
     """Real elapsed seconds from ``start`` to ``end`` (negative when ``end`` is earlier)."""
     # Through UTC: with one tzinfo on both sides ``end - start`` is a wall-clock difference.
-    return (end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds()
+    return (utc(end) - utc(start)).total_seconds()
 
 
 def bedtime_date(night: dt.date, bedtime: dt.time) -> dt.date:
@@ -105,7 +130,7 @@ def night_bounds(
     start = resolve_local(bedtime_date(night, bedtime), bedtime, zone_name)
     day = start.date()
     end = resolve_local(day, wake, zone_name)
-    while end <= start:
+    while utc(end) <= utc(start):
         day = day + dt.timedelta(days=1)
         end = resolve_local(day, wake, zone_name)
     return start, end
@@ -117,7 +142,7 @@ def at_clock_on_night(
     """An evening clock time (such as dinner) on the night, the last one not after bedtime."""
     day = bedtime.date()
     instant = resolve_local(day, clock, zone_name)
-    if instant > bedtime:
+    if utc(instant) > utc(bedtime):
         instant = resolve_local(day - dt.timedelta(days=1), clock, zone_name)
     return instant
 
@@ -140,8 +165,19 @@ def minutes_between(start: dt.datetime, end: dt.datetime) -> int:
 
 
 def parse_date(value: str) -> dt.date:
-    """Read an ISO date ``YYYY-MM-DD``; ``ValueError`` with a plain message if it isn't one."""
+    """Read a night's date ``YYYY-MM-DD``; ``ValueError`` with a plain message if it isn't one."""
     try:
-        return dt.date.fromisoformat(value.strip())
+        night = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+    return check_night(night)
+
+
+def check_night(night: dt.date) -> dt.date:
+    """The night itself if sleepplan can plan it; ``ValueError`` naming the range otherwise."""
+    if not FIRST_NIGHT <= night <= LAST_NIGHT:
+        raise ValueError(
+            f"sleepplan plans nights from {FIRST_NIGHT.isoformat()} to {LAST_NIGHT.isoformat()}"
+            f", not {night.isoformat()}"
+        )
+    return night
