@@ -160,3 +160,44 @@ def test_non_utf8_import(home: Path, tmp_path: Path) -> None:
     path.write_bytes(b'{"profile": "caf\xe9"}')
     result = run_cli("--home", str(home), "import", str(path))
     assert result.returncode == 2 and "not UTF-8" in result.stderr
+
+
+FORMULA_NOTES = [
+    '=HYPERLINK("http://evil.example","click")',
+    "-5 mg less",
+    "@home",
+    "'=quoted already",
+    "'tis fine",
+]
+
+
+def test_csv_export_writes_no_formula_and_imports_back(home: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    for index, notes in enumerate(FORMULA_NOTES):
+        path = tmp_path / f"f{index}.toml"
+        path.write_text(f"night = 2026-11-{10 + index}\nkss = 3\nnotes = {json.dumps(notes)}\n")
+        assert run_cli("--home", str(home), "checkin", "--from", str(path)).returncode == 0
+    exported = run_cli("--home", str(home), "export", "--format", "csv").stdout
+    cells = [cell for row in csv.reader(io.StringIO(exported, newline="")) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert '\'=HYPERLINK("http://evil.example","click")' in cells
+    path = tmp_path / "notes.csv"
+    path.write_text(exported)
+    fresh = tmp_path / "fresh"
+    assert run_cli("--home", str(fresh), "import", str(path)).returncode == 0
+    data = json.loads(run_cli("--home", str(fresh), "export", "--format", "json").stdout)
+    assert [c["notes"] for c in data["checkins"]] == FORMULA_NOTES
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "toml"])
+def test_an_export_with_a_byte_order_mark_imports(
+    filled_home: Path, tmp_path: Path, fmt: str
+) -> None:
+    exported = run_cli("--home", str(filled_home), "export", "--format", fmt).stdout
+    path = tmp_path / f"excel.{fmt}"
+    path.write_bytes(b"\xef\xbb\xbf" + exported.encode("utf-8"))  # as Excel saves UTF-8
+    result = run_cli("--home", str(tmp_path / "fresh"), "import", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "imported 4 check-ins" in result.stdout
