@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from sleepplan.core.errors import InputError, from_decode_error
-from sleepplan.store import paths
+from sleepplan.store import faults, paths
 
 MAX_USER_FILE_BYTES = 1024 * 1024
 
@@ -44,23 +44,26 @@ def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old file or the new one.
 
     A temp file in the same folder (created 0600) is written and fsynced, renamed over the
-    target with ``os.replace``, and the folder is fsynced so the rename itself is durable.
+    target with ``os.replace``, and the folder is fsynced so the rename itself is durable. A
+    write that fails (a full disk, a file-size limit) removes the temp file and leaves ``path``
+    as it was; the ``OSError`` names ``path``.
     """
     folder = path.parent
     paths.make_private_dir(folder)
     import tempfile  # only writing needs it; reading a plan loads none of it
 
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    fsync_dir(folder)
+    with faults.naming(path):
+        fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp_name, path)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+        fsync_dir(folder)
 
 
 def fsync_dir(folder: Path) -> None:

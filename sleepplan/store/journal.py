@@ -9,16 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shlex
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sleepplan.core.errors import InputError
-from sleepplan.store import paths
+from sleepplan.store import faults, paths
 
 if TYPE_CHECKING:
     from sleepplan.core.safety import CyclingLookback
@@ -102,17 +103,22 @@ class JournalDamaged(InputError):
     """The journal file failed its integrity check and was moved aside."""
 
 
-def _integrity_problem(db: sqlite3.Connection) -> str | None:
+def _integrity_problems(db: sqlite3.Connection) -> list[str]:
+    """What ``quick_check`` found wrong (nothing for a healthy journal)."""
     # quick_check finds damaged pages and records like integrity_check, in a third of the time
     # on a ten-year journal, because it skips comparing each index with its table.
     rows = [str(row[0]) for row in db.execute("PRAGMA quick_check")]
-    return None if rows == ["ok"] else "; ".join(rows[:3])
+    return [] if rows == ["ok"] else rows
 
 
 def _set_aside(path: Path) -> Path:
     """Move a damaged journal (and its WAL files) out of the way, keeping every byte."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.damaged-{stamp}")
+    count = 1
+    while target.exists():  # set aside twice in a second: never replace the first one
+        count += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{count}")
     for suffix in ("-wal", "-shm"):
         companion = path.with_name(path.name + suffix)
         if companion.exists():
@@ -121,68 +127,132 @@ def _set_aside(path: Path) -> Path:
     return target
 
 
-def _open_checked(path: Path) -> tuple[sqlite3.Connection | None, str | None]:
+def _open_checked(path: Path) -> tuple[sqlite3.Connection | None, list[str]]:
     """Open the journal in WAL mode and check it: the connection, or ``None`` and the damage.
 
-    Another running copy may hold a lock for a moment (SQLite can refuse the switch to WAL
-    without waiting): that is retried until the busy timeout, and never taken for damage.
+    Only damage returns ``None``: what ``quick_check`` found, or SQLite calling the file
+    corrupt or not a database. Another running copy may hold a lock for a moment (SQLite can
+    refuse the switch to WAL without waiting): that is retried until the busy timeout, then
+    ``JournalBusy``. A refused permission, a full disk, a file-size limit or an I/O error is a
+    ``MachineFault``. Neither is damage, and the file is left as it is.
     """
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    timeout_ms = BUSY_TIMEOUT_MS
+    deadline = time.monotonic() + timeout_ms / 1000
     while True:
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        db: sqlite3.Connection | None = None
         try:
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db = sqlite3.connect(path, timeout=timeout_ms / 1000, isolation_level=None)
+            db.execute(f"PRAGMA busy_timeout = {timeout_ms}")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = FULL")  # a returned save survives a power cut
             db.execute("PRAGMA foreign_keys = ON")
-            problem = _integrity_problem(db)
-            if problem is None:
-                return db, None
+            problems = _integrity_problems(db)
+            if not problems:
+                return db, []
             db.close()
-            return None, problem
-        except sqlite3.OperationalError as error:
-            db.close()
-            if not _is_busy(error):
-                return None, f"not a readable SQLite database ({error})"
-            if time.monotonic() > deadline:
-                raise InputError.single(
-                    str(path),
-                    "",
-                    "the journal is busy (another copy of sleepplan is writing); "
-                    "nothing was changed, try again",
-                ) from None
-            time.sleep(0.02)
-        except sqlite3.DatabaseError as error:
-            db.close()
-            return None, f"not a readable SQLite database ({error})"
+            return None, problems
+        except sqlite3.Error as error:
+            if db is not None:
+                db.close()
+            if faults.is_damage(error):
+                return None, [str(error)]
+            if faults.is_busy(error) and time.monotonic() < deadline:
+                time.sleep(0.02)
+                continue
+            fault = faults.from_sqlite_error(error, path, timeout_ms)
+            if fault is None:
+                raise  # neither damage nor the machine's fault: a bug, reported as one
+            raise fault from None
 
 
-def _is_busy(error: sqlite3.OperationalError) -> bool:
-    text = str(error).lower()
-    return "locked" in text or "busy" in text
+def _damage_report(path: Path, aside: Path, problems: list[str]) -> str:
+    """Write what ``quick_check`` found and how to recover to the logs; returns where."""
+    recovered = shlex.quote(str(path.with_name("journal-recovered.sqlite3")))
+    text = "\n".join(
+        [
+            "sleepplan: the journal failed its integrity check",
+            "",
+            f"Journal:  {path}",
+            f"Moved to: {aside} (with its -wal and -shm files, if any; nothing was deleted)",
+            f"When:     {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}",
+            "",
+            "What SQLite's quick_check found:",
+            *(f"  {line}" for problem in problems for line in problem.splitlines()),
+            "",
+            "How to get your check-ins back:",
+            "1. Close every copy of sleepplan.",
+            "2. Let SQLite's command-line tool (sqlite3) recover what it can still read:",
+            f"     sqlite3 {shlex.quote(str(aside))} .recover | sqlite3 {recovered}",
+            "3. Any check-ins recorded since are in the new journal: export them first",
+            "   (sleepplan export --format json --out FILE, for each profile).",
+            "4. Put the recovered file in place of the new journal, and import the exports:",
+            f"     mv {recovered} {shlex.quote(str(path))}",
+            "     sleepplan import FILE",
+            "",
+        ]
+    )
+    stamp = aside.name.removeprefix(path.name + ".")
+    return faults.write_report(paths.logs_dir(path.parent), f"journal-{stamp}.txt", text)
+
+
+def _create_private(path: Path) -> bool:
+    """Create the empty journal file; ``False`` when another copy created it first.
+
+    It is made 0600 before SQLite opens it, and its -wal and -shm files copy the mode.
+    """
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, paths.PRIVATE_FILE))
+    except FileExistsError:
+        return False
+    return True
+
+
+def _remove_if_empty(path: Path) -> None:
+    with suppress(OSError):
+        if path.stat().st_size == 0:
+            path.unlink()
 
 
 class Journal:
     """An open journal file; use as a context manager or call ``close``."""
 
     def __init__(self, path: Path, upgrade: bool = True) -> None:
+        """Open (creating it if need be) and check the journal at ``path``.
+
+        Raises:
+            JournalDamaged: it failed its integrity check; it was moved aside, and what was
+                found was written to a report in the logs.
+            faults.MachineFault: the machine refused it (permission, space, a size limit, I/O,
+                a lock held too long); every file was left as it was.
+        """
         self.path = path
-        paths.make_private_dir(path.parent)
-        if not path.exists():
-            # created 0600 before SQLite opens it; its -wal and -shm files copy the mode
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, paths.PRIVATE_FILE))
-        old_umask = os.umask(0o077)
+        created = False
         try:
-            db, problem = _open_checked(path)
-        finally:
-            os.umask(old_umask)
+            paths.make_private_dir(path.parent)
+            created = not path.exists() and _create_private(path)
+            faults.check_writable(path)
+            old_umask = os.umask(0o077)
+            try:
+                db, problems = _open_checked(path)
+            finally:
+                os.umask(old_umask)
+        except (OSError, faults.MachineFault) as error:
+            fault = faults.fault_of(error, path)
+            if created and not isinstance(fault, faults.JournalBusy):
+                # ours and never used (a copy holding a lock on it may be filling it in)
+                _remove_if_empty(path)
+            if fault is None:
+                raise
+            raise fault from None
         if db is None:
+            aside = _set_aside(path)
+            report = _damage_report(path, aside, problems)
             raise JournalDamaged.single(
                 str(path),
                 "",
-                f"the journal failed its integrity check ({problem}). It was moved to "
-                f"{_set_aside(path)} and nothing was deleted; a new, empty journal starts "
-                "next time. The sqlite3 tool's .recover command may get your check-ins back.",
+                f"the journal failed its integrity check and was moved to {aside} (nothing was "
+                "deleted); a new, empty journal starts next time.\n"
+                f"What was found, and how to get your check-ins back: {report}",
             )
         self.db = db
         if upgrade:
@@ -222,14 +292,27 @@ class Journal:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all or nothing."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """One write transaction: all or nothing.
+
+        A lock held too long, a full disk, a refused write or an I/O error rolls it back and
+        is raised as a ``faults.MachineFault`` naming the journal.
+        """
         try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+                self.db.execute("COMMIT")
+            except BaseException:
+                # SQLite may have rolled back already (a full disk can end a transaction)
+                if self.db.in_transaction:
+                    with suppress(sqlite3.Error):  # the error that got here is the one to tell
+                        self.db.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as error:
+            fault = faults.from_sqlite_error(error, self.path, BUSY_TIMEOUT_MS)
+            if fault is None:
+                raise
+            raise fault from None
 
     def has(self, profile: str, night: str) -> bool:
         """Whether a night has a check-in."""
