@@ -6,19 +6,22 @@ been validated, its records are written here as JSON, under a name that carries 
 everything the result depends on (the file's bytes, the shipped data, the sleepplan version).
 The next run with the same inputs rebuilds the records from that JSON without pydantic. Any
 change to an input is a different name, so a stale entry is never read; an entry whose content
-does not match the checksum on its first line is ignored; and a cache that can't be read or
-written only costs time. Deleting the folder is always safe.
+does not match the checksum on its first line is ignored, and so is one another user owns or
+could write (the shipped rules come from here, and they decide the warnings); and a cache that
+can't be read or written only costs time. Deleting the folder is always safe.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from sleepplan import __version__
 from sleepplan.core.validation import rebuild
+from sleepplan.store import paths
 from sleepplan.store.files import atomic_write
 
 
@@ -41,7 +44,10 @@ def load_data(folder: Path | None, stem: str, key: str) -> Any | None:
     if folder is None:
         return None
     try:
-        checksum, _, payload = entry_path(folder, stem, key).read_bytes().partition(b"\n")
+        with entry_path(folder, stem, key).open("rb") as handle:
+            if not paths.trusted(os.fstat(handle.fileno())):
+                return None  # another user could have written it: the data decides warnings
+            checksum, _, payload = handle.read().partition(b"\n")
         if checksum.decode("ascii") != hashlib.sha256(payload).hexdigest():
             return None  # torn or damaged
         return json.loads(payload)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,11 +67,21 @@ class ProfileChanged(InputError):
     """The file changed on disk since it was loaded (another copy, an editor): not saved."""
 
 
+class ProfileTooLarge(InputError):
+    """Saving would make the profile larger than sleepplan reads back: not saved."""
+
+
 def ensure_home(home: Path) -> None:
-    """Create the home (0700) and, on first use, copy in the example profile (0600)."""
+    """Create the home (0700) and, on first use, copy in the example profile (0600).
+
+    A home or ``profiles/`` folder another user owns or can write to is refused before
+    anything in it is read or written (``paths.UntrustedPath``).
+    """
     folder = paths.profiles_dir(home)
+    paths.check_trusted_folder(home)
     first_use = not folder.exists()
     paths.make_private_dir(folder)
+    paths.check_trusted_folder(folder)
     if first_use and not any(folder.glob("*.toml")):
         text = example_profiles()[FIRST_RUN_EXAMPLE]
         paths.write_new_private_file(folder / f"{FIRST_RUN_EXAMPLE}.toml", text.encode("utf-8"))
@@ -82,11 +95,11 @@ def list_profiles(home: Path) -> list[Path]:
     return sorted(folder.glob("*.toml"))
 
 
-def check_name(name: str) -> str:
-    """A profile name safe to use as a file name in the profiles folder."""
+def check_name(name: str, source: str = "--profile") -> str:
+    """A profile name safe to use as a file name in the profiles folder (``source`` gave it)."""
     if not _SAFE_NAME.match(name) or name.endswith(".toml"):
         raise InputError.single(
-            "--profile",
+            source,
             "",
             f"{name!r} is not a profile name (letters, digits, '-', '_', '.'; no '/')",
         )
@@ -97,20 +110,26 @@ def profile_path(home: Path, name_or_path: str | None) -> Path:
     """The file a ``--profile`` value refers to.
 
     A value with a slash or ending in ``.toml`` is a path; otherwise it names a profile in the
-    home. With no value: the only profile, else the most recently saved one.
+    home. With no value: the only profile, else the most recently saved one. A file in the
+    home that another user owns or can write to is refused (``paths.UntrustedPath``); a path
+    elsewhere is the user's own choice (a shared profile, say) and is not checked.
     """
+    folder = paths.profiles_dir(home)
     if name_or_path:
         if "/" in name_or_path or name_or_path.endswith(".toml"):
-            return Path(name_or_path).expanduser()
-        return paths.profiles_dir(home) / f"{check_name(name_or_path)}.toml"
-    found = list_profiles(home)
-    if not found:
-        raise InputError.single(
-            str(paths.profiles_dir(home)),
-            "",
-            "no profiles here; create one with `sleepplan profile new NAME`",
-        )
-    return max(found, key=lambda path: (path.stat().st_mtime, path.name))
+            path = Path(name_or_path).expanduser()
+        else:
+            path = folder / f"{check_name(name_or_path)}.toml"
+    else:
+        found = list_profiles(home)
+        if not found:
+            raise InputError.single(
+                str(folder), "", "no profiles here; create one with `sleepplan profile new NAME`"
+            )
+        path = max(found, key=lambda path: (path.stat().st_mtime, path.name))
+    if paths.is_inside(path.parent, home):
+        paths.check_trusted_file(path)
+    return path
 
 
 def create_profile(home: Path, name: str, template: str) -> Path:
@@ -188,6 +207,8 @@ def save_profile(path: Path, profile: Profile, expected: Fingerprint | None = No
     the new fingerprint.
     """
     data = profile_toml(profile).encode("utf-8")
+    if len(data) > MAX_PROFILE_BYTES:
+        raise ProfileTooLarge.single(str(path), "", _too_large(profile, len(data)))
     folder = path.parent
     paths.make_private_dir(folder)
     with _locked(path):
@@ -211,11 +232,47 @@ def save_profile(path: Path, profile: Profile, expected: Fingerprint | None = No
     return Fingerprint.of(data)
 
 
+def _too_large(profile: Profile, size: int) -> str:
+    """Why a profile is not saved: its size, the cap, and its largest top-level parts."""
+    import tomli_w
+
+    parts = sorted(
+        (
+            (len(tomli_w.dumps({key: value}).encode("utf-8")), key)
+            for key, value in profile_to_data(profile).items()
+        ),
+        reverse=True,
+    )
+    largest = ", ".join(f"{key}: {_kib(part)}" for part, key in parts[:3])
+    return (
+        f"not saved: it would be {_kib(size)}, more than the {_kib(MAX_PROFILE_BYTES)} a "
+        f"profile can hold (largest parts: {largest}). Make it smaller and save again; the "
+        "file on disk is unchanged"
+    )
+
+
+def _kib(size: int) -> str:
+    return f"{size / 1024:,.0f} KiB"
+
+
 @contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock beside the profile, held across check-and-replace."""
+    """An exclusive lock beside the profile, held across check-and-replace.
+
+    The lock file is never a link followed (``O_NOFOLLOW``): a planted symlink would make
+    sleepplan create or lock a file elsewhere.
+    """
     lock_path = path.with_name(f".{path.name}.lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, paths.PRIVATE_FILE)
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(lock_path, flags, paths.PRIVATE_FILE)
+    except OSError as error:
+        if error.errno == errno.ELOOP or lock_path.is_symlink():
+            raise _unusable_lock(lock_path) from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or a device planted under its name
+        os.close(fd)
+        raise _unusable_lock(lock_path)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -224,18 +281,74 @@ def _locked(path: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def _unusable_lock(lock_path: Path) -> InputError:
+    import shlex  # only a refusal needs it
+
+    return InputError.single(
+        str(lock_path),
+        "",
+        "not saved: this lock file is a link or not a plain file, and sleepplan never "
+        f"follows one. Remove it (`rm {shlex.quote(str(lock_path))}`) and save again",
+    )
+
+
 def delete_profile(home: Path, name: str, now: dt.datetime) -> Path:
-    """Move a profile (and its backup) to the home's trash folder; returns where it went."""
+    """Move a profile (and its backup) to the home's trash folder; returns where it went.
+
+    Nothing in the trash is ever replaced: a name already taken (the same profile deleted
+    twice in one second) gets a counter, ``NAME-STAMP-2.toml``.
+    """
     source = paths.profiles_dir(home) / f"{check_name(name)}.toml"
     if not source.exists():
         raise InputError.single(str(source), "", "no such profile")
     trash = home / "trash"
     paths.make_private_dir(trash)
-    stamp = now.strftime("%Y%m%dT%H%M%S")
-    target = trash / f"{name}-{stamp}.toml"
-    os.replace(source, target)
     backup = source.with_name(source.name + ".bak")
-    if backup.exists():
-        os.replace(backup, trash / f"{name}-{stamp}.toml.bak")
+    has_backup = backup.exists()
+    target, trashed_backup = _trash_names(
+        trash, f"{name}-{now.strftime('%Y%m%dT%H%M%S')}", has_backup
+    )
+    try:
+        os.replace(source, target)
+    except BaseException:
+        target.unlink(missing_ok=True)  # the empty reservations, not profiles
+        if has_backup:
+            trashed_backup.unlink(missing_ok=True)
+        raise
+    if has_backup:
+        try:
+            os.replace(backup, trashed_backup)
+        except BaseException:
+            trashed_backup.unlink(missing_ok=True)  # the backup stays beside where it was
+            raise
     fsync_dir(source.parent)
+    fsync_dir(trash)
     return target
+
+
+def _trash_names(trash: Path, stem: str, with_backup: bool) -> tuple[Path, Path]:
+    """Free names in the trash for a profile and its backup, reserved as empty files.
+
+    Each name is claimed with ``O_EXCL`` (which also never follows a link), so the moves that
+    follow replace only these reservations, never an earlier deleted profile.
+    """
+    for count in itertools.count(1):
+        base = stem if count == 1 else f"{stem}-{count}"
+        target = trash / f"{base}.toml"
+        backup = trash / f"{base}.toml.bak"
+        if not _reserve(target):
+            continue
+        if not with_backup or _reserve(backup):
+            return target, backup
+        target.unlink()
+    raise AssertionError("unreachable")  # itertools.count never ends
+
+
+def _reserve(path: Path) -> bool:
+    """Create ``path`` empty (0600) if no file or link has that name; whether it did."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        os.close(os.open(path, flags, paths.PRIVATE_FILE))
+    except FileExistsError:
+        return False
+    return True
