@@ -1034,3 +1034,53 @@ async def test_removing_the_last_dose_clears_its_why(home: Path) -> None:
         await settle(pilot)
         assert _dose_rows(app) == []
         assert str(why.render()).strip() == ""
+
+
+async def test_a_save_past_the_size_cap_is_refused_and_the_app_goes_on(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sleepplan.store.profiles as profiles
+
+    app = make_app(home)
+    path = home / "profiles" / "example.toml"
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        before = path.read_bytes()
+        monkeypatch.setattr(profiles, "MAX_PROFILE_BYTES", len(before) // 2)
+        await pilot.press("delete", "ctrl+s")
+        await settle(pilot)
+        assert app.is_running and app.workspace.dirty
+        [toast] = [n.message for n in app._notifications if "Not saved" in n.message]
+        assert "more than the" in toast and "largest parts" in toast
+    assert path.read_bytes() == before
+    assert not path.with_name("example.toml.bak").exists()
+
+
+def _full_disk(*_: object, **__: object) -> Any:
+    from sleepplan.store.faults import MachineFault
+
+    raise MachineFault("/home/journal.sqlite3", "No space left on device", "Free some space")
+
+
+async def test_a_journal_the_machine_refuses_is_reported_never_shown_as_empty(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sleepplan.tui.screens.checkin as checkin_screen
+    import sleepplan.tui.screens.history as history_screen
+
+    _seed_journal(home)
+    monkeypatch.setattr(history_screen, "Journal", _full_disk)
+    monkeypatch.setattr(checkin_screen, "Journal", _full_disk)
+    app = make_app(home)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        summary = str(app.screen.query_one("#history-summary").render())
+        assert "could not be read" in summary and "No space left on device" in summary
+        assert "No check-ins yet" not in summary
+        await pilot.press("m", "4", "ctrl+s")
+        await settle(pilot)
+        assert app.is_running
+        titles = [n.title for n in app._notifications]
+        assert "Journal not read" in titles and "Not saved" in titles

@@ -13,6 +13,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import WorkerState
@@ -21,10 +22,12 @@ from sleepplan.core import editing
 from sleepplan.core.errors import InputError
 from sleepplan.core.profile import Profile
 from sleepplan.core.safety import cycling_lookback
+from sleepplan.core.visible import visible, visible_lines
 from sleepplan.start import resume_collector
 from sleepplan.store import paths
 from sleepplan.store.bundled import bundled_interactions
 from sleepplan.store.clock import current_time, system_zone
+from sleepplan.store.faults import MachineFault
 from sleepplan.store.journal import read_nights_taken
 from sleepplan.store.profiles import (
     ProfileChanged,
@@ -180,6 +183,29 @@ class SleepPlanApp(App[None]):
         """Tonight, already shown, becomes a mode like the other areas (``t`` returns to it)."""
         self.add_mode(FIRST_AREA, partial(open_area, FIRST_AREA))
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a toast whose text is never read as markup, its controls made visible.
+
+        Every toast may quote user text (a name, a file name, an error naming them), and
+        Textual reads a toast as markup unless told not to: ``[/]`` in a name raised, and
+        ``[@click=app.quit]`` made a link. So ``markup`` is ignored, for every area's toasts.
+        """
+        super().notify(
+            visible_lines(message),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     # -- state ------------------------------------------------------------------------------
 
     def bump(self) -> None:
@@ -187,9 +213,8 @@ class SleepPlanApp(App[None]):
         workspace = self.workspace
         if workspace.profile is not None:
             unsaved = " · ● unsaved" if workspace.dirty else ""
-            self.sub_title = (
-                f"{workspace.profile.name} · night of {workspace.night:%a %d %b}{unsaved}"
-            )
+            name = visible(workspace.profile.name)  # the header shows it as it is, not raw
+            self.sub_title = f"{name} · night of {workspace.night:%a %d %b}{unsaved}"
         self.revision += 1
 
     def change(self, edit: Edit) -> None:
@@ -211,7 +236,9 @@ class SleepPlanApp(App[None]):
         self.change(lambda p, r: editing.add_dose(p, r, compound_id, amount_mg))
         routine = self.workspace.routine_name or ""
         name = self.workspace.catalog.get(compound_id).name
-        self.notify(f"Added {name} {amount_mg:g} mg to {routine} — press t to see tonight")
+        self.notify(
+            f"Added {visible(name)} {amount_mg:g} mg to {visible(routine)} — press t to see tonight"
+        )
 
     def choose_routine(self, name: str) -> None:
         """Make a routine current."""
@@ -258,7 +285,7 @@ class SleepPlanApp(App[None]):
         past: dict[str, list[dt.date]] = {}
         try:
             past = read_nights_taken(paths.journal_path(self.home), loaded.profile.name, lookback)
-        except InputError as error:  # a damaged journal: say so, keep the app usable
+        except (InputError, MachineFault) as error:  # damaged or unreadable: say so, go on
             self.call_from_thread(self.notify, error.render(), severity="error", timeout=15)
         self.post_message(ProfileLoaded(loaded, past))
 
@@ -321,7 +348,9 @@ class SleepPlanApp(App[None]):
             return
         target = paths.profiles_dir(self.home) / f"{name}.toml"
         if target.exists():
-            self.notify(f"{target} exists already; pick another name.", severity="error")
+            self.notify(
+                f"{visible(str(target))} exists already; pick another name.", severity="error"
+            )
             return
 
         def save() -> None:
@@ -337,7 +366,7 @@ class SleepPlanApp(App[None]):
         except InputError as error:
             self.notify(error.render(), severity="error")
             return
-        self.notify(f"Created {path.name}")
+        self.notify(f"Created {visible(path.name)}")
         self.open_profile(str(path))
 
     def duplicate_profile(self, source: Path, name: str) -> None:
@@ -355,6 +384,9 @@ class SleepPlanApp(App[None]):
         except ProfileChanged as error:
             self.post_message(ProfileConflict(path, profile, error))
             return
+        except InputError as error:  # past the size cap, a lock that is a link: refused
+            self.post_message(SaveFailed(path, error.render()))
+            return
         except OSError as error:
             self.post_message(SaveFailed(path, str(error)))
             return
@@ -363,7 +395,7 @@ class SleepPlanApp(App[None]):
     @on(ProfileSaved)
     def _saved(self, message: ProfileSaved) -> None:
         self.workspace.mark_saved(message.path, message.profile, message.fingerprint)
-        self.notify(f"Saved {message.path}")
+        self.notify(f"Saved {visible(str(message.path))}")
         self.bump()
 
     @on(ProfileConflict)
@@ -394,7 +426,7 @@ class SleepPlanApp(App[None]):
     @on(SaveFailed)
     def _save_failed(self, message: SaveFailed) -> None:
         self.notify(
-            f"Not saved ({message.reason}); the file on disk is unchanged.",
+            f"Not saved ({visible(message.reason)}); the file on disk is unchanged.",
             severity="error",
             timeout=12,
         )
@@ -434,7 +466,7 @@ class SleepPlanApp(App[None]):
         unknown = sorted(set(keymap) - known)
         if unknown:
             self.notify(
-                f"[keymap] names unknown bindings: {', '.join(unknown)} "
+                f"[keymap] names unknown bindings: {visible(', '.join(unknown))} "
                 f"(known: {', '.join(sorted(known))})",
                 severity="warning",
                 timeout=10,
@@ -449,4 +481,4 @@ def _bindings(owner: object) -> list[Binding]:
 def _reason(error: Exception) -> str:
     if isinstance(error, InputError):
         return error.render()
-    return str(error)
+    return visible(str(error))

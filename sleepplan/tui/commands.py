@@ -1,4 +1,9 @@
-"""The command palette provider: every action, searchable by name."""
+"""The command palette provider: every action, searchable by name.
+
+Routine, compound and profile names are the user's: each hit is built as ``Content`` (the
+palette reads a plain ``str`` as markup) with its control characters made visible, and no
+user text goes in a hit's help, which the palette always reads as markup.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,13 @@ from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 from sleepplan.store.profiles import list_profiles
+from sleepplan.tui.plain import plain
 
 if TYPE_CHECKING:
-    pass
+    from textual.fuzzy import Matcher
 
 Command = tuple[str, str, Callable[[], object]]
 
@@ -80,14 +87,18 @@ class SleepPlanCommands(Provider):
                 )
         for path in list_profiles(workspace.home):
             commands.append(
-                (f"Open profile: {path.stem}", str(path), partial(app.open_profile, str(path)))
+                (
+                    f"Open profile: {path.stem}",
+                    "A profile in your sleepplan home",
+                    partial(app.open_profile, str(path)),
+                )
             )
         return commands
 
     async def discover(self) -> Hits:
         """The main actions, shown before typing."""
         for name, help_text, callback in self._commands()[:5]:
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(plain(name), callback, text=name, help=help_text)
 
     async def search(self, query: str) -> Hits:
         """Every command whose name matches the query."""
@@ -95,4 +106,20 @@ class SleepPlanCommands(Provider):
         for name, help_text, callback in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                yield Hit(score, _highlighted(matcher, name), callback, text=name, help=help_text)
+
+
+def _highlighted(matcher: Matcher, name: str) -> Content:
+    """The name with the query's letters highlighted, as ``Matcher.highlight`` but literal.
+
+    ``Matcher.highlight`` reads the name as markup. ``visible`` keeps every character where it
+    was unless it is a control, so only names with one lose their highlight.
+    """
+    shown = plain(name)
+    if shown.plain != name:
+        return shown
+    _, offsets = matcher.fuzzy_search.match(matcher.query, name)
+    for offset in offsets:
+        if not name[offset].isspace():
+            shown = shown.stylize(matcher.match_style, offset, offset + 1)
+    return shown

@@ -8,9 +8,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from sleepplan.tui.plain import plain, plain_lines
+
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Ask a question; dismisses with ``True`` for yes."""
+    """Ask a question; dismisses with ``True`` for yes.
+
+    The question may quote user text: it is shown literally, wrapped to the dialog's width.
+    """
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", tooltip="Answer yes"),
@@ -26,10 +31,10 @@ class ConfirmDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """The question and two buttons."""
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-question")
+            yield Label(plain_lines(self.question), classes="dialog-question")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.yes} (y)", id="yes", variant="warning")
-                yield Button(f"{self.no} (n)", id="no", variant="primary")
+                yield Button(plain(f"{self.yes} (y)"), id="yes", variant="warning")
+                yield Button(plain(f"{self.no} (n)"), id="no", variant="primary")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Answer with the button pressed."""

@@ -8,14 +8,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from sleepplan.core.visible import visible
+from sleepplan.tui.plain import plain, plain_lines
+
 
 class TextPrompt(ModalScreen[str | None]):
-    """A one-line answer; ``check`` returns an error message or ``None``."""
+    """A one-line answer; ``check`` returns an error message or ``None``.
+
+    The question, the suggested answer and the problem may quote user text: each is shown
+    literally, with its control characters visible, and wraps to the dialog's width.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without an answer")]
 
@@ -27,13 +33,13 @@ class TextPrompt(ModalScreen[str | None]):
     ) -> None:
         super().__init__()
         self.question = question
-        self.value = value
+        self.value = visible(value)
         self.check = check
 
     def compose(self) -> ComposeResult:
         """The question, the field and a line for problems."""
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-question", markup=False)
+            yield Label(plain_lines(self.question), classes="dialog-question")
             yield Input(value=self.value, id="answer")
             # what was typed may come back in the message: never read it as markup
             yield Label(
@@ -44,7 +50,7 @@ class TextPrompt(ModalScreen[str | None]):
     def _submit(self, event: Input.Submitted) -> None:
         problem = self.check(event.value) if self.check else None
         if problem:
-            self.query_one("#problem", Label).update(problem)
+            self.query_one("#problem", Label).update(plain_lines(problem))
             self.query_one("#problem", Label).add_class("error")
             return
         self.dismiss(event.value.strip())
@@ -67,9 +73,9 @@ class ChoicePrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         """The question and the options."""
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-question", markup=False)
+            yield Label(plain_lines(self.question), classes="dialog-question")
             # labels are names the user chose: plain text, not markup
-            yield OptionList(*[Option(Content(label), id=key) for key, label in self.choices])
+            yield OptionList(*[Option(plain(label), id=key) for key, label in self.choices])
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -10,22 +10,27 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from sleepplan.core.safety import SafetyWarning
+from sleepplan.core.visible import visible
 
 SEVERITY_MARK = {"danger": "✖ DANGER", "caution": "▲ CAUTION", "info": "ℹ INFO"}
 
 
 def warning_text(warning: SafetyWarning, with_sources: bool = True) -> Text:
-    """A warning as text: severity by symbol and word (never colour alone), then sources."""
+    """A warning as text: severity by symbol and word (never colour alone), then sources.
+
+    The message names the user's compounds and medications: their control characters are
+    made visible (``Text`` is never read as markup).
+    """
     style = {"danger": "bold reverse", "caution": "bold", "info": "dim"}[warning.severity.value]
     text = Text()
     text.append(f" {SEVERITY_MARK[warning.severity.value]} ", style=style)
-    text.append(f" {warning.message}")
+    text.append(f" {visible(warning.message)}")
     if with_sources:
-        text.append(f"\n[{warning.code}]", style="dim")
+        text.append(f"\n[{visible(warning.code)}]", style="dim")
         if warning.sources:
             text.append("\nSources:", style="bold")
             for source in warning.sources:
-                text.append(f"\n • {source}")
+                text.append(f"\n • {visible(source)}")
         else:
             text.append("\nThis rule follows from the catalog's own fields.", style="dim")
     return text
@@ -70,7 +75,7 @@ class AcknowledgeDialog(ModalScreen[bool]):
                 classes="dialog-question",
             )
             for routine, warning in self.dangers:
-                yield Static(Text(f"Routine {routine}", style="bold"))
+                yield Static(Text(f"Routine {visible(routine)}", style="bold"))
                 yield Static(warning_text(warning), classes="danger-item")
             yield Static(
                 "Saving records that you read these warnings (code, compounds, date) in the "

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from sleepplan.core.catalog import Compound, Evidence
+from sleepplan.core.visible import visible, visible_lines
 from sleepplan.core.vocabulary import Mechanism, Stage
 from sleepplan.output.textview import describe_timing
 from sleepplan.tui.dialogs.prompt import TextPrompt
@@ -66,11 +67,15 @@ def _sort_key(column: str, compound: Compound) -> object:
 
 
 def compound_details(compound: Compound) -> Text:
-    """The details pane: mechanism, numbers, cautions, notes and sources."""
+    """The details pane: mechanism, numbers, cautions, notes and sources.
+
+    A profile's own compounds are the user's text throughout: every field is shown with its
+    control characters visible (``Text`` is never read as markup).
+    """
     text = Text()
-    text.append(f"{compound.name}\n", style="bold")
+    text.append(f"{visible(compound.name)}\n", style="bold")
     if compound.aliases:
-        text.append(f"also: {', '.join(compound.aliases)}\n", style="dim")
+        text.append(f"also: {visible(', '.join(compound.aliases))}\n", style="dim")
     flags = [
         label
         for label, on_ in (
@@ -114,15 +119,15 @@ def compound_details(compound: Compound) -> Text:
     if compound.cautions:
         text.append("\nCautions\n", style="bold")
         for caution in compound.cautions:
-            text.append(f" • {caution}\n")
+            text.append(f" • {visible(caution)}\n")
     if compound.notes.strip():
         text.append("\nNotes\n", style="bold")
-        text.append(compound.notes.strip() + "\n", style="dim")
+        text.append(visible_lines(compound.notes.strip()) + "\n", style="dim")
     text.append("\nSources\n", style="bold")
     for source in compound.sources:
-        text.append(f" • {source.citation}\n")
+        text.append(f" • {visible(source.citation)}\n")
         if source.supports:
-            text.append(f"   supports: {', '.join(source.supports)}\n", style="dim")
+            text.append(f"   supports: {visible(', '.join(source.supports))}\n", style="dim")
     text.append("\nNot medical advice.", style="dim italic")
     return text
 
@@ -204,7 +209,7 @@ class CatalogScreen(AreaScreen):
             name = Text(overflow="ellipsis", no_wrap=True)
             if compound.wake_promoting:
                 name.append("⚠ ", style="bold")
-            name.append(compound.name)
+            name.append(visible(compound.name))
             table.add_row(
                 name,
                 compound.mechanism.value,
@@ -289,7 +294,7 @@ class CatalogScreen(AreaScreen):
 
         self.app.push_screen(
             TextPrompt(
-                f"No sourced dose for {compound.name}. Amount in mg (your choice):",
+                f"No sourced dose for {visible(compound.name)}. Amount in mg (your choice):",
                 "",
                 check_amount,
             ),

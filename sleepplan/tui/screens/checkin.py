@@ -25,12 +25,15 @@ from sleepplan.core.checkin import (
     TakenDose,
     checkin_record,
     evaluate,
+    taken_from_plan,
 )
 from sleepplan.core.errors import InputError, from_validation_error
 from sleepplan.output import DISCLAIMER
 from sleepplan.store import paths
+from sleepplan.store.faults import MachineFault
 from sleepplan.store.journal import CheckinExists, Journal
 from sleepplan.tui.dialogs.confirm import ConfirmDialog
+from sleepplan.tui.plain import plain
 from sleepplan.tui.screens.base import AreaScreen
 from sleepplan.tui.widgets.key_footer import KeyFooter
 from sleepplan.tui.widgets.live_text import LiveText
@@ -147,6 +150,9 @@ class CheckinScreen(AreaScreen):
         super().__init__()
         self._prefilled_for: tuple[str, dt.date] | None = None
         self._planned: list[TakenDose] = []
+        self._taken_ticks: list[Tick] = []
+        """One tick per planned dose, in order: by reference, as the old ones may still be
+        leaving when a profile opened meanwhile fills the form again (ids would clash)."""
         self._saved_record: dict[str, Any] | None = None
         self._recent: list[float] = []
         self._touched = False
@@ -280,24 +286,20 @@ class CheckinScreen(AreaScreen):
             ("out_of_bed", wake),
         ):
             self._set(key, value)
-        self._planned = (
-            [
-                TakenDose(compound=d.compound.id, amount_mg=d.amount_mg, at=d.at.isoformat())
-                for d in sorted(plan.doses, key=lambda dose: dose.at)
-            ]
-            if plan
-            else []
-        )
+        self._planned = list(taken_from_plan(plan.doses)) if plan else []
+        # a checkbox reads a str label as markup: the compound's name goes in as Content
         ticks = [
             Tick(
-                f"{workspace.catalog.get(d.compound).name} {d.amount_mg:g} mg "
-                f"at {d.at[11:16] if d.at else '?'}",
+                plain(
+                    f"{workspace.catalog.get(d.compound).name} {d.amount_mg:g} mg "
+                    f"at {d.at[11:16] if d.at else '?'}"
+                ),
                 value=True,
-                id=f"taken-{i}",
                 compact=True,
             )
-            for i, d in enumerate(self._planned)
+            for d in self._planned
         ]
+        self._taken_ticks = ticks
         for tick in ticks:
             self._watch_answer(tick)
         taken = self.query_one("#taken", Vertical)
@@ -318,9 +320,13 @@ class CheckinScreen(AreaScreen):
     @work(thread=True, exclusive=True, group="checkin-last")
     def _load_last(self, profile: str, night: dt.date) -> None:
         """Read the latest check-in (the usual counts) and the last seven mornings."""
-        with Journal(paths.journal_path(self.workspace.home)) as journal:
-            history = journal.history(profile, last=1)
-            recent = journal.recent_mornings(profile, night.isoformat())
+        try:
+            with Journal(paths.journal_path(self.workspace.home)) as journal:
+                history = journal.history(profile, last=1)
+                recent = journal.recent_mornings(profile, night.isoformat())
+        except (InputError, MachineFault) as error:  # the form still works, unprefilled
+            self.notify(error.render(), title="Journal not read", severity="error", timeout=15)
+            return
         self.post_message(self.LastLoaded(history[0].record if history else None, recent))
 
     @on(LastLoaded)
@@ -372,8 +378,8 @@ class CheckinScreen(AreaScreen):
         ]
         data["taken"] = [
             dose.model_dump()
-            for i, dose in enumerate(self._planned)
-            if self.query_one(f"#taken-{i}", Checkbox).value
+            for dose, tick in zip(self._planned, self._taken_ticks, strict=True)
+            if tick.value
         ]
         try:
             return CheckinAnswers.model_validate(data)
@@ -424,6 +430,9 @@ class CheckinScreen(AreaScreen):
                 recent = journal.recent_mornings(profile.name, record["night"])
         except CheckinExists:
             self.post_message(self.Exists(record))
+            return
+        except (InputError, MachineFault) as error:  # the form keeps every answer
+            self.notify(error.render(), title="Not saved", severity="error", timeout=15)
             return
         self.post_message(self.Saved(record, recent))
 

@@ -19,12 +19,16 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Label, Sparkline, Static
 
 from sleepplan.core import timing
+from sleepplan.core.errors import InputError
 from sleepplan.core.experiment_analysis import analyse
 from sleepplan.core.experiments import progress
 from sleepplan.core.insights import Effect, Night, compound_effects, morning_trend
+from sleepplan.core.visible import visible
 from sleepplan.output.report import instruction
 from sleepplan.store import paths
+from sleepplan.store.faults import MachineFault
 from sleepplan.store.journal import Journal
+from sleepplan.tui.plain import cell, plain
 from sleepplan.tui.screens.base import AreaScreen
 from sleepplan.tui.widgets.effect_bar import interval_bar
 from sleepplan.tui.widgets.key_footer import KeyFooter
@@ -104,6 +108,13 @@ class HistoryScreen(AreaScreen):
         def __init__(self, data: HistoryData) -> None:
             super().__init__()
             self.data = data
+
+    class Unreadable(Message):
+        """The journal could not be read (damaged, or a fault of the machine)."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
 
     def __init__(self) -> None:
         super().__init__()
@@ -198,8 +209,12 @@ class HistoryScreen(AreaScreen):
         if profile is None:
             return
         self._loaded_for = profile.name
-        with Journal(paths.journal_path(workspace.home)) as journal:
-            records = journal.records(profile.name)
+        try:
+            with Journal(paths.journal_path(workspace.home)) as journal:
+                records = journal.records(profile.name)
+        except (InputError, MachineFault) as error:
+            self.post_message(self.Unreadable(error.render()))
+            return
         nights = [Night.from_record(record) for record in records]
         effects = compound_effects(nights, workspace.catalog, self.exclude_confounded)
         by_night = {dt.date.fromisoformat(r["night"]): r for r in records}
@@ -209,7 +224,7 @@ class HistoryScreen(AreaScreen):
             name = workspace.catalog.get(plan.compound).name
             state = progress(plan, by_night, today)
             line = Text()
-            line.append(f"{plan.id}", style="bold")
+            line.append(visible(plan.id), style="bold")
             line.append(f"  {state.nights_recorded}/{state.nights_total} nights recorded · ")
             line.append("hash intact" if plan.intact else "HASH DOES NOT MATCH", style="bold")
             if state.complete:
@@ -221,11 +236,19 @@ class HistoryScreen(AreaScreen):
                     )
             else:
                 line.append(
-                    f"\n  {instruction(plan, workspace.night, name)} Results stay "
+                    f"\n  {visible(instruction(plan, workspace.night, name))} Results stay "
                     "hidden until the plan completes."
                 )
             experiments.append(line)
         self.post_message(self.Loaded(HistoryData(nights, records, effects, experiments)))
+
+    @on(Unreadable)
+    def _unreadable(self, message: Unreadable) -> None:
+        # never shown as "no check-ins yet": the nights are there, only not readable now
+        self.query_one("#history-summary", Static).update(
+            Text(f"Your journal could not be read. {message.reason}")
+        )
+        self.notify(message.reason, title="Journal not read", severity="error", timeout=15)
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -235,9 +258,10 @@ class HistoryScreen(AreaScreen):
         if not data.records:
             summary.update("No check-ins yet. Each morning's check-in (m) adds a night here.")
         else:
+            # the journal's nights are as untrusted as an import: shown literally
             first, last = data.records[0]["night"], data.records[-1]["night"]
             excluded = " · confounded nights left out (x)" if self.exclude_confounded else ""
-            summary.update(f"{len(data.records)} nights, {first} to {last}{excluded}")
+            summary.update(plain(f"{len(data.records)} nights, {first} to {last}{excluded}"))
         self._draw_chart(data.nights)
         for name in ("onset", "maintenance", "next_morning"):
             values = [s for n in data.nights[-60:] if (s := n.scores.get(name)) is not None]
@@ -278,9 +302,12 @@ class HistoryScreen(AreaScreen):
         for effect in effects:
             verdict = SHORT_VERDICTS[effect.verdict]
             style = {"likely_helps": "bold", "likely_hurts": "bold reverse"}.get(effect.verdict)
+            # a table reads a str cell as markup: a name of the user's own goes in as Text
             table.add_row(
-                names.get(effect.compound, effect.compound)
-                + ("*" if effect.method == "before_after" else ""),
+                cell(
+                    names.get(effect.compound, effect.compound)
+                    + ("*" if effect.method == "before_after" else "")
+                ),
                 "–" if effect.mean_diff is None else f"{effect.mean_diff:+.1f}",
                 interval_bar(effect.mean_diff, effect.ci95),
                 Text(verdict, style=style or ""),
@@ -308,12 +335,12 @@ class HistoryScreen(AreaScreen):
             metrics, scores = record["metrics"], record["scores"]
             tst = metrics.get("tst_min")
             table.add_row(
-                record["night"],
+                cell(str(record["night"])),
                 "–" if scores.get("morning") is None else f"{scores['morning']:.0f}",
                 "–" if tst is None else f"{tst // 60}h{tst % 60:02d}",
                 "–" if metrics.get("se_pct") is None else f"{metrics['se_pct']:.0f}",
-                str(record.get("kss") if record.get("kss") is not None else "–"),
-                taken or "–",
+                cell(str(record.get("kss") if record.get("kss") is not None else "–")),
+                cell(taken or "–"),
             )
             shown += 1
             if shown >= TABLE_NIGHTS:

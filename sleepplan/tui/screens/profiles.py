@@ -14,8 +14,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from sleepplan.core.errors import InputError
+from sleepplan.core.visible import visible, visible_lines
 from sleepplan.store.profiles import check_name, list_profiles, load_profile
 from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt
+from sleepplan.tui.plain import cell
 from sleepplan.tui.screens.base import AreaScreen, cursor_key
 from sleepplan.tui.widgets.key_footer import KeyFooter
 
@@ -151,12 +153,13 @@ class ProfilesScreen(AreaScreen):
             if is_open and self.workspace.dirty:
                 marker = "● unsaved"
             status = Text("error: see below", style="bold") if entry.error else Text("ok")
+            # file names are anyone's: a table reads a str cell as markup, so Text
             table.add_row(
                 marker,
-                entry.path.stem,
+                cell(entry.path.stem),
                 str(entry.routines),
                 status,
-                _shown_path(entry.path, self.workspace.home),
+                cell(_shown_path(entry.path, self.workspace.home)),
                 key=str(entry.path),
             )
         self._show_status()
@@ -175,14 +178,14 @@ class ProfilesScreen(AreaScreen):
             status.update(
                 Text.assemble(
                     ("This profile could not be loaded:\n", "bold"),
-                    entry.error,
+                    visible_lines(entry.error),
                     ("\n\nIt has not been changed. Fix it in an editor.", "dim"),
                 )
             )
         else:
             status.update(
                 Text.assemble(
-                    (f"{entry.name}", "bold"),
+                    (visible(entry.name), "bold"),
                     f" — {entry.routines} routine(s)\n",
                     ("enter opens it · u duplicates it", "dim"),
                 )
@@ -253,6 +256,8 @@ class ProfilesScreen(AreaScreen):
                 self.sleep_app.duplicate_profile(entry.path, name)
 
         self.app.push_screen(
-            TextPrompt(f"Duplicate {entry.path.stem} as:", f"{entry.path.stem}-copy", name_problem),
+            TextPrompt(
+                f"Duplicate {visible(entry.path.stem)} as:", f"{entry.path.stem}-copy", name_problem
+            ),
             copy,
         )

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from sleepplan.core import editing, timing
 from sleepplan.core.planner import Plan
 from sleepplan.core.safety import NOTHING_RECORDED, SCOPE, SafetyWarning
+from sleepplan.core.visible import visible
 from sleepplan.output import DISCLAIMER
 from sleepplan.output.report import instruction
 from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt
@@ -181,6 +182,7 @@ class TonightScreen(AreaScreen):
         routine = workspace.routine_name or "(none)"
         where = f", {names.index(routine) + 1} of {len(names)}" if routine in names else ""
         # the names go in as variables: a routine called "Nights [travel]" is shown as typed
+        # (and its control characters visible: Content does not remove them)
         return Content.from_markup(
             "[$text-muted]Bedtime[/] [b][@click=screen.edit_time('bedtime')]$bedtime[/][/] "
             "[$text-muted](b)[/]   "
@@ -190,7 +192,7 @@ class TonightScreen(AreaScreen):
             "[$text-muted](r$where)[/]",
             bedtime=timing.format_clock(profile.bedtime),
             wake=timing.format_clock(profile.wake),
-            routine=routine,
+            routine=visible(routine),
             where=where,
         )
 
@@ -203,7 +205,7 @@ class TonightScreen(AreaScreen):
                 continue
             name = workspace.catalog.get(experiment.compound).name
             text.append("Experiment: ", style="bold")
-            text.append(instruction(experiment, workspace.night, name) + "\n")
+            text.append(visible(instruction(experiment, workspace.night, name)) + "\n")
         return text
 
     def _summary(self, plan: Plan | None) -> Text:
@@ -248,7 +250,7 @@ class TonightScreen(AreaScreen):
                 residual = "–" if dose.residual_at_wake is None else f"{dose.residual_at_wake:.0%}"
                 row = columns(
                     f"{dose.at:%H:%M}",
-                    dose.compound.name,
+                    visible(dose.compound.name),
                     f"{dose.amount_mg:g} mg",
                     f"{dose.minutes_from_bedtime:+d} min",
                     peak,
@@ -276,7 +278,8 @@ class TonightScreen(AreaScreen):
 
     def _show_why(self) -> None:
         why = self._whys.get(self._selected_key(), "")
-        self.query_one("#dose-why", Static).update(Text(f"Why: {why}" if why else "", "dim"))
+        shown = f"Why: {visible(why)}" if why else ""
+        self.query_one("#dose-why", Static).update(Text(shown, "dim"))
 
     @on(OptionList.OptionHighlighted, "#doses")
     def _dose_highlighted(self) -> None:
@@ -352,7 +355,9 @@ class TonightScreen(AreaScreen):
                 self.sleep_app.change(lambda p, r: editing.set_amount(p, r, index, amount))
 
         self.app.push_screen(
-            TextPrompt(f"Amount of {dose.compound} in mg", f"{dose.amount_mg:g}", check_amount),
+            TextPrompt(
+                f"Amount of {visible(dose.compound)} in mg", f"{dose.amount_mg:g}", check_amount
+            ),
             apply,
         )
 
@@ -360,7 +365,7 @@ class TonightScreen(AreaScreen):
         """Switch to the next routine."""
         name = self.workspace.next_routine()
         if name:
-            self.notify(f"Routine: {name}")
+            self.notify(f"Routine: {visible(name)}")
         self.sleep_app.bump()
 
     def action_edit_time(self, which: str) -> None:

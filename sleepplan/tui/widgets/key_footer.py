@@ -10,6 +10,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from sleepplan.core.visible import visible
+
 if TYPE_CHECKING:
     from textual import events
     from textual.binding import Binding
@@ -39,7 +41,8 @@ class Shown(NamedTuple):
 
 def _entry(screen: Screen[object], binding: Binding, enabled: bool, tooltip: str) -> FooterEntry:
     tooltip = tooltip or binding.tooltip or binding.description
-    display = screen.app.get_key_display(binding)
+    # a profile's [keymap] chooses the keys: shown with their control characters visible
+    display = visible(screen.app.get_key_display(binding))
     return FooterEntry(binding.key, display, binding.description, binding.action, enabled, tooltip)
 
 

@@ -8,6 +8,7 @@ from textual.widget import Widget
 
 from sleepplan.core.planner import Plan
 from sleepplan.core.timeline import build_timeline
+from sleepplan.core.visible import visible
 from sleepplan.core.vocabulary import Stage
 from sleepplan.output.textview import BAND_LEGEND, axis_line, band_line, curve_rows
 
@@ -81,7 +82,7 @@ class TimelineView(Widget):
             text.append(glyph, style(BAND_CLASSES[stage]))
         text.append(" ◀ wake\n", style("timeline--axis"))
         for row in line.rows:
-            label = row.dose.compound.name[: LABEL_WIDTH - 1]
+            label = visible(row.dose.compound.name)[: LABEL_WIDTH - 1]
             text.append(f"{label:<{LABEL_WIDTH}}", style("timeline--label"))
             if row.levels is None:
                 text.append("(no sourced kinetics: no curve)\n", style("timeline--axis"))
