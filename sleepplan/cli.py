@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -34,8 +33,10 @@ from sleepplan.core.safety import (
     low_risk_notes,
     plan_warnings,
 )
+from sleepplan.core.visible import visible
 from sleepplan.core.vocabulary import Mechanism, Stage
 from sleepplan.output import DISCLAIMER
+from sleepplan.output.terminal import json_text, one_way_out
 from sleepplan.store import paths
 from sleepplan.store.bundled import bundled_catalog, bundled_interactions, example_profiles
 from sleepplan.store.clock import current_time, system_zone
@@ -78,7 +79,11 @@ class Context:
         return current_time(self.environ)
 
     def profile(self) -> LoadedProfile:
-        """The profile named by ``--profile`` (creating the home on first use)."""
+        """The profile named by ``--profile`` (creating the home on first use).
+
+        A home, ``profiles/`` folder or profile in the home that another user owns or can
+        write to is refused before it is read (``paths.UntrustedPath``, exit 2).
+        """
         ensure_home(self.home)
         return load_profile(profile_path(self.home, self.args.profile), self.cache)
 
@@ -86,12 +91,12 @@ class Context:
 def _flag(name: str, convert: Callable[[str], Any], value: str) -> Any:
     try:
         return convert(value)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise InputError.single(name, "", str(error)) from None
 
 
 def _print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    print(json_text(data))
 
 
 def tonights_plan(ctx: Context) -> tuple[LoadedProfile, Plan, list[SafetyWarning]]:
@@ -119,10 +124,7 @@ def tonights_plan(ctx: Context) -> tuple[LoadedProfile, Plan, list[SafetyWarning
             str(loaded.path), place, f"no routine {args.routine or ''!r} (routines: {names})"
         ) from None
     settings = NightSettings(night, bedtime, wake, profile.dinner, zone_name)
-    try:
-        plan = build_plan(routine, loaded.catalog, settings)
-    except OverflowError:
-        raise InputError.single("--night", "", "that date is out of range") from None
+    plan = build_plan(routine, loaded.catalog, settings)  # --night is within timing's nights
     past = _nights_taken(ctx, profile.name, (dose.compound for dose in plan.doses), night)
     context = safety_context(ctx, profile.medications, past)
     return loaded, plan, plan_warnings(plan, context)
@@ -283,6 +285,9 @@ def cmd_export(ctx: Context) -> int:
     from sleepplan.store import exports
 
     args = ctx.args
+    if args.out:
+        # before any work: an export never replaces a file of the home, nor any without --force
+        paths.check_export_target(ctx.home, Path(args.out), args.force)
     loaded = ctx.profile()
     profile = loaded.profile
     if args.format == "ics":
@@ -309,7 +314,7 @@ def cmd_export(ctx: Context) -> int:
         what = f"{len(records)} check-ins of profile {profile.name}"
     if args.out:
         exports.write_private(Path(args.out), data)
-        print(f"wrote {what} to {args.out}", file=sys.stderr)
+        print(f"wrote {visible(what)} to {visible(args.out)}", file=sys.stderr)
     else:
         sys.stdout.write(data.decode("utf-8"))
     return 0
@@ -323,26 +328,49 @@ def cmd_import(ctx: Context) -> int:
     current = ctx.profile()
     path = Path(args.file)
     bundle = exports.read_import(path)
-    name = bundle.profile_name or current.profile.name
+    # --into, else the export's own profile (JSON, TOML), else the current one (CSV has none)
+    name = args.into or bundle.profile_name or current.profile.name
     profile, catalog, created = current.profile, current.catalog, None
     if name != current.profile.name:
-        home_file = paths.profiles_dir(ctx.home) / f"{check_name(name)}.toml"
-        if home_file.exists():
-            other = load_profile(home_file, ctx.cache)
+        known = [found.stem for found in list_profiles(ctx.home)]
+        if name in known:
+            other = load_profile(profile_path(ctx.home, name), ctx.cache)
             profile, catalog = other.profile, other.catalog
-        elif bundle.profile_data is not None:
+        elif bundle.profile_data is not None and not args.into:
+            # a TOML export carries its profile, which the import creates
+            created = paths.profiles_dir(ctx.home) / f"{check_name(name, str(path))}.toml"
             profile, catalog = profile_from_data(bundle.profile_data, str(path), ctx.catalog())
-            created = home_file
+        else:
+            # check-ins stored under a name no profile has would be shown by no command
+            hint = (
+                "choose one of them"
+                if args.into
+                else "import into one of them with --into NAME, or create it first with "
+                "`sleepplan profile new NAME`"
+            )
+            raise InputError.single(
+                "--into" if args.into else str(path),
+                "" if args.into else "profile",
+                f"no profile {name!r} in {paths.profiles_dir(ctx.home)} (profiles: "
+                f"{', '.join(known) or 'none'}); {hint}. Nothing was imported",
+            )
     zone = profile.timezone or system_zone()
     records = exports.evaluate_all(
         bundle, str(path), zone, profile.sleep_need_min, lambda cid: cid in catalog
     )
-    with _journal(ctx) as journal:
-        journal.save_many(name, records, ctx.now().isoformat(), replace=args.replace)
     if created is not None:
+        # the profile first: its check-ins must never land under a name no profile has
         save_profile(created, profile)
-        print(f"created profile {name!r} from the export at {created}")
-    print(f"imported {len(records)} check-ins for profile {name!r}")
+    try:
+        with _journal(ctx) as journal:
+            journal.save_many(name, records, ctx.now().isoformat(), replace=args.replace)
+    except BaseException:
+        if created is not None:
+            created.unlink(missing_ok=True)  # ours: save_profile made it new, under its lock
+        raise
+    if created is not None:
+        print(f"created profile '{visible(name)}' from the export at {visible(str(created))}")
+    print(f"imported {len(records)} check-ins for profile '{visible(name)}'")
     return 0
 
 
@@ -423,7 +451,7 @@ def cmd_experiment(ctx: Context) -> int:
             raise InputError.single("--start", "", f"an experiment {plan.id!r} exists already")
         updated = dataclasses.replace(profile, experiments=(*profile.experiments, plan))
         save_profile(loaded.path, updated, loaded.fingerprint)
-        print(f"Registered experiment {plan.id} in {loaded.path}")
+        print(f"Registered experiment {plan.id} in {visible(str(loaded.path))}")
         print(f"SHA-256 {plan.sha256}")
         print(
             f"{len(plan.schedule)} nights, {plan.first_night} to {plan.last_night}: "
@@ -443,6 +471,8 @@ def cmd_experiment(ctx: Context) -> int:
     if args.experiment_command == "status":
         print(report.status_text(plan, state, tonight, name))
         return 0
+    if args.out:  # before any work: a report never replaces the journal or a profile
+        paths.check_export_target(ctx.home, Path(args.out), args.force)
     if not state.complete:
         raise InputError.single(
             plan.id,
@@ -453,7 +483,7 @@ def cmd_experiment(ctx: Context) -> int:
     text = report.report_markdown(plan, analyse(plan, records), name, tonight)
     if args.out:
         exports.write_private(Path(args.out), text.encode("utf-8"))
-        print(f"wrote the report to {args.out}", file=sys.stderr)
+        print(f"wrote the report to {visible(args.out)}", file=sys.stderr)
     else:
         print(text)
     return 0
@@ -466,23 +496,26 @@ def cmd_profile(ctx: Context) -> int:
         loaded = load_profile(Path(args.file))  # checked in full, never from the cache
         doses = sum(len(routine.doses) for routine in loaded.profile.routines)
         print(
-            f"{args.file}: ok — profile {loaded.profile.name!r}, "
+            f"{visible(args.file)}: ok — profile '{visible(loaded.profile.name)}', "
             f"{len(loaded.profile.routines)} routine(s), {doses} dose(s)"
         )
         return 0
     ensure_home(ctx.home)
     if args.profile_command == "list":
         for path in list_profiles(ctx.home):
-            print(f"{path.stem:<24} {path}")
+            print(f"{visible(path.stem):<24} {visible(str(path))}")
         return 0
     if args.profile_command == "duplicate":
         source = profile_path(ctx.home, args.source)
         target = create_profile(ctx.home, args.name, read_profile_text(source))
-        print(f"created {target} as a copy of {source}")
+        print(f"created {visible(str(target))} as a copy of {visible(str(source))}")
         return 0
     if args.profile_command == "delete":
         moved = delete_profile(ctx.home, args.name, ctx.now().replace(tzinfo=None))
-        print(f"moved profile {args.name!r} to {moved} (restore it by moving it back)")
+        print(
+            f"moved profile '{visible(args.name)}' to {visible(str(moved))} "
+            "(restore it by moving it back)"
+        )
         return 0
     examples = example_profiles()
     if args.example not in examples:
@@ -490,7 +523,7 @@ def cmd_profile(ctx: Context) -> int:
             "--from", "", f"no example {args.example!r} (examples: {', '.join(examples)})"
         )
     target = create_profile(ctx.home, args.name, examples[args.example])
-    print(f"created {target} from the {args.example!r} example")
+    print(f"created {visible(str(target))} from the {args.example!r} example")
     return 0
 
 
@@ -504,10 +537,15 @@ def cmd_tui(ctx: Context) -> int:
 
 
 def _positive_int(text: str) -> int:
-    value = int(text) if text.isdigit() else 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of nights, got {text!r}")
-    return value
+    """A count of nights from 1 (``--last``); a count past any journal's size means all."""
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit()) or not digits.strip("0"):
+        shown = visible(text if len(text) <= 24 else text[:20] + "…")
+        raise argparse.ArgumentTypeError(f"expected a whole number of nights from 1, got {shown!r}")
+    # Python refuses to read more than 4300 digits, and SQLite an integer past 2**63 - 1.
+    largest = 2**63 - 1
+    significant = digits.lstrip("0")
+    return largest if len(significant) > 19 else min(int(significant), largest)
 
 
 COMMANDS: dict[str, str] = {
@@ -668,6 +706,9 @@ def _experiment_arguments(experiment: argparse.ArgumentParser) -> None:
         sub.add_argument("--id", help="experiment id (default: the latest)")
         if action == "report":
             sub.add_argument("--out", metavar="FILE", help="write the Markdown report here")
+            sub.add_argument(
+                "--force", action="store_true", help="replace FILE if it exists (never in the home)"
+            )
     experiment.set_defaults(handler=cmd_experiment)
 
 
@@ -675,6 +716,11 @@ def _export_arguments(export: argparse.ArgumentParser) -> None:
     export.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     export.add_argument("--night", metavar="YYYY-MM-DD", help="the night (ics; default tonight)")
     export.add_argument("--out", metavar="FILE", help="write to a file (0600) instead of stdout")
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="replace FILE if it exists (never a file of sleepplan's home)",
+    )
     export.set_defaults(handler=cmd_export)
 
 
@@ -682,6 +728,11 @@ def _import_arguments(import_cmd: argparse.ArgumentParser) -> None:
     import_cmd.add_argument("file", metavar="FILE")
     import_cmd.add_argument(
         "--replace", action="store_true", help="replace nights that already have a check-in"
+    )
+    import_cmd.add_argument(
+        "--into",
+        metavar="NAME",
+        help="import into this profile of the home (default: the export's own, else the current)",
     )
     import_cmd.set_defaults(handler=cmd_import)
 
@@ -726,11 +777,23 @@ COMMAND_ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 done, 2 bad input, 1 internal error)."""
+    """Run the command line; returns the exit code (0 done, 2 bad input, 1 internal error).
+
+    Everything a command prints, its error messages included, leaves through ``one_way_out``;
+    the app draws the screen itself.
+    """
     environ = os.environ if environ is None else environ
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
     ctx = Context(args, environ)
     handler: Callable[[Context], int] = getattr(args, "handler", cmd_tui)
+    if handler is cmd_tui:
+        return _run(handler, ctx)
+    with one_way_out(stdout_is_data=handler is cmd_export):
+        return _run(handler, ctx)
+
+
+def _run(handler: Callable[[Context], int], ctx: Context) -> int:
+    """Run one command, turning every way it can fail into a message and an exit code."""
     try:
         return handler(ctx)
     except InputError as error:
@@ -741,7 +804,13 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     except BrokenPipeError:
         sys.stderr.close()
         return 0
-    except Exception:  # noqa: BLE001 - the last line of defence: report, never a raw traceback
+    except Exception as error:  # noqa: BLE001 - the last line of defence: never a raw traceback
+        from sleepplan.store.faults import fault_of
+
+        fault = fault_of(error, paths.journal_path(ctx.home))
+        if fault is not None:  # the machine refused (permission, space, I/O, a lock): no bug
+            print(fault.render(), file=sys.stderr)
+            return 1
         where = _write_crash_report(ctx.home)
         print(
             f"sleepplan: internal error ({sys.exc_info()[1]!r}). This is a bug, not your input. "
@@ -752,17 +821,11 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 
 def _write_crash_report(home: Path) -> str:
-    import tempfile
+    """Write the traceback being handled to the home's logs (else the temp folder); where."""
     import traceback
 
-    report = traceback.format_exc()
+    from sleepplan.store.faults import write_report
+
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    for folder in (paths.logs_dir(home), Path(tempfile.gettempdir())):
-        try:
-            paths.make_private_dir(folder)
-            target = folder / f"sleepplan-error-{stamp}-{os.getpid()}.log"
-            paths.write_new_private_file(target, report.encode("utf-8"))
-            return str(target)
-        except OSError:
-            continue
-    return "(could not write a report)"
+    name = f"sleepplan-error-{stamp}-{os.getpid()}.log"
+    return write_report(paths.logs_dir(home), name, traceback.format_exc())

@@ -61,3 +61,10 @@ def test_json_escaping_keeps_the_value_and_hides_nothing(text: str) -> None:
     document = json_escaped(json.dumps({"name": text}, ensure_ascii=False))
     assert json.loads(document) == {"name": text}
     assert not any(_must_be_shown(ch) for ch in document)
+
+
+@given(st.text())
+def test_indented_json_keeps_its_layout_and_its_value(text: str) -> None:
+    document = json_escaped(json.dumps({"name": text, "list": [1]}, indent=2, ensure_ascii=False))
+    assert json.loads(document) == {"name": text, "list": [1]}
+    assert document.count("\n") == 5

@@ -33,6 +33,9 @@ _HIDDEN = re.compile(
     "]"
 )
 _HIDDEN_EXCEPT_NEWLINE = re.compile(_HIDDEN.pattern.replace("\x00-\x1f", "\x00-\x09\x0b-\x1f"))
+# In JSON text a raw C0 character can only be whitespace between tokens (indentation):
+# ``json.dumps`` writes those inside strings as escapes itself.
+_HIDDEN_IN_JSON = re.compile(_HIDDEN.pattern.replace("\x00-\x1f", ""))
 
 
 def _show(match: re.Match[str]) -> str:
@@ -59,12 +62,13 @@ def visible_lines(text: str) -> str:
 def json_escaped(document: str) -> str:
     r"""JSON text with every hidden character written as a ``\u`` escape (the same JSON value).
 
-    ``json.dumps`` escapes C0 controls itself but, with ``ensure_ascii=False``, writes C1 and
-    bidi controls raw, and a lone surrogate cannot be printed at all.
+    ``json.dumps`` escapes C0 controls inside strings itself (a raw newline or tab is layout,
+    and stays) but, with ``ensure_ascii=False``, writes C1 and bidi controls raw, and a lone
+    surrogate cannot be printed at all.
     """
-    if _HIDDEN.search(document) is None:
+    if _HIDDEN_IN_JSON.search(document) is None:
         return document
-    return _HIDDEN.sub(_json_escape, document)
+    return _HIDDEN_IN_JSON.sub(_json_escape, document)
 
 
 def _json_escape(match: re.Match[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from sleepplan.core.visible import visible
 from sleepplan.output import DISCLAIMER
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def insights_text(effects: list[Effect], names: dict[str, str]) -> str:
     ]
     for e in effects:
         lines.append(
-            f"{names.get(e.compound, e.compound)[:22]:<22} {e.domain:<12} "
+            f"{visible(names.get(e.compound, e.compound))[:22]:<22} {e.domain:<12} "
             f"{_signed(e.mean_diff):>10} {_interval(e.ci95):<16} "
             f"{VERDICT_WORDS[e.verdict]:<22} {_signed(e.next_morning_diff):>12}  "
             f"{e.nights_with}/{e.nights_without} ({METHOD_WORDS[e.method]})"
@@ -79,7 +80,10 @@ def insights_text(effects: list[Effect], names: dict[str, str]) -> str:
 
 def status_text(plan: ExperimentPlan, state: Progress, tonight: dt.date, name: str) -> str:
     """Where an experiment stands and what to take tonight; never its results early."""
-    lines = [f"Experiment {plan.id} ({name}), registered {plan.created_at:%Y-%m-%d %H:%M} UTC"]
+    lines = [
+        f"Experiment {visible(plan.id)} ({visible(name)}), "
+        f"registered {plan.created_at:%Y-%m-%d %H:%M} UTC"
+    ]
     lines.append(
         f"Plan hash {plan.sha256[:16]}… "
         + ("intact" if plan.intact else "DOES NOT MATCH: the plan was changed")
@@ -98,6 +102,7 @@ def status_text(plan: ExperimentPlan, state: Progress, tonight: dt.date, name: s
 
 def instruction(plan: ExperimentPlan, night: dt.date, name: str) -> str:
     """What the plan says to take on a night."""
+    name = visible(name)
     item = plan.tonight(night)
     if item is None:
         return (
@@ -115,6 +120,7 @@ def instruction(plan: ExperimentPlan, night: dt.date, name: str) -> str:
 
 def envelope_key_text(plan: ExperimentPlan, name: str) -> str:
     """The envelope key to prepare and seal (shown once, at the start)."""
+    name = visible(name)
     lines = [
         "ENVELOPE KEY — prepare identical capsules, put each night's in its numbered envelope,",
         "then seal this key away (ideally ask someone else to fill the envelopes):",
@@ -134,9 +140,9 @@ def report_markdown(plan: ExperimentPlan, analysis: Analysis, name: str, today: 
         return "–" if value is None else f"{value:+.{digits}f}"
 
     lines = [
-        f"# Self-experiment: {name}",
+        f"# Self-experiment: {visible(name)}",
         "",
-        f"- **Hypothesis:** {plan.hypothesis or '(none written)'}",
+        f"- **Hypothesis:** {visible(plan.hypothesis) or '(none written)'}",
         f"- **Arms:** A = {plan.dose_a_mg:g} mg, B = {plan.dose_b_mg:g} mg",
         f"- **Primary score:** {plan.primary}; minimal important difference {plan.mid:g} points",
         f"- **Design:** {plan.baseline_nights} baseline nights, {plan.blocks} blocks of "

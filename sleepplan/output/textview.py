@@ -6,10 +6,11 @@ from typing import Any
 
 from sleepplan.core import timing
 from sleepplan.core.catalog import Compound
-from sleepplan.core.interactions import Medications
+from sleepplan.core.interactions import Medications, Severity
 from sleepplan.core.planner import Plan, PlannedDose
 from sleepplan.core.safety import NOTHING_RECORDED, SCOPE, Intake, SafetyWarning
 from sleepplan.core.timeline import Timeline, build_timeline
+from sleepplan.core.visible import visible
 from sleepplan.core.vocabulary import Stage
 from sleepplan.output import DISCLAIMER
 
@@ -45,7 +46,7 @@ def _dose_line(dose: PlannedDose) -> list[str]:
     mark = {True: "✓", False: "✗", None: " "}[dose.peak_in_window]
     residual = "" if dose.residual_at_wake is None else f"{dose.residual_at_wake:.0%} at wake"
     head = (
-        f"  {dose.at:%H:%M}  {dose.compound.name[:26]:<26} {_mg(dose.amount_mg):>8}  "
+        f"  {dose.at:%H:%M}  {visible(dose.compound.name)[:26]:<26} {_mg(dose.amount_mg):>8}  "
         f"{_minutes(dose.minutes_from_bedtime):>9}  {peak} {mark}  {residual}"
     )
     return [head.rstrip(), f"         {dose.why}"]
@@ -54,11 +55,16 @@ def _dose_line(dose: PlannedDose) -> list[str]:
 def plan_text(
     plan: Plan, warnings: list[SafetyWarning], profile_name: str, width: int = 100
 ) -> str:
-    """Tonight's plan: the header, doses by stage, the timeline, warnings, disclaimer."""
+    """Tonight's plan: danger and caution first, the header, doses by stage, the timeline.
+
+    The warnings that matter come before any name from the profile, so that whatever a name
+    holds, they are on the screen already. Info warnings and the disclaimer close the plan.
+    """
     night = plan.night
-    lines = [
-        f"Night of {plan.settings.night:%a %d %b %Y} · profile {profile_name} · "
-        f"routine {plan.routine_name} · {plan.settings.zone}",
+    lines = alarms_text(warnings)
+    lines += [
+        f"Night of {plan.settings.night:%a %d %b %Y} · profile {visible(profile_name)} · "
+        f"routine {visible(plan.routine_name)} · {visible(plan.settings.zone)}",
         f"Bedtime {plan.bedtime:%H:%M} · predicted sleep {night.onset:%H:%M} · "
         f"wake {plan.wake:%H:%M} ({_span(plan)} in bed)",
         "",
@@ -74,9 +80,14 @@ def plan_text(
     if plan.doses:
         lines += timeline_text(build_timeline(plan, max(24, width - 24)))
         lines.append("")
-    lines += warnings_text(warnings)
-    lines += ["", SCOPE, DISCLAIMER]
+    lines += _paragraph(info_text(warnings))
+    lines += [SCOPE, DISCLAIMER]
     return "\n".join(lines)
+
+
+def _paragraph(lines: list[str]) -> list[str]:
+    """``lines`` followed by a blank line, or nothing when there are none."""
+    return [*lines, ""] if lines else []
 
 
 def _span(plan: Plan) -> str:
@@ -89,7 +100,7 @@ def axis_line(timeline: Timeline) -> str:
     """Hour ticks (``|23``) at their columns, where they fit."""
     axis = [" "] * timeline.columns
     hour = timing.shift(timeline.start.replace(minute=0, second=0, microsecond=0), hours=1)
-    while hour < timeline.end:
+    while timing.utc(hour) < timing.utc(timeline.end):
         column = timeline.column_of(hour)
         text = f"|{hour:%H}"
         if all(cell == " " for cell in axis[column : column + len(text) + 1]):
@@ -133,7 +144,7 @@ def timeline_text(timeline: Timeline) -> list[str]:
         f"{'stages':<{label_width}}{band_line(timeline)}",
     ]
     for row in timeline.rows:
-        label = row.dose.compound.name[: label_width - 2]
+        label = visible(row.dose.compound.name)[: label_width - 2]
         if row.levels is None:
             lines.append(f"{label:<{label_width}}(no sourced kinetics)")
             continue
@@ -145,16 +156,33 @@ def timeline_text(timeline: Timeline) -> list[str]:
     return lines
 
 
-def warnings_text(warnings: list[SafetyWarning]) -> list[str]:
-    """Warnings, danger first, each with its sources; says so when no interaction is recorded."""
-    lines = [f"WARNINGS ({len(warnings)})"] if warnings else []
-    for warning in warnings:
-        mark = SEVERITY_MARKS[warning.severity.value]
-        lines.append(f"  {mark}  [{warning.code}] {warning.message}")
-        for source in warning.sources:
-            lines.append(f"             source: {source}")
+def alarms_text(warnings: list[SafetyWarning]) -> list[str]:
+    """Danger and caution warnings, danger first, with their sources: what a view prints first.
+
+    Empty when there are none; otherwise ends with a blank line to set them apart.
+    """
+    alarms = [warning for warning in warnings if warning.severity is not Severity.INFO]
+    if not alarms:
+        return []
+    return [f"WARNINGS ({len(alarms)})", *_warning_lines(alarms), ""]
+
+
+def info_text(warnings: list[SafetyWarning]) -> list[str]:
+    """Info warnings with their sources; says so when no interaction is recorded."""
+    infos = [warning for warning in warnings if warning.severity is Severity.INFO]
+    lines = [f"INFO ({len(infos)})", *_warning_lines(infos)] if infos else []
     if not any(warning.code in INTERACTION_CODES for warning in warnings):
         lines.append(NOTHING_RECORDED)
+    return lines
+
+
+def _warning_lines(warnings: list[SafetyWarning]) -> list[str]:
+    lines = []
+    for warning in warnings:
+        mark = SEVERITY_MARKS[warning.severity.value]
+        lines.append(f"  {mark}  [{visible(warning.code)}] {visible(warning.message)}")
+        for source in warning.sources:
+            lines.append(f"             source: {visible(source)}")
     return lines
 
 
@@ -211,23 +239,25 @@ def describe_timing(compound: Compound) -> str:
 def check_text(
     items: list[Intake], medications: Medications, warnings: list[SafetyWarning], notes: list[str]
 ) -> str:
-    """The result of ``sleepplan check``: what was checked, the warnings, the notes."""
+    """The result of ``sleepplan check``: danger and caution first, what was checked, the rest."""
     checked = ", ".join(
-        item.compound.name + (f" {_mg(item.amount_mg)}" if item.amount_mg else "") for item in items
+        visible(item.compound.name) + (f" {_mg(item.amount_mg)}" if item.amount_mg else "")
+        for item in items
     )
     meds = ", ".join(
-        f"{name} ({', '.join(classes)})" if [name] != list(classes) else name
+        visible(f"{name} ({', '.join(classes)})" if [name] != list(classes) else name)
         for name, classes in medications.named.items()
     )
-    unknown = ", ".join(medications.unknown)
-    lines = [f"Checking: {checked}"]
+    unknown = ", ".join(visible(name) for name in medications.unknown)
+    lines = alarms_text(warnings)
+    lines.append(f"Checking: {checked}")
     lines.append(f"Medications: {meds or 'none'}" + (f"; unknown: {unknown}" if unknown else ""))
     lines.append("")
-    lines += warnings_text(warnings)
+    lines += _paragraph(info_text(warnings))
     if notes:
-        lines += ["", "What the sources say about pairs here:"]
-        lines += [f"  - {note}" for note in notes]
-    lines += ["", SCOPE, DISCLAIMER]
+        lines.append("What the sources say about pairs here:")
+        lines += _paragraph([f"  - {visible(note)}" for note in notes])
+    lines += [SCOPE, DISCLAIMER]
     return "\n".join(lines)
 
 
@@ -270,7 +300,10 @@ def score_breakdown(record: dict[str, Any]) -> list[str]:
 def checkin_text(record: dict[str, Any], recent: list[float], profile_name: str) -> str:
     """The result of recording a check-in: metrics, the score breakdown, the last seven."""
     metrics = record["metrics"]
-    lines = [f"Check-in recorded for the night of {record['night']} (profile {profile_name})."]
+    lines = [
+        f"Check-in recorded for the night of {visible(str(record['night']))} "
+        f"(profile {visible(profile_name)})."
+    ]
     lines.append(
         f"In bed {_hm(metrics['tib_min'])} · asleep {_hm(metrics['tst_min'])} · "
         f"efficiency {metrics['se_pct'] if metrics['se_pct'] is not None else '–'}% · "
@@ -302,18 +335,18 @@ def history_text(records: list[dict[str, Any]], profile_name: str) -> str:
     """The journal as a table, newest first."""
     if not records:
         return (
-            f"No check-ins yet for profile {profile_name}. Record one with "
+            f"No check-ins yet for profile {visible(profile_name)}. Record one with "
             "`sleepplan checkin --from FILE` or in the app (m)."
         )
     header = f"{'night':<11} {'morning':>7} {'asleep':>9} {'SE %':>5} {'KSS':>3}  taken"
     lines = [header, "-" * 60]
     for record in records:
         metrics = record["metrics"]
-        taken = ", ".join(dose["compound"] for dose in record.get("taken") or []) or "–"
+        taken = ", ".join(visible(str(dose["compound"])) for dose in record.get("taken") or [])
         se = metrics["se_pct"]
         lines.append(
-            f"{record['night']:<11} {_score(record['scores']['morning']):>7} "
+            f"{visible(str(record['night'])):<11} {_score(record['scores']['morning']):>7} "
             f"{_hm(metrics['tst_min']):>9} {se if se is not None else '–':>5} "
-            f"{record.get('kss') if record.get('kss') is not None else '–':>3}  {taken}"
+            f"{record.get('kss') if record.get('kss') is not None else '–':>3}  {taken or '–'}"
         )
     return "\n".join(lines)
