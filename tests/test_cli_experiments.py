@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 from pathlib import Path
 
 from tests.conftest import run_cli
@@ -107,42 +108,25 @@ def test_blinded_experiment_end_to_end(home: Path, tmp_path: Path) -> None:
     assert "Mean difference: **+" in text
     assert "Blinding check: you guessed right on 6 of 6 nights" in text
     assert "(intact)" in text
+
+    def report_to(out: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+        return run_cli(
+            "--home",
+            str(home),
+            *("experiment", "report", "--out", str(out), *flags),
+            env={"SLEEPPLAN_NOW": done},
+        )
+
     journal = home / "journal.sqlite3"
     before = journal.read_bytes()
-    onto = run_cli(
-        "--home",
-        str(home),
-        "experiment",
-        "report",
-        "--out",
-        str(journal),
-        env={"SLEEPPLAN_NOW": done},
-    )
+    onto = report_to(journal)
     assert onto.returncode == 2 and "inside (or links into) sleepplan's home" in onto.stderr
     assert journal.read_bytes() == before
     elsewhere = tmp_path / "report.md"
     elsewhere.write_text("mine")
-    refused = run_cli(
-        "--home",
-        str(home),
-        "experiment",
-        "report",
-        "--out",
-        str(elsewhere),
-        env={"SLEEPPLAN_NOW": done},
-    )
-    assert refused.returncode == 2 and elsewhere.read_text() == "mine"
-    forced = run_cli(
-        "--home",
-        str(home),
-        "experiment",
-        "report",
-        "--out",
-        str(elsewhere),
-        "--force",
-        env={"SLEEPPLAN_NOW": done},
-    )
-    assert forced.returncode == 0 and elsewhere.read_text() == text.rstrip("\n") + "\n"
+    assert report_to(elsewhere).returncode == 2 and elsewhere.read_text() == "mine"
+    assert report_to(elsewhere, "--force").returncode == 0
+    assert elsewhere.read_text() == text.rstrip("\n") + "\n"
 
 
 def test_cycling_budget_reads_past_nights_from_the_journal(home: Path, tmp_path: Path) -> None:
