@@ -446,3 +446,22 @@ def test_a_curve_from_any_sourced_hours_stays_between_0_and_1(
     assert 0.0 <= curve.relative(after) <= 1.0
     if 0.01 <= tmax <= 100 and 0.01 <= half_life <= 100:
         assert curve.relative(tmax) == pytest.approx(1.0)
+
+
+def test_a_value_too_long_to_write_out_is_named_not_printed() -> None:
+    from pydantic import BaseModel, ValidationError, field_validator
+
+    from sleepplan.core.errors import from_validation_error
+
+    class Small(BaseModel):
+        count: int
+
+        @field_validator("count")
+        @classmethod
+        def small(cls, value: int) -> int:
+            raise ValueError("too large")
+
+    with pytest.raises(ValidationError) as caught:
+        Small(count=10**5000)
+    rendered = from_validation_error("f.toml", caught.value).render()
+    assert rendered == "f.toml: count: too large (got a number of thousands of digits)"

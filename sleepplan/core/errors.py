@@ -110,8 +110,12 @@ def _plain_message(item: object) -> str:
     if kind in ("missing", "missing_argument"):
         return "required key is missing"
     msg = msg.removeprefix("Value error, ")
-    if "input" in detail:
-        shown = repr(detail["input"])
-        if len(shown) <= 40 and not isinstance(detail["input"], dict | list):
+    value = detail.get("input")
+    if "input" in detail and not isinstance(value, dict | list):
+        try:
+            shown = repr(value)
+        except ValueError:  # an integer past Python's 4,300 digits cannot be written out
+            shown = "a number of thousands of digits"
+        if len(shown) <= 40:
             msg = f"{msg} (got {shown})"
     return msg
