@@ -532,8 +532,9 @@ def cmd_tui(ctx: Context) -> int:
     from sleepplan.tui.app import SleepPlanApp
 
     ensure_home(ctx.home)
-    SleepPlanApp(home=ctx.home, profile=ctx.args.profile, now=ctx.now(), settle_heap=True).run()
-    return 0
+    app = SleepPlanApp(home=ctx.home, profile=ctx.args.profile, now=ctx.now(), settle_heap=True)
+    app.run()
+    return app.return_code or 0  # 1 when the app stopped on an error it could not handle
 
 
 def _positive_int(text: str) -> int:

@@ -428,3 +428,16 @@ def test_sleepplan_starts_with_the_collector_paused_and_turns_it_back_on(
         start.run()
     assert seen == [False]
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize(("app_code", "exit_code"), [(0, 0), (None, 0), (1, 1)])
+def test_the_app_exits_with_its_own_return_code(
+    home: Path, monkeypatch: pytest.MonkeyPatch, app_code: int | None, exit_code: int
+) -> None:
+    from sleepplan.tui.app import SleepPlanApp
+
+    def run(app: SleepPlanApp) -> None:
+        app._return_code = app_code  # as Textual sets it: 1 when the app stopped on an error
+
+    monkeypatch.setattr(SleepPlanApp, "run", run)
+    assert cli.main(["--home", str(home)]) == exit_code
