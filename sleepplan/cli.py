@@ -170,7 +170,10 @@ def cmd_plan(ctx: Context) -> int:
     else:
         from sleepplan.output import textview
 
-        print(textview.plan_text(plan, warnings, name))
+        medications = resolve_medications(
+            loaded.profile.medications, bundled_interactions(ctx.cache)
+        )
+        print(textview.plan_text(plan, warnings, name, medications=medications))
     return 0
 
 

@@ -7,7 +7,7 @@ rule is a compound id or ``med:CLASS``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -158,6 +158,21 @@ class LabelError:
     """The study."""
 
 
+Name = Annotated[str, Bounds(min_length=1, max_length=80)]
+
+
+@file_record
+class Brand:
+    """Brand names of one generic that a medication class lists (``Zoloft`` -> sertraline)."""
+
+    generic: Name
+    """A drug name listed in ``medication_classes`` (any case)."""
+    names: Annotated[tuple[Name, ...], Bounds(min_length=1)]
+    """Brand names as printed on the label; matched in any case."""
+    sources: Sources
+    """A label or page pairing these names with the generic."""
+
+
 @file_record
 class InteractionData:
     """Everything ``interactions.toml`` holds."""
@@ -167,6 +182,7 @@ class InteractionData:
     stacks: tuple[Stack, ...] = ()
     low_risk: tuple[LowRisk, ...] = ()
     label_error: tuple[LabelError, ...] = ()
+    brands: tuple[Brand, ...] = ()
 
     def class_names(self) -> dict[str, str]:
         """Readable names by class id (every design class, named or not)."""
@@ -175,12 +191,34 @@ class InteractionData:
         return names
 
     def drug_index(self) -> dict[str, set[str]]:
-        """Classes by drug name (a drug may be in several)."""
+        """Classes by every name a user may type, lower-cased: generics and brand names.
+
+        A drug may be in several classes; a brand name has its generic's classes.
+        """
         index: dict[str, set[str]] = {}
         for cls in self.medication_classes:
             for drug in cls.drugs:
                 index.setdefault(drug.casefold(), set()).add(cls.id)
+        for brand, generic in self.brand_generics().items():
+            index[brand] = set(index.get(generic, set()))
         return index
+
+    def brand_generics(self) -> dict[str, str]:
+        """The generic each brand name stands for, both lower-cased (``zoloft`` -> sertraline)."""
+        return {
+            name.casefold(): brand.generic.casefold()
+            for brand in self.brands
+            for name in brand.names
+        }
+
+    def known_names(self) -> list[str]:
+        """Every medication name a user may type, as written in the data, sorted: for completion.
+
+        Generic drug names, brand names (``Zoloft``) and class ids (``ssri``).
+        """
+        names = {drug for cls in self.medication_classes for drug in cls.drugs}
+        names |= {name for brand in self.brands for name in brand.names}
+        return sorted(names | set(MEDICATION_CLASSES), key=str.casefold)
 
     def label_error_for(self, compound_id: str) -> LabelError | None:
         """The label-error finding for a compound, if any."""
@@ -197,24 +235,71 @@ class Medications:
     """Each name the user gave and the classes it maps to."""
     unknown: tuple[str, ...]
     """Names sleepplan does not know."""
+    resolved: dict[str, str] = field(default_factory=dict)
+    """Each brand name the user gave and the generic it stands for (``Zoloft`` -> sertraline)."""
 
 
 def resolve_medications(names: Iterable[str], data: InteractionData) -> Medications:
-    """Map class ids and drug names to classes; collect the names nobody knows."""
+    """Map class ids, drug names and brand names to classes; collect the names nobody knows."""
     index = data.drug_index()
+    generics = data.brand_generics()
     classes: set[str] = set()
     named: dict[str, tuple[str, ...]] = {}
+    resolved: dict[str, str] = {}
     unknown: list[str] = []
     for raw in names:
         name = raw.strip()
-        key = name.casefold().replace("-", "_").replace(" ", "_")
+        key = _class_key(name)
         found = {key} if key in MEDICATION_CLASSES else index.get(name.casefold(), set())
         if not found:
             unknown.append(name)
             continue
         classes |= found
         named[name] = tuple(sorted(found))
-    return Medications(frozenset(classes), named, tuple(unknown))
+        if key not in MEDICATION_CLASSES and name.casefold() in generics:
+            resolved[name] = generics[name.casefold()]
+    return Medications(frozenset(classes), named, tuple(unknown), resolved)
+
+
+def _class_key(name: str) -> str:
+    """A typed name as a class id would be written: ``Z-drug`` -> z_drug."""
+    return name.casefold().replace("-", "_").replace(" ", "_")
+
+
+SHORT_CLASS_LABELS = {
+    "ssri": "SSRI",
+    "snri": "SNRI",
+    "maoi": "MAOI",
+    "cyp1a2_inhibitor": "CYP1A2 inhibitor",
+    "cyp2d6_inhibitor": "CYP2D6 inhibitor",
+}
+"""Class ids whose words are acronyms; any other id reads as its words (``z_drug`` -> z drug)."""
+
+
+def short_class_label(class_id: str) -> str:
+    """A class id as a few words for a one-line summary: ``ssri`` -> SSRI."""
+    return SHORT_CLASS_LABELS.get(class_id, class_id.replace("_", " "))
+
+
+def medications_summary(medications: Medications) -> str:
+    """One line saying what was checked against and what was not.
+
+    ``Medications: checked against sertraline (SSRI), Zoloft → sertraline (SSRI); not checked
+    (unknown): foo``, or ``Medications: none entered``. Names are the user's own text: show the
+    line through ``visible()`` (CLI) or ``plain()`` (app).
+    """
+    checked = []
+    for name, classes in medications.named.items():
+        labels = ", ".join(short_class_label(cls) for cls in classes)
+        generic = medications.resolved.get(name)
+        shown = f"{name} → {generic}" if generic else name
+        checked.append(shown if [name] == list(classes) else f"{shown} ({labels})")
+    parts = []
+    if checked:
+        parts.append("checked against " + ", ".join(checked))
+    if medications.unknown:
+        parts.append("not checked (unknown): " + ", ".join(medications.unknown))
+    return "Medications: " + ("; ".join(parts) if parts else "none entered")
 
 
 def parse_interactions(text: str, source: str, catalog: Catalog) -> InteractionData:
@@ -243,9 +328,33 @@ def interactions_from_data(
     ids = [rule.id for rule in parsed.rules] + [stack.id for stack in parsed.stacks]
     for duplicate in sorted({item for item in ids if ids.count(item) > 1}):
         problems.append(("rules", f"duplicate id {duplicate!r}"))
+    problems += _brand_problems(parsed)
     if problems:
         raise InputError(source, problems)
     return parsed
+
+
+def _brand_problems(data: InteractionData) -> list[tuple[str, str]]:
+    """A brand must name a listed generic, and no name may mean two things."""
+    generics = {drug.casefold() for cls in data.medication_classes for drug in cls.drugs}
+    problems = []
+    seen: set[str] = set()
+    for index, brand in enumerate(data.brands):
+        place = f"brands[{index}]"
+        if brand.generic.casefold() not in generics:
+            problems.append(
+                (f"{place}.generic", f"unknown generic {brand.generic!r} (no class lists it)")
+            )
+        for name in brand.names:
+            key = name.casefold()
+            if key in generics or _class_key(name) in MEDICATION_CLASSES:
+                problems.append(
+                    (f"{place}.names", f"{name!r} is a generic or a class, not a brand")
+                )
+            elif key in seen:
+                problems.append((f"{place}.names", f"duplicate brand name {name!r}"))
+            seen.add(key)
+    return problems
 
 
 def _known_item(item: str, catalog: Catalog) -> bool:

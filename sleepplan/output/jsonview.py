@@ -96,6 +96,7 @@ def check_json(
             "classes": sorted(medications.classes),
             "named": {name: list(classes) for name, classes in medications.named.items()},
             "unknown": list(medications.unknown),
+            "resolved": dict(medications.resolved),
         },
         "warnings": [warning_json(warning) for warning in warnings],
         "notes": notes,

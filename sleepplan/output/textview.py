@@ -6,7 +6,7 @@ from typing import Any
 
 from sleepplan.core import timing
 from sleepplan.core.catalog import Compound
-from sleepplan.core.interactions import Medications, Severity
+from sleepplan.core.interactions import Medications, Severity, medications_summary
 from sleepplan.core.planner import Plan, PlannedDose
 from sleepplan.core.safety import NOTHING_RECORDED, SCOPE, Intake, SafetyWarning
 from sleepplan.core.timeline import Timeline, build_timeline
@@ -53,12 +53,17 @@ def _dose_line(dose: PlannedDose) -> list[str]:
 
 
 def plan_text(
-    plan: Plan, warnings: list[SafetyWarning], profile_name: str, width: int = 100
+    plan: Plan,
+    warnings: list[SafetyWarning],
+    profile_name: str,
+    width: int = 100,
+    medications: Medications | None = None,
 ) -> str:
     """Tonight's plan: danger and caution first, the header, doses by stage, the timeline.
 
     The warnings that matter come before any name from the profile, so that whatever a name
     holds, they are on the screen already. Info warnings and the disclaimer close the plan.
+    Given ``medications``, the header says what the plan was checked against.
     """
     night = plan.night
     lines = alarms_text(warnings)
@@ -67,8 +72,10 @@ def plan_text(
         f"routine {visible(plan.routine_name)} · {visible(plan.settings.zone)}",
         f"Bedtime {plan.bedtime:%H:%M} · predicted sleep {night.onset:%H:%M} · "
         f"wake {plan.wake:%H:%M} ({_span(plan)} in bed)",
-        "",
     ]
+    if medications is not None:
+        lines.append(visible(medications_summary(medications)))
+    lines.append("")
     if not plan.doses:
         lines += ["This routine has no doses yet.", ""]
     for stage, doses in plan.by_stage():
@@ -244,14 +251,9 @@ def check_text(
         visible(item.compound.name) + (f" {_mg(item.amount_mg)}" if item.amount_mg else "")
         for item in items
     )
-    meds = ", ".join(
-        visible(f"{name} ({', '.join(classes)})" if [name] != list(classes) else name)
-        for name, classes in medications.named.items()
-    )
-    unknown = ", ".join(visible(name) for name in medications.unknown)
     lines = alarms_text(warnings)
     lines.append(f"Checking: {checked}")
-    lines.append(f"Medications: {meds or 'none'}" + (f"; unknown: {unknown}" if unknown else ""))
+    lines.append(visible(medications_summary(medications)))
     lines.append("")
     lines += _paragraph(info_text(warnings))
     if notes:
