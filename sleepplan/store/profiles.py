@@ -195,7 +195,12 @@ def profile_toml(profile: Profile) -> str:
     return header + tomli_w.dumps(profile_to_data(profile))
 
 
-def save_profile(path: Path, profile: Profile, expected: Fingerprint | None = None) -> Fingerprint:
+def save_profile(
+    path: Path,
+    profile: Profile,
+    expected: Fingerprint | None = None,
+    catalog: Catalog | None = None,
+) -> Fingerprint:
     """Write a profile atomically and durably, never over a change someone else made.
 
     ``expected`` is what the file held when it was loaded; ``None`` means the file must not
@@ -205,14 +210,19 @@ def save_profile(path: Path, profile: Profile, expected: Fingerprint | None = No
     and replaces the profile with ``os.replace``; the previous version is kept as
     ``NAME.toml.bak`` and the folder is fsynced so the rename survives a power cut. Returns
     the new fingerprint.
+
+    An existing file is edited in place (``profile_text``): its comments, blank lines and
+    layout stay. ``catalog`` is the shipped catalog the read-back check validates against
+    (pass ``bundled_catalog(cache_dir)``; without it the catalog is read without the cache).
     """
-    data = profile_toml(profile).encode("utf-8")
-    if len(data) > MAX_PROFILE_BYTES:
-        raise ProfileTooLarge.single(str(path), "", _too_large(profile, len(data)))
+    whole = profile_toml(profile).encode("utf-8")
+    if len(whole) > MAX_PROFILE_BYTES:
+        raise ProfileTooLarge.single(str(path), "", _too_large(profile, len(whole)))
     folder = path.parent
     paths.make_private_dir(folder)
     with _locked(path):
-        current = Fingerprint.of(path.read_bytes()) if path.exists() else None
+        before = path.read_bytes() if path.exists() else None
+        current = None if before is None else Fingerprint.of(before)
         if current != expected:
             why = (
                 "it was changed on disk since it was opened (another copy of sleepplan or an "
@@ -225,11 +235,39 @@ def save_profile(path: Path, profile: Profile, expected: Fingerprint | None = No
             raise ProfileChanged.single(
                 str(path), "", f"not saved: {why}. Reload it, or save under another name."
             )
-        if current is not None:
+        data = whole
+        if before is not None:
+            data = profile_text(before, profile, str(path), catalog) or whole
+            if len(data) > MAX_PROFILE_BYTES:
+                raise ProfileTooLarge.single(str(path), "", _too_large(profile, len(data)))
             # the backup first: whatever happens next, the old version survives somewhere
-            atomic_write(path.with_name(path.name + ".bak"), path.read_bytes())
+            atomic_write(path.with_name(path.name + ".bak"), before)
         atomic_write(path, data)
     return Fingerprint.of(data)
+
+
+def profile_text(
+    before: bytes, profile: Profile, source: str, catalog: Catalog | None = None
+) -> bytes | None:
+    """The file ``before`` edited in place to hold ``profile``; ``None`` if that cannot be done.
+
+    Only what changed is rewritten (``profile_edit``), so a hand-written file keeps its
+    comments, blank lines, table style and numbers. The result is read back with the real
+    loader: anything that would not read back as ``profile`` is ``None``, and the caller
+    writes the whole file instead.
+    """
+    from sleepplan.store import profile_edit  # only saving over a file needs tomlkit
+
+    shipped = catalog or bundled_catalog(None)  # as load_profile(path) asks: built once
+    try:
+        text = before.decode("utf-8")
+        old = parse_profile(text, source, shipped)[0]
+        edited = profile_edit.edit_document(text, profile_to_data(old), profile_to_data(profile))
+        if parse_profile(edited, source, shipped)[0] != profile:
+            return None
+    except Exception:  # any surprise in an edit (a bug here included): write the file whole
+        return None
+    return edited.encode("utf-8")
 
 
 def _too_large(profile: Profile, size: int) -> str:
