@@ -15,7 +15,7 @@ from sleepplan.core.catalog import Catalog
 from sleepplan.core.errors import InputError
 from sleepplan.core.interactions import resolve_medications
 from sleepplan.core.planner import Plan, plan_for
-from sleepplan.core.profile import Acknowledgement, Profile
+from sleepplan.core.profile import Dose, Profile
 from sleepplan.core.safety import SafetyContext, SafetyWarning, Severity, plan_warnings
 from sleepplan.store import paths
 from sleepplan.store.bundled import bundled_catalog, bundled_interactions
@@ -40,6 +40,12 @@ class Workspace:
     """What the profile file held when loaded or last saved."""
     past_nights: dict[str, list[dt.date]] = field(default_factory=dict)
     """Nights each compound was taken (from the journal), for cycling budgets."""
+    trash: list[editing.TrashedRoutine] = field(default_factory=list)
+    """Routines deleted since the profile was opened, the latest last (undo restores them)."""
+    tonight_bedtime: dt.time | None = None
+    """Bedtime for tonight only (the profile's usual bedtime is unchanged); ``None``: usual."""
+    tonight_wake: dt.time | None = None
+    """Wake time for tonight only; ``None``: the profile's usual."""
 
     def __post_init__(self) -> None:
         self.catalog = self.bundled_catalog()
@@ -60,8 +66,47 @@ class Workspace:
 
     @property
     def night(self) -> dt.date:
-        """The night "tonight" means now."""
-        return self.night_of(self.profile)
+        """The night "tonight" means now (by tonight's wake time)."""
+        return self.night_of(self.tonight_profile())
+
+    def tonight_profile(self) -> Profile | None:
+        """The profile as tonight is planned: with tonight's own bedtime and wake, if any.
+
+        Only plans see it: the working profile, and so the file, keep the usual times.
+        """
+        profile = self.profile
+        if profile is None or not self.has_tonight_times:
+            return profile
+        return replace(
+            profile,
+            bedtime=self.tonight_bedtime or profile.bedtime,
+            wake=self.tonight_wake or profile.wake,
+        )
+
+    @property
+    def has_tonight_times(self) -> bool:
+        """Whether tonight has a bedtime or wake of its own."""
+        return self.tonight_bedtime is not None or self.tonight_wake is not None
+
+    def set_tonight_times(
+        self, bedtime: dt.time | None = None, wake: dt.time | None = None
+    ) -> None:
+        """Give tonight its own bedtime and/or wake; the profile is not changed."""
+        if bedtime is not None:
+            self.tonight_bedtime = bedtime
+        if wake is not None:
+            self.tonight_wake = wake
+
+    def clear_tonight_times(self) -> None:
+        """Plan tonight with the profile's usual times again."""
+        self.tonight_bedtime = self.tonight_wake = None
+
+    def clear_tonight_time(self, which: str) -> None:
+        """Plan tonight with the usual ``bedtime`` or ``wake`` again (the other stays)."""
+        if which == "bedtime":
+            self.tonight_bedtime = None
+        elif which == "wake":
+            self.tonight_wake = None
 
     def night_of(self, profile: Profile | None) -> dt.date:
         """The night "tonight" means now for a profile (in its zone, by its wake time)."""
@@ -77,6 +122,8 @@ class Workspace:
         self.fingerprint = loaded.fingerprint
         self.error = None
         self.routine_name = loaded.profile.routine().name if loaded.profile.routines else None
+        self.trash = []  # a deleted routine belongs to the profile it was deleted from
+        self.clear_tonight_times()
 
     def fail(self, path: Path, error: InputError) -> None:
         """Record a profile that could not be loaded (the working profile stays as it was)."""
@@ -114,6 +161,58 @@ class Workspace:
             raise KeyError(name)
         self.routine_name = name
 
+    def _require_profile(self) -> Profile:
+        if self.profile is None:
+            raise InputError.single("profile", "", "no profile is open")
+        return self.profile
+
+    def new_routine(self, name: str, doses: tuple[Dose, ...] = ()) -> str:
+        """Add a routine and make it current; returns its name (``ValueError`` if refused)."""
+        profile = editing.new_routine(self._require_profile(), name, doses)
+        self.profile = profile
+        self.routine_name = profile.routines[-1].name
+        return self.routine_name
+
+    def duplicate_routine(self, source: str, name: str) -> str:
+        """Copy a routine under a new name and make the copy current; returns its name."""
+        profile = editing.duplicate_routine(self._require_profile(), source, name)
+        index = [r.name for r in profile.routines].index(source) + 1
+        self.profile = profile
+        self.routine_name = profile.routines[index].name
+        return self.routine_name
+
+    def rename_routine(self, old: str, new: str) -> str:
+        """Rename a routine (the current one keeps being current); returns the new name."""
+        profile = self._require_profile()
+        index = [r.name for r in profile.routines].index(old)
+        self.profile = editing.rename_routine(profile, old, new)
+        renamed = self.profile.routines[index].name
+        if self.routine_name == old:
+            self.routine_name = renamed
+        return renamed
+
+    def delete_routine(self, name: str) -> None:
+        """Delete a routine to the trash (``undo_delete`` puts it back until the app closes)."""
+        profile, trashed = editing.delete_routine(self._require_profile(), name)
+        self.profile = profile
+        self.trash.append(trashed)
+        if self.routine_name == name:
+            self.routine_name = profile.routine().name if profile.routines else None
+
+    def undo_delete(self) -> str | None:
+        """Restore the routine deleted last and make it current; its name, or ``None``."""
+        if not self.trash or self.profile is None:
+            return None
+        trashed = self.trash.pop()
+        before = set(self.routine_names())
+        self.profile = editing.restore_routine(self.profile, trashed)
+        self.routine_name = next(n for n in self.routine_names() if n not in before)
+        return self.routine_name
+
+    def set_default_routine(self, name: str) -> None:
+        """Make a routine the profile's default."""
+        self.profile = editing.set_default_routine(self._require_profile(), name)
+
     def next_routine(self) -> str | None:
         """Cycle to the next routine; returns its name."""
         names = self.routine_names()
@@ -128,7 +227,8 @@ class Workspace:
         if self.profile is None:
             return None
         name = routine_name or self.routine_name
-        return plan_for(self.profile, self.catalog, self.night, self.zone, name)
+        profile = self.tonight_profile() or self.profile
+        return plan_for(profile, self.catalog, self.night, self.zone, name)
 
     def plan_for_night(self, night: dt.date) -> Plan | None:
         """The default routine's plan on another night (for a check-in's "as planned")."""
@@ -176,18 +276,11 @@ class Workspace:
         return found
 
     def acknowledge(self, dangers: list[tuple[str, SafetyWarning]]) -> None:
-        """Record that the user read these dangers and chose to go ahead (with the date)."""
+        """Record that the user read these dangers and chose to go ahead, and when.
+
+        The moment is the profile's wall clock with its offset: it says when, and where.
+        """
         if self.profile is None:
             return
-        added = tuple(
-            Acknowledgement(
-                code=warning.code,
-                compounds=tuple(sorted(warning.compounds)),
-                routine=routine,
-                at=self.now.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0),
-            )
-            for routine, warning in dangers
-        )
-        self.profile = replace(
-            self.profile, acknowledgements=(*self.profile.acknowledgements, *added)
-        )
+        moment = timing.in_zone(self.now, self.zone)
+        self.profile = editing.acknowledge(self.profile, dangers, moment)
