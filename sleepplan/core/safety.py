@@ -38,7 +38,11 @@ NOTHING_RECORDED = (
     "combination is safe: ask a pharmacist or doctor."
 )
 
+INTERACTION_CODES = ("interaction", "medication_interaction")
+"""Codes of the warnings an interaction rule or stack of the sources gives."""
+
 __all__ = [
+    "INTERACTION_CODES",
     "Intake",
     "NOTHING_RECORDED",
     "SCOPE",
@@ -48,6 +52,7 @@ __all__ = [
     "check",
     "low_risk_notes",
     "plan_warnings",
+    "records_interaction",
 ]
 
 
@@ -85,6 +90,14 @@ class SafetyContext:
     night: dt.date | None = None
     past_nights: Mapping[str, Collection[dt.date]] = field(default_factory=dict)
     """Nights each compound was taken (from the journal), for cycling budgets."""
+
+
+def records_interaction(warnings: Iterable[SafetyWarning]) -> bool:
+    """Whether the sources record an interaction among these warnings.
+
+    When they record none, a view says so in ``NOTHING_RECORDED`` words (never "safe").
+    """
+    return any(warning.code in INTERACTION_CODES for warning in warnings)
 
 
 def plan_warnings(plan: Plan, context: SafetyContext) -> list[SafetyWarning]:

@@ -8,7 +8,13 @@ from sleepplan.core import timing
 from sleepplan.core.catalog import Compound
 from sleepplan.core.interactions import Medications, Severity, medications_summary
 from sleepplan.core.planner import Plan, PlannedDose
-from sleepplan.core.safety import NOTHING_RECORDED, SCOPE, Intake, SafetyWarning
+from sleepplan.core.safety import (
+    NOTHING_RECORDED,
+    SCOPE,
+    Intake,
+    SafetyWarning,
+    records_interaction,
+)
 from sleepplan.core.timeline import Timeline, build_timeline
 from sleepplan.core.visible import visible
 from sleepplan.core.vocabulary import Stage
@@ -24,7 +30,6 @@ BAND_GLYPHS: dict[Stage | None, str] = {
 }
 BAND_LEGEND = "· awake  o falling asleep  D deep (slow-wave)  m mid-night  R REM-rich"
 SEVERITY_MARKS = {"danger": "✖ DANGER ", "caution": "▲ CAUTION", "info": "ℹ info   "}
-INTERACTION_CODES = ("interaction", "medication_interaction")
 
 
 def _mg(amount: float) -> str:
@@ -178,7 +183,7 @@ def info_text(warnings: list[SafetyWarning]) -> list[str]:
     """Info warnings with their sources; says so when no interaction is recorded."""
     infos = [warning for warning in warnings if warning.severity is Severity.INFO]
     lines = [f"INFO ({len(infos)})", *_warning_lines(infos)] if infos else []
-    if not any(warning.code in INTERACTION_CODES for warning in warnings):
+    if not records_interaction(warnings):
         lines.append(NOTHING_RECORDED)
     return lines
 

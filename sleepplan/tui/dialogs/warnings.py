@@ -2,38 +2,77 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from sleepplan.core.safety import SafetyWarning
-from sleepplan.core.visible import visible
+from sleepplan.core.safety import SafetyWarning, Severity
+from sleepplan.tui.plain import plain
 
 SEVERITY_MARK = {"danger": "✖ DANGER", "caution": "▲ CAUTION", "info": "ℹ INFO"}
+SEVERITY_STYLE = {
+    "danger": "bold $text-error",
+    "caution": "bold $text-warning",
+    "info": "$text-muted",
+}
+"""Each severity in the theme's colours: always beside its symbol and word, never alone.
+
+``$text-error`` is the theme's ``$error`` made readable as text (as Textual's own error
+buttons and toasts use it); ``$text-warning`` the same of ``$warning``.
+"""
+BADGE_STYLE = {
+    "danger": "bold $text-error on $error-muted",
+    "caution": "bold $text-warning on $warning-muted",
+    "info": "$text-muted",
+}
+"""A severity as a badge: on its own background, so it reads on a highlighted row too."""
 
 
-def warning_text(warning: SafetyWarning, with_sources: bool = True) -> Text:
-    """A warning as text: severity by symbol and word (never colour alone), then sources.
+def severity_mark(severity: str, badge: bool = False) -> Content:
+    """A severity's symbol and word (``✖ DANGER``) in its colour, or as a badge."""
+    if badge:
+        return Content.styled(f" {SEVERITY_MARK[severity]} ", BADGE_STYLE[severity])
+    return Content.styled(SEVERITY_MARK[severity], SEVERITY_STYLE[severity])
 
-    The message names the user's compounds and medications: their control characters are
-    made visible (``Text`` is never read as markup).
+
+def dangers_label(warnings: list[SafetyWarning]) -> str:
+    """How many dangers, in words (``✖ 1 danger``, ``✖ 2 dangers``); empty when none."""
+    count = sum(warning.severity is Severity.DANGER for warning in warnings)
+    if not count:
+        return ""
+    return f"✖ {count} danger{'' if count == 1 else 's'}"
+
+
+def warning_line(warning: SafetyWarning) -> Content:
+    """The warning's severity (symbol, word and colour) and its sentence.
+
+    The sentence names the user's compounds and medications: literal, its control
+    characters made visible.
     """
-    style = {"danger": "bold reverse", "caution": "bold", "info": "dim"}[warning.severity.value]
-    text = Text()
-    text.append(f" {SEVERITY_MARK[warning.severity.value]} ", style=style)
-    text.append(f" {visible(warning.message)}")
-    if with_sources:
-        text.append(f"\n[{visible(warning.code)}]", style="dim")
-        if warning.sources:
-            text.append("\nSources:", style="bold")
-            for source in warning.sources:
-                text.append(f"\n • {visible(source)}")
-        else:
-            text.append("\nThis rule follows from the catalog's own fields.", style="dim")
-    return text
+    return Content.assemble(
+        severity_mark(warning.severity.value, badge=True), " ", plain(warning.message)
+    )
+
+
+def sources_text(warning: SafetyWarning) -> Content:
+    """The warning's code and the sources it rests on."""
+    parts: list[Content | str | tuple[str, str]] = [plain(f"[{warning.code}]", "dim")]
+    if warning.sources:
+        parts += ["\n", ("Sources:", "bold")]
+        for source in warning.sources:
+            parts += ["\n • ", plain(source)]
+    else:
+        parts += ["\n", ("This rule follows from the catalog's own fields.", "dim")]
+    return Content.assemble(*parts)
+
+
+def warning_text(warning: SafetyWarning, with_sources: bool = True) -> Content:
+    """A warning: severity by symbol, word and colour (never colour alone), then sources."""
+    line = warning_line(warning)
+    return Content.assemble(line, "\n", sources_text(warning)) if with_sources else line
 
 
 class WarningDialog(ModalScreen[None]):
@@ -68,24 +107,25 @@ class AcknowledgeDialog(ModalScreen[bool]):
         self.dangers = dangers
 
     def compose(self) -> ComposeResult:
-        """Each danger with its routine and sources, then the choice."""
-        with VerticalScroll(classes="dialog acknowledge"):
-            yield Label(
-                "This profile has danger warnings. Read them before saving:",
-                classes="dialog-question",
-            )
-            for routine, warning in self.dangers:
-                yield Static(Text(f"Routine {visible(routine)}", style="bold"))
-                yield Static(warning_text(warning), classes="danger-item")
-            yield Static(
-                "Saving records that you read these warnings (code, compounds, date) in the "
-                "profile. sleepplan keeps showing them. This is not medical advice: ask a "
-                "pharmacist or doctor.",
-                classes="hint",
-            )
+        """Each danger's sentence first, then its routine and sources; the choice below.
+
+        The buttons are docked: focusing Cancel never scrolls the danger out of view.
+        """
+        with VerticalScroll(classes="dialog acknowledge") as dialog:
+            dialog.border_title = "Read before saving"
             with Horizontal(classes="dialog-buttons"):
                 yield Button("I have read this — save", id="acknowledge", variant="error")
                 yield Button("Cancel (n)", id="cancel", variant="primary")
+            for routine, warning in self.dangers:
+                yield Static(warning_line(warning), classes="danger-sentence")
+                yield Static(Content.assemble(("Routine ", "bold"), plain(routine, "bold")))
+                yield Static(sources_text(warning), classes="danger-item")
+            yield Label(
+                "Saving records that you read these warnings (code, compounds, and the moment, "
+                "with its UTC offset) in the profile. sleepplan keeps showing them. This is not "
+                "medical advice: ask a pharmacist or doctor.",
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         """Start on Cancel, so Enter alone never acknowledges."""
