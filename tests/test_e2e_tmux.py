@@ -75,9 +75,19 @@ def _wait_exit(tmux: list[str], timeout: float = 15) -> None:
     raise AssertionError("sleepplan did not quit:\n" + _screen(tmux))
 
 
+WELCOME = "Welcome to sleepplan"
+
+
+def _skip_welcome(tmux: list[str]) -> None:
+    """On a new home the app opens on the first-run setup: Escape skips it (the example)."""
+    _wait_for(tmux, WELCOME)
+    _keys(tmux, "Escape")
+
+
 def test_add_change_bedtime_save_quit_and_reopen(tmux: list[str], tmp_path: Path) -> None:
     home = tmp_path / "home"
     _start(tmux, home)
+    _skip_welcome(tmux)
     screen = _wait_for(tmux, "Melatonin")
     assert "SLEEP ONSET" in screen and "Bedtime" in screen
     assert "22:00" in screen  # melatonin, an hour before a 23:00 bedtime
@@ -95,7 +105,7 @@ def test_add_change_bedtime_save_quit_and_reopen(tmux: list[str], tmp_path: Path
     assert "Glycine" in screen
 
     _keys(tmux, "b")
-    _wait_for(tmux, "Bedtime (HH:MM)")
+    _wait_for(tmux, "(HH:MM)")  # the bedtime prompt
     _keys(tmux, "End", "C-u", "23:30", "Enter")
     _wait_for(tmux, "bed 23:30")
     screen = _wait_for(tmux, "22:30")  # melatonin moved with bedtime
@@ -112,5 +122,36 @@ def test_add_change_bedtime_save_quit_and_reopen(tmux: list[str], tmp_path: Path
     _start(tmux, home)
     screen = _wait_for(tmux, "Glycine")
     assert "bed 23:30" in screen
+    _keys(tmux, "q")
+    _wait_exit(tmux)
+
+
+def test_first_run_sets_up_a_profile_and_opens_tonight_on_it(
+    tmux: list[str], tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    _start(tmux, home)
+    screen = _wait_for(tmux, WELCOME)
+    assert "Europe/Berlin" in screen  # the zone detected (the tests' TZ)
+    _keys(tmux, "End", "C-u", "anna", "Enter")  # name
+    _keys(tmux, "Enter")  # the zone as detected
+    _keys(tmux, "End", "C-u", "22:30", "Enter", "End", "C-u", "06:30", "Enter", "Enter")
+    _keys(tmux, "zolo")
+    _wait_for(tmux, "sertraline")  # Zoloft offered, with its generic
+    _keys(tmux, "Down", "Enter")
+    _wait_for(tmux, "checked as SSRI")
+    _keys(tmux, "Enter", "Down", "Enter")  # on to the goals: "Deeper sleep"
+    screen = _wait_for(tmux, "Glycine")
+    assert "anna" in screen and "bed 22:30" in screen and WELCOME not in screen
+    _keys(tmux, "q")
+    _wait_exit(tmux)
+
+    saved = load_profile(home / "profiles" / "anna.toml").profile
+    assert saved.medications == ("Zoloft",)
+    assert [dose.compound for dose in saved.routine().doses] == ["glycine", "magnesium-l-threonate"]
+
+    _start(tmux, home)  # their own profile now: no welcome, Tonight on it
+    screen = _wait_for(tmux, "Glycine")
+    assert "anna" in screen and WELCOME not in screen
     _keys(tmux, "q")
     _wait_exit(tmux)
