@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from sleepplan.core.amounts import parse_amount
 from sleepplan.core.visible import visible
 from sleepplan.tui.plain import plain, plain_lines
 
@@ -55,9 +56,35 @@ class TextPrompt(ModalScreen[str | None]):
             return
         self.dismiss(event.value.strip())
 
+    def on_key(self, event: events.Key) -> None:
+        """A key typed as the prompt opened, before its field had focus, goes to the field.
+
+        Keys typed quickly after the one that opens the prompt reach the prompt itself while
+        its field is still being focused (the app sends them here); without this they would
+        be lost, and enter would not answer.
+        """
+        answer = self.query_one("#answer", Input)
+        if not answer.has_focus:
+            event.stop()
+            self.set_focus(answer)  # at once: the key below is handled after the focus
+            answer.post_message(events.Key(event.key, event.character))
+
     def action_cancel(self) -> None:
         """Close without an answer."""
         self.dismiss(None)
+
+
+def amount_problem(answer: str) -> str | None:
+    """What is wrong with a typed amount, or ``None``: ``200``, ``200 mg``, ``3 g``, ``500 mcg``.
+
+    The same rules as the command line's amounts (``parse_amount``), which callers use to read
+    the answer in mg.
+    """
+    try:
+        parse_amount(answer)
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 class ChoicePrompt(ModalScreen[str | None]):

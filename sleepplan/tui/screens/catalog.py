@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Header, Input, Select, Static
 
+from sleepplan.core.amounts import parse_amount
 from sleepplan.core.catalog import Compound, Evidence
 from sleepplan.core.visible import visible, visible_lines
 from sleepplan.core.vocabulary import Mechanism, Stage
 from sleepplan.output.textview import describe_timing
-from sleepplan.tui.dialogs.prompt import TextPrompt
+from sleepplan.tui.dialogs.prompt import TextPrompt, amount_problem
 from sleepplan.tui.screens.base import AreaScreen, cursor_key
-from sleepplan.tui.screens.tonight import check_amount
 from sleepplan.tui.widgets.key_footer import KeyFooter
 
 HELP = """\
@@ -25,10 +25,17 @@ Every compound sleepplan knows, with the numbers its sources give and the source
 
 | key | does |
 |---|---|
-| `/` | search by name or alias |
+| a letter or digit | search: typing in the table starts a search with it |
+| `/` | search (also for the letters that are keys: t m h k p q s) |
 | `enter` | add the selected compound to the current routine at its typical dose |
 | `s` | sort by the next column (or click a column heading) |
 | `escape` | leave the search field |
+
+A search finds names first, then aliases, then what a compound is for: its stages ("REM",
+"deep", "onset", "slow-wave", "sleep onset", "staying asleep"), its mechanism ("gabaergic")
+and its effects ("sedating", "wake-promoting"). The keys of the app and this area keep acting
+in the table; capitals never do, so `M` starts a search for melatonin.
+An amount can be typed with its unit: `200 mg`, `3 g`, `500 mcg` (mg when none).
 
 Filter by stage, mechanism or evidence with the boxes at the top. ⚠ marks wake-promoting
 compounds; stages are abbreviated (onset, deep, REM, maint). A number the sources don't
@@ -40,6 +47,44 @@ SORT_COLUMNS = ["name", "mechanism", "stages", "dose", "evidence"]
 COLUMN_WIDTHS = {"name": 18, "mechanism": 12, "stages": 12, "dose": 12, "evidence": 12}
 STAGE_SHORT = {"sleep_onset": "onset", "slow_wave": "deep", "rem": "REM", "maintenance": "maint"}
 EVIDENCE_ORDER = {level: rank for rank, level in enumerate(Evidence)}
+EFFECT_WORDS = {
+    "sedating": "sedating",
+    "wake_promoting": "wake promoting",
+    "habit_forming": "habit forming",
+}
+
+
+def _words(text: str) -> str:
+    """Text as a search compares it: case, hyphens, underscores and spacing ignored."""
+    return " ".join(text.casefold().replace("_", " ").replace("-", " ").split())
+
+
+def _topics(compound: Compound) -> list[str]:
+    """What a compound is for, in the words a search may use: stages, mechanism, effects."""
+    topics = [compound.mechanism.value]
+    for stage in compound.stages:
+        topics += [stage.value, stage.label, STAGE_SHORT[stage.value]]
+    topics += [words for flag, words in EFFECT_WORDS.items() if getattr(compound, flag)]
+    return [_words(topic) for topic in topics]
+
+
+def search_rank(compound: Compound, query: str) -> int | None:
+    """How well a compound matches a search (lower is better), or ``None`` if not at all.
+
+    0: its name starts with the query; 1: its name or id holds it; 2: an alias does;
+    3: a stage, its mechanism or an effect does ("REM", "deep", "sleep onset", "sedating").
+    """
+    wanted = _words(query)
+    name = _words(compound.name)
+    if name.startswith(wanted):
+        return 0
+    if wanted in name or wanted in _words(compound.id):
+        return 1
+    if any(wanted in _words(alias) for alias in compound.aliases):
+        return 2
+    if any(wanted in topic for topic in _topics(compound)):
+        return 3
+    return None
 
 
 def _dose(compound: Compound) -> str:
@@ -147,7 +192,7 @@ class CatalogScreen(AreaScreen):
             "Search",
             id="catalog.search",
             key_display="/",
-            tooltip="Search by name or alias",
+            tooltip="Search by name, alias, stage or effect",
         ),
         Binding("s", "sort", "Sort", id="catalog.sort", tooltip="Sort by the next column"),
     ]
@@ -156,6 +201,8 @@ class CatalogScreen(AreaScreen):
         super().__init__()
         self.sort_column = "name"
         self.shown: list[Compound] = []
+        self._details_of: str | None = None
+        """The compound the details pane shows (a new one is shown from its top)."""
 
     def compose(self) -> ComposeResult:
         """Filters on top; the table and the details pane below."""
@@ -182,7 +229,7 @@ class CatalogScreen(AreaScreen):
                     compact=True,
                 )
             with Horizontal(id="catalog-body"):
-                yield DataTable(id="compounds", cursor_type="row")
+                yield CompoundTable(id="compounds", cursor_type="row")
                 with VerticalScroll(id="details-pane"):
                     yield Static("", id="details")
         yield KeyFooter()
@@ -199,11 +246,20 @@ class CatalogScreen(AreaScreen):
         self.set_class(self.size.width < 110, "-narrow")
 
     def refresh_view(self) -> None:
-        """Rebuild the table from the catalog, the filters and the sort."""
-        compounds = [c for c in self.workspace.catalog if self._matches(c)]
-        compounds.sort(key=lambda c: _sort_key(self.sort_column, c))  # type: ignore[arg-type,return-value]
+        """Rebuild the table from the catalog, the filters and the sort.
+
+        The best matches of a search come first, in the sort's order within each kind of
+        match. The highlight stays on the compound it was on (after adding it, say).
+        """
+        query = self.query_one("#search", Input).value.strip()
+        ranks = {c.id: search_rank(c, query) if query else 0 for c in self.workspace.catalog}
+        compounds = [
+            c for c in self.workspace.catalog if ranks[c.id] is not None and self._matches(c)
+        ]
+        compounds.sort(key=lambda c: (ranks[c.id], _sort_key(self.sort_column, c)))
         self.shown = compounds
         table = self.query_one("#compounds", DataTable)
+        highlighted = cursor_key(table)
         table.clear()
         for compound in compounds:
             name = Text(overflow="ellipsis", no_wrap=True)
@@ -218,14 +274,13 @@ class CatalogScreen(AreaScreen):
                 compound.evidence.value,
                 key=compound.id,
             )
+        shown_ids = [compound.id for compound in compounds]
+        if highlighted in shown_ids:
+            table.move_cursor(row=shown_ids.index(highlighted), animate=False)
         self._show_details()
 
     def _matches(self, compound: Compound) -> bool:
-        query = self.query_one("#search", Input).value.strip().casefold()
-        if query and not any(
-            query in name.casefold() for name in (compound.id, compound.name, *compound.aliases)
-        ):
-            return False
+        """Whether a compound passes the stage, mechanism and evidence filters."""
         stage = self.query_one("#stage", Select).value
         if isinstance(stage, str) and Stage(stage) not in compound.stages:
             return False
@@ -246,6 +301,10 @@ class CatalogScreen(AreaScreen):
         details.update(
             compound_details(compound) if compound else Text("No compound matches the filters.")
         )
+        shown = compound.id if compound else None
+        if shown != self._details_of:  # a new compound is read from its name down
+            self._details_of = shown
+            self.query_one("#details-pane", VerticalScroll).scroll_home(animate=False)
 
     @on(DataTable.RowHighlighted, "#compounds")
     def _highlighted(self) -> None:
@@ -267,7 +326,26 @@ class CatalogScreen(AreaScreen):
 
     def action_search(self) -> None:
         """Jump to the search field."""
-        self.query_one("#search", Input).focus()
+        # at once, not after this key: letters typed right after it land in the field
+        self.set_focus(self.query_one("#search", Input))
+
+    def type_ahead(self, event: events.Key) -> bool:
+        """A letter or digit typed in the table, bound to nothing, starts a search with it.
+
+        The app calls this, in the order keys were typed, for a printable key no binding
+        takes: the area keys (t m h k p), q, ?, / and s keep acting (or what a keymap made
+        them), and capitals are never keys, so ``M`` searches. The space never searches.
+        Returns whether the key started a search.
+        """
+        character = event.character
+        table = self.query_one("#compounds", DataTable)
+        if self.focused is not table or character is None or character.isspace():
+            return False
+        search = self.query_one("#search", Input)
+        search.value = ""  # a new search: what was typed before is replaced
+        self.set_focus(search)  # at once: the keys typed next go to the field
+        search.post_message(events.Key(event.key, character))  # handled after the focus
+        return True
 
     def action_sort(self) -> None:
         """Sort by the next column."""
@@ -278,6 +356,11 @@ class CatalogScreen(AreaScreen):
 
     @on(DataTable.RowSelected, "#compounds")
     def _chosen(self) -> None:
+        """A row was clicked: add its compound."""
+        self.add_selected()
+
+    def add_selected(self) -> None:
+        """Add the compound under the cursor."""
         compound = self.selected()
         if compound is not None:
             self.add(compound)
@@ -290,13 +373,28 @@ class CatalogScreen(AreaScreen):
 
         def apply(answer: str | None) -> None:
             if answer:
-                self.sleep_app.add_compound(compound.id, float(answer))
+                self.sleep_app.add_compound(compound.id, parse_amount(answer))
 
         self.app.push_screen(
             TextPrompt(
-                f"No sourced dose for {visible(compound.name)}. Amount in mg (your choice):",
+                f"No sourced dose for {visible(compound.name)}. Amount (your choice), "
+                "in mg unless you type a unit (200 mg, 3 g, 500 mcg):",
                 "",
-                check_amount,
+                amount_problem,
             ),
             apply,
         )
+
+
+class CompoundTable(DataTable[object]):
+    """The compounds; enter adds the highlighted one.
+
+    At once, rather than by the table's "row selected" message: a prompt for its amount is
+    open before the keys typed after enter are handled, so they are typed into it.
+    """
+
+    def action_select_cursor(self) -> None:
+        """Add the compound under the cursor."""
+        screen = self.screen
+        if isinstance(screen, CatalogScreen):
+            screen.add_selected()

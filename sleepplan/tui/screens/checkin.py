@@ -351,6 +351,13 @@ class CheckinScreen(AreaScreen):
                 self._touched = False
                 self._prefill(night)
         self._recompute()
+        self._mark_unsaved()
+
+    def _mark_unsaved(self) -> None:
+        """Tell the app the form holds answers not in the journal: quitting asks first."""
+        night = self._night()
+        shown = f"the night of {night.isoformat()}" if night else "this morning"
+        self.sleep_app.unsaved_forms["checkin"] = f"the check-in for {shown}"
 
     # -- the answers and the score ------------------------------------------------------------
 
@@ -457,6 +464,7 @@ class CheckinScreen(AreaScreen):
         self._saved_record = message.record
         self._recent = message.recent
         self._touched = False
+        self.sleep_app.unsaved_forms.pop("checkin", None)
         self.query_one("#checkin-score", LiveText).show(
             score_panel(message.record, message.recent, saved=True)
         )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
@@ -33,10 +36,15 @@ medications and routines. You can edit them in any text editor.
 | `n` | new profile from one of the shipped examples |
 | `s` | save the open profile under a new name |
 | `u` | duplicate the selected profile |
+| `e` | edit the selected profile's file in your `$EDITOR`, then open it |
+| `b` | open the backup of a profile that fails to load (`NAME.toml.bak`) |
 | `ctrl+s` | save the open profile |
 
 A profile that fails to load is listed with its error (file, place, what is wrong); it is never
-overwritten. Fix it in an editor and come back.
+overwritten. `enter` on it offers its backup (the version before the last save, when it loads)
+or your editor (`$VISUAL` or `$EDITOR`): the app steps aside while the editor runs, then opens
+the file again. An opened backup is saved to the backup file itself; `s` saves it under a new
+name.
 """
 
 
@@ -48,6 +56,8 @@ class ProfileEntry:
     name: str
     routines: int
     error: str | None
+    backup: Path | None = None
+    """For a profile that fails to load: its ``.bak``, when there is one and it loads."""
 
 
 def name_problem(name: str) -> str | None:
@@ -90,6 +100,21 @@ class ProfilesScreen(AreaScreen):
             "Duplicate",
             id="profiles.duplicate",
             tooltip="Duplicate the selected profile",
+        ),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            id="profiles.edit",
+            tooltip="Edit the selected profile's file in $EDITOR, then open it",
+        ),
+        Binding(
+            "b",
+            "open_backup",
+            "Backup",
+            show=False,
+            id="profiles.backup",
+            tooltip="Open the backup of a profile that fails to load",
         ),
     ]
 
@@ -138,8 +163,21 @@ class ProfilesScreen(AreaScreen):
                     ProfileEntry(path, loaded.profile.name, len(loaded.profile.routines), None)
                 )
             except InputError as error:
-                entries.append(ProfileEntry(path, path.stem, 0, error.render()))
+                entries.append(
+                    ProfileEntry(path, path.stem, 0, error.render(), self._loading_backup(path))
+                )
         self.post_message(self.Scanned(entries))
+
+    def _loading_backup(self, path: Path) -> Path | None:
+        """A profile's ``.bak`` when there is one and it loads (read off the UI thread)."""
+        backup = path.with_name(path.name + ".bak")
+        if not backup.is_file():
+            return None
+        try:
+            load_profile(backup, self.workspace.cache_dir)
+        except InputError:
+            return None
+        return backup
 
     @on(Scanned)
     def _scanned(self, message: Scanned) -> None:
@@ -175,11 +213,16 @@ class ProfilesScreen(AreaScreen):
         if entry is None:
             status.update("No profiles yet: press n to create one from an example.")
         elif entry.error:
+            backup = f"b opens its backup ({visible(entry.backup.name)}) · " if entry.backup else ""
             status.update(
                 Text.assemble(
                     ("This profile could not be loaded:\n", "bold"),
                     visible_lines(entry.error),
-                    ("\n\nIt has not been changed. Fix it in an editor.", "dim"),
+                    (
+                        f"\n\nIt has not been changed. enter: what to do · {backup}"
+                        "e edits it in your $EDITOR, then opens it",
+                        "dim",
+                    ),
                 )
             )
         else:
@@ -201,9 +244,93 @@ class ProfilesScreen(AreaScreen):
         if entry is None:
             return
         if entry.error:
-            self.notify("This profile has an error; see below.", severity="error")
+            self._offer_repair(entry)
             return
         self.sleep_app.open_profile(str(entry.path))
+
+    def _offer_repair(self, entry: ProfileEntry) -> None:
+        """A profile that fails to load: open its backup, or edit it; nothing is overwritten."""
+        choices = [("edit", f"Edit {entry.path.name} in $EDITOR, then open it")]
+        if entry.backup:
+            choices.insert(0, ("backup", f"Open its backup, {entry.backup.name} (left as is)"))
+        choices.append(("cancel", "Cancel"))
+
+        def chosen(choice: str | None) -> None:
+            if choice == "backup":
+                self._open_backup(entry)
+            elif choice == "edit":
+                self.edit_in_editor(entry.path)
+
+        self.app.push_screen(
+            ChoicePrompt(
+                f"{entry.path.name} could not be loaded; it has not been changed.", choices
+            ),
+            chosen,
+        )
+
+    def action_open_backup(self) -> None:
+        """Open the backup of the selected profile, which fails to load."""
+        entry = self.selected()
+        if entry is None or not entry.error:
+            self.notify("The selected profile loads: enter opens it.", severity="warning")
+        elif entry.backup is None:
+            self.notify(
+                "This profile has no backup that loads; e edits it in $EDITOR.", severity="warning"
+            )
+        else:
+            self._open_backup(entry)
+
+    def _open_backup(self, entry: ProfileEntry) -> None:
+        assert entry.backup is not None
+        self.sleep_app.open_profile(str(entry.backup))
+        self.notify(
+            f"Opening the backup {visible(entry.backup.name)}; {visible(entry.path.name)} is "
+            "left as it is. Saving writes to the backup file; s saves it under a new name."
+        )
+
+    def action_edit(self) -> None:
+        """Edit the selected profile's file in $EDITOR, then open it."""
+        entry = self.selected()
+        if entry is None:
+            self.notify("No profile is selected.", severity="warning")
+            return
+        self.edit_in_editor(entry.path)
+
+    def edit_in_editor(self, path: Path) -> None:
+        """Run ``$VISUAL`` or ``$EDITOR`` on a profile file with the app set aside, then open it.
+
+        The file is the editor's alone: sleepplan writes nothing to it, and opens it again
+        afterwards (asking first if the open profile has unsaved changes).
+        """
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not editor:
+            self.notify(
+                f"Set $EDITOR (or $VISUAL) to your editor, or edit {visible(str(path))} "
+                "yourself and come back.",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        try:
+            with self.app.suspend():
+                subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except SuspendNotSupported:
+            self.notify(
+                f"This terminal cannot hand over to an editor: edit {visible(str(path))} in "
+                "another window and come back.",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        except (OSError, ValueError) as error:  # no such editor, or an unreadable $EDITOR
+            self.notify(
+                f"The editor {visible(editor)} did not start: {visible(str(error))}",
+                severity="error",
+                timeout=10,
+            )
+            return
+        self.scan()
+        self.sleep_app.open_profile(str(path))
 
     def action_new(self) -> None:
         """Create a profile from a shipped example."""
