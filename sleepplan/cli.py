@@ -284,13 +284,28 @@ def cmd_history(ctx: Context) -> int:
 
 
 def cmd_export(ctx: Context) -> int:
-    """Write the journal (csv, json), the profile with its journal (toml) or a night (ics)."""
+    """Write the journal (csv, json), the profile with its journal (toml) or a night (ics).
+
+    Says which profile it exported, on stderr. An export of the journal with no check-in is
+    refused rather than written empty; ``--all`` exports every profile's check-ins.
+    """
     from sleepplan.store import exports
 
     args = ctx.args
+    if args.all and args.format not in ("csv", "json"):
+        raise InputError.single(
+            "--all",
+            "",
+            f"--all exports every profile's check-ins as csv or json; {args.format} is one "
+            "profile's (name it with --profile)",
+        )
     if args.out:
         # before any work: an export never replaces a file of the home, nor any without --force
         paths.check_export_target(ctx.home, Path(args.out), args.force)
+    if args.all:
+        data, what = _export_all(ctx, args.format)
+        _write_export(args.out, data, what)
+        return 0
     loaded = ctx.profile()
     profile = loaded.profile
     if args.format == "ics":
@@ -308,19 +323,86 @@ def cmd_export(ctx: Context) -> int:
     else:
         with _journal(ctx) as journal:
             records = journal.records(profile.name)
+        if not records and args.format != "toml":  # the toml export still carries the profile
+            raise InputError.single(
+                str(loaded.path),
+                "",
+                f"profile {visible(profile.name)} has no check-ins yet, so there is nothing to "
+                f"export and nothing was written (record one with `sleepplan checkin`, or "
+                f"export every profile's with --all)",
+            )
         text = {
             "json": lambda: exports.export_json(profile.name, records),
             "csv": lambda: exports.export_csv(records),
             "toml": lambda: exports.export_toml(profile, records),
         }[args.format]()
         data = text.encode("utf-8")
-        what = f"{len(records)} check-ins of profile {profile.name}"
-    if args.out:
-        exports.write_private(Path(args.out), data)
-        print(f"wrote {visible(what)} to {visible(args.out)}", file=sys.stderr)
+        what = f"{_count(len(records), 'check-in')} of profile {profile.name}"
+    _write_export(args.out, data, what)
+    return 0
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}" if number == 1 else f"{number} {thing}s"
+
+
+def _write_export(out: str | None, data: bytes, what: str) -> None:
+    """Write an export to ``out`` (or stdout), saying on stderr what was exported."""
+    from sleepplan.store import exports
+
+    if out:
+        exports.write_private(Path(out), data)
+        print(f"wrote {visible(what)} to {visible(out)}", file=sys.stderr)
     else:
         sys.stdout.write(data.decode("utf-8"))
-    return 0
+        print(f"exported {visible(what)}", file=sys.stderr)
+
+
+def _export_all(ctx: Context, format_name: str) -> tuple[bytes, str]:
+    """Every profile's check-ins in the journal, and what they are.
+
+    JSON: ``{"profiles": [{"profile": NAME, "checkins": [...]}, ...]}``, each entry the
+    single-profile export. CSV: the single-profile columns after a ``profile`` column.
+    Check-ins of a profile whose file was deleted are the user's too: the profiles are the
+    journal's, not the home's files.
+    """
+    import csv
+    import io
+    import json
+
+    from sleepplan.store import exports
+
+    ensure_home(ctx.home)
+    with _journal(ctx) as journal:
+        names = [row[0] for row in journal.db.execute("SELECT DISTINCT profile FROM checkins")]
+        by_profile = {name: journal.records(name) for name in sorted(names)}
+    if not by_profile:
+        raise InputError.single(
+            str(paths.journal_path(ctx.home)),
+            "",
+            "no profile has check-ins yet, so there is nothing to export and nothing was written",
+        )
+    count = sum(len(records) for records in by_profile.values())
+    what = (
+        f"{_count(count, 'check-in')} of {_count(len(by_profile), 'profile')} "
+        f"({', '.join(by_profile)})"
+    )
+    if format_name == "json":
+        entries = [{"profile": name, "checkins": rows} for name, rows in by_profile.items()]
+        text = json.dumps({"profiles": entries}, indent=2, ensure_ascii=False) + "\n"
+        return text.encode("utf-8"), what
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    # as export_csv: a row with a lone "\r" has every cell quoted (readers split lines on it)
+    quoting = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for index, (name, records) in enumerate(by_profile.items()):
+        rows = list(csv.reader(io.StringIO(exports.export_csv(records), newline="")))
+        if index == 0:
+            writer.writerow(["profile", *rows[0]])
+        for row in rows[1:]:
+            cells = [exports.neutralised(name), *row]
+            (quoting if any("\r" in cell for cell in cells) else writer).writerow(cells)
+    return out.getvalue().encode("utf-8"), what
 
 
 def cmd_import(ctx: Context) -> int:
@@ -453,7 +535,7 @@ def cmd_experiment(ctx: Context) -> int:
         if any(existing.id == plan.id for existing in profile.experiments):
             raise InputError.single("--start", "", f"an experiment {plan.id!r} exists already")
         updated = dataclasses.replace(profile, experiments=(*profile.experiments, plan))
-        save_profile(loaded.path, updated, loaded.fingerprint)
+        save_profile(loaded.path, updated, loaded.fingerprint, catalog=ctx.catalog())
         print(f"Registered experiment {plan.id} in {visible(str(loaded.path))}")
         print(f"SHA-256 {plan.sha256}")
         print(
@@ -535,7 +617,9 @@ def cmd_tui(ctx: Context) -> int:
     from sleepplan.tui.app import SleepPlanApp
 
     ensure_home(ctx.home)
-    app = SleepPlanApp(home=ctx.home, profile=ctx.args.profile, now=ctx.now(), settle_heap=True)
+    app = SleepPlanApp(
+        home=ctx.home, profile=ctx.args.profile, now=ctx.now(), settle_heap=True, welcome=True
+    )
     app.run()
     return app.return_code or 0  # 1 when the app stopped on an error it could not handle
 
@@ -718,6 +802,11 @@ def _experiment_arguments(experiment: argparse.ArgumentParser) -> None:
 
 def _export_arguments(export: argparse.ArgumentParser) -> None:
     export.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    export.add_argument(
+        "--all",
+        action="store_true",
+        help="every profile's check-ins (csv: a profile column; json: one entry per profile)",
+    )
     export.add_argument("--night", metavar="YYYY-MM-DD", help="the night (ics; default tonight)")
     export.add_argument("--out", metavar="FILE", help="write to a file (0600) instead of stdout")
     export.add_argument(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -440,4 +441,7 @@ def test_the_app_exits_with_its_own_return_code(
         app._return_code = app_code  # as Textual sets it: 1 when the app stopped on an error
 
     monkeypatch.setattr(SleepPlanApp, "run", run)
-    assert cli.main(["--home", str(home)]) == exit_code
+    try:
+        assert cli.main(["--home", str(home)]) == exit_code
+    finally:
+        gc.unfreeze()  # the command line's app froze the heap it was built on (start.py)

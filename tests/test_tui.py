@@ -40,7 +40,7 @@ def _dose_rows(app: object) -> list[str]:
     for index in range(doses.option_count):
         option = doses.get_option_at_index(index)
         if (option.id or "").startswith("dose:"):
-            names.append(str(option.prompt)[7:33].strip())
+            names.append(str(option.prompt)[6:30].strip())
     return names
 
 
@@ -228,6 +228,16 @@ async def test_remove_move_and_amount(home: Path) -> None:
         profile = app.workspace.profile
         assert profile is not None
         assert profile.routine().doses[first.routine_index].amount_mg == 0.3
+        await pilot.press("e")
+        await answer(pilot, "300 mcg")  # units as the command line takes them
+        profile = app.workspace.profile
+        assert profile is not None
+        assert profile.routine().doses[first.routine_index].amount_mg == 0.3
+        await pilot.press("e")
+        await answer(pilot, "1 g")
+        profile = app.workspace.profile
+        assert profile is not None
+        assert profile.routine().doses[first.routine_index].amount_mg == 1000
         await pilot.press("delete")
         await settle(pilot)
         assert len(_dose_rows(app)) == count - 1

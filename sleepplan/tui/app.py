@@ -3,29 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import datetime as dt
 import os
 import time
+import weakref
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widgets import Input
 from textual.worker import WorkerState
 
 from sleepplan.core import editing
 from sleepplan.core.errors import InputError
-from sleepplan.core.profile import Profile
+from sleepplan.core.profile import Dose, Profile
 from sleepplan.core.safety import cycling_lookback
 from sleepplan.core.visible import visible, visible_lines
 from sleepplan.start import resume_collector
 from sleepplan.store import paths
-from sleepplan.store.bundled import bundled_interactions
+from sleepplan.store.bundled import FIRST_RUN_EXAMPLE, bundled_interactions, example_profiles
 from sleepplan.store.clock import current_time, system_zone
 from sleepplan.store.faults import MachineFault
 from sleepplan.store.journal import read_nights_taken
@@ -33,17 +38,19 @@ from sleepplan.store.profiles import (
     ProfileChanged,
     create_profile,
     ensure_home,
+    list_profiles,
     load_profile,
     profile_path,
     read_profile_text,
     save_profile,
 )
+from sleepplan.store.state import AppState, profile_key, read_state, write_state
 from sleepplan.tui.areas import AREAS, FIRST_AREA, area_class, area_modes, open_area
 from sleepplan.tui.commands import SleepPlanCommands
 from sleepplan.tui.dialogs.confirm import ConfirmDialog
 from sleepplan.tui.dialogs.help import HelpScreen
-from sleepplan.tui.dialogs.prompt import ChoicePrompt
-from sleepplan.tui.dialogs.warnings import AcknowledgeDialog
+from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt
+from sleepplan.tui.dialogs.warnings import AcknowledgeDialog, dangers_label
 from sleepplan.tui.messages import (
     ProfileConflict,
     ProfileFailed,
@@ -55,6 +62,16 @@ from sleepplan.tui.screens.base import AreaScreen
 from sleepplan.tui.workspace import Workspace
 
 Edit = Callable[[Profile, str], Profile]
+
+
+@runtime_checkable
+class TypesAhead(Protocol):
+    """An area where a letter bound to nothing does something (the catalog's table searches)."""
+
+    def type_ahead(self, event: events.Key) -> bool:
+        """Take a printable key that no binding takes; whether it was taken."""
+        ...
+
 
 FIRST_PLAN_WAIT_S = 0.25
 """How long Tonight waits for the profile before it is built and shows "loading"."""
@@ -118,6 +135,23 @@ class SleepPlanApp(App[None]):
             tooltip="Explain this area",
         ),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (asks if unsaved)"),
+        Binding(
+            "ctrl+z",
+            "undo_delete",
+            "Undo",
+            show=False,
+            id="routine.undo",
+            tooltip="Undo: restore the routine deleted last",
+        ),
+        Binding(
+            "comma",
+            "settings",
+            "Settings",
+            show=False,
+            id="app.settings",
+            key_display=",",
+            tooltip="Profile settings: name, zone, times, sleep need, medications",
+        ),
     ]
 
     revision: reactive[int] = reactive(0, init=False)
@@ -130,28 +164,43 @@ class SleepPlanApp(App[None]):
         now: dt.datetime | None = None,
         zone: str | None = None,
         settle_heap: bool = False,
+        welcome: bool = False,
     ) -> None:
         """Open ``profile`` (name or path) from ``home``.
 
         Args:
             home: The data folder; default per design §9.
-            profile: Profile name or path; default the only or most recently saved one.
+            profile: Profile name or path; default the one last opened in the app (the
+                home's state file), else the only or most recently saved one.
             now: The current instant (tests fix it); default the clock.
             zone: Zone for profiles that name none; default the system's.
             settle_heap: Run the collector again at once, blind to everything imported, and
                 once the plan is shown collect and freeze the start-up heap
                 (``start.resume_collector``). The command line's app does; tests sharing a
                 process with others don't.
+            welcome: Offer the first-run setup when no profile is named and the home holds
+                no profile of the user's own (``untouched_home``). The command line's app
+                does; tests of the other areas don't, so they start on Tonight.
         """
         super().__init__()
         self.home = paths.resolve_home(str(home) if home else None, os.environ)
         self.profile_arg = profile
         self._settle_heap = settle_heap
+        self._welcome = welcome and profile is None
         if settle_heap:
             resume_collector()
         self.workspace = Workspace(
             home=self.home, now=now or current_time(os.environ), fallback_zone=zone or system_zone()
         )
+        self.state = AppState()
+        """What the app remembers between runs (read as the first profile loads)."""
+        self._state_read = False
+        self.unsaved_forms: dict[str, str] = {}
+        """Work outside the profile not saved yet, by area: what it is, for the quit question."""
+        self._keys_on_the_way = 0
+        """Keys handed to a text field (see ``on_key``) that it has not typed yet."""
+        self._waited: weakref.WeakSet[events.Key] = weakref.WeakSet()
+        """Keys that waited for those once: never again (a field closed meanwhile)."""
 
     async def on_load(self) -> None:
         """Start loading the profile, and give it a moment before Textual builds Tonight.
@@ -182,6 +231,13 @@ class SleepPlanApp(App[None]):
     def on_mount(self) -> None:
         """Tonight, already shown, becomes a mode like the other areas (``t`` returns to it)."""
         self.add_mode(FIRST_AREA, partial(open_area, FIRST_AREA))
+        # the state file is read only for a home with no profile of the user's own yet
+        if (
+            self._welcome
+            and untouched_home(self.home)
+            and not read_state(self.home).welcome_skipped
+        ):
+            self.action_first_run()
 
     def notify(
         self,
@@ -214,8 +270,28 @@ class SleepPlanApp(App[None]):
         if workspace.profile is not None:
             unsaved = " · ● unsaved" if workspace.dirty else ""
             name = visible(workspace.profile.name)  # the header shows it as it is, not raw
-            self.sub_title = f"{name} · night of {workspace.night:%a %d %b}{unsaved}"
+            # the count of tonight's dangers, in words: scripts and tests read the header
+            dangers = dangers_label(workspace.warnings(workspace.plan()))
+            dangers = f" · {dangers}" if dangers else ""
+            self.sub_title = f"{name} · night of {workspace.night:%a %d %b}{dangers}{unsaved}"
+        self.remember_choice()
         self.revision += 1
+
+    def remember_choice(self) -> None:
+        """Remember the open profile and its routine for the next start (design §14)."""
+        workspace = self.workspace
+        if workspace.path is None or workspace.profile is None:
+            return
+        key, in_home = profile_key(self.home, workspace.path)
+        state = self.state.remembering(key, workspace.routine_name, in_home)
+        if state != self.state:
+            self.state = state
+            self._write_state(state)
+
+    @work(thread=True, exclusive=True, group="state")
+    def _write_state(self, state: AppState) -> None:
+        with contextlib.suppress(OSError):  # not the user's data: the next start falls back
+            write_state(self.home, state)
 
     def change(self, edit: Edit) -> None:
         """Apply an edit to the current routine; a refused edit is a notification."""
@@ -232,13 +308,54 @@ class SleepPlanApp(App[None]):
         self.bump()
 
     def add_compound(self, compound_id: str, amount_mg: float) -> None:
-        """Add a compound to the current routine."""
+        """Add a compound to the current routine; one already in it asks what to do."""
+        workspace = self.workspace
+        profile = workspace.profile
+        doses: tuple[Dose, ...] = ()
+        if profile is not None and profile.routines:
+            doses = profile.routine(workspace.routine_name).doses
+        index = next((i for i, dose in enumerate(doses) if dose.compound == compound_id), None)
+        if index is None:
+            self._add_dose(compound_id, amount_mg)
+            return
+        name = visible(workspace.catalog.get(compound_id).name)
+        routine = visible(workspace.routine_name or "")
+
+        def chosen(choice: str | None) -> None:
+            if choice == "second":
+                self._add_dose(compound_id, amount_mg)
+            elif choice == "amount":
+                self.change(lambda p, r: editing.set_amount(p, r, index, amount_mg))
+                self.notify(f"{name} in {routine} is now {amount_mg:g} mg")
+
+        self.push_screen(
+            ChoicePrompt(
+                f"{name} is in {routine} already ({doses[index].amount_mg:g} mg).",
+                [
+                    ("amount", f"Change its amount to {amount_mg:g} mg"),
+                    ("second", f"Add a second dose of {amount_mg:g} mg"),
+                    ("cancel", "Cancel (change nothing)"),
+                ],
+            ),
+            chosen,
+        )
+
+    def _add_dose(self, compound_id: str, amount_mg: float) -> None:
         self.change(lambda p, r: editing.add_dose(p, r, compound_id, amount_mg))
         routine = self.workspace.routine_name or ""
         name = self.workspace.catalog.get(compound_id).name
         self.notify(
             f"Added {visible(name)} {amount_mg:g} mg to {visible(routine)} — press t to see tonight"
         )
+
+    def action_undo_delete(self) -> None:
+        """Restore the routine deleted last (the trash lasts until the app closes)."""
+        restored = self.workspace.undo_delete()
+        if restored is None:
+            self.notify("Nothing to undo: no routine was deleted.", severity="warning")
+            return
+        self.notify(f"Restored routine {visible(restored)}")
+        self.bump()
 
     def choose_routine(self, name: str) -> None:
         """Make a routine current."""
@@ -268,7 +385,10 @@ class SleepPlanApp(App[None]):
     def _load(self, name_or_path: str | None) -> None:
         try:
             ensure_home(self.home)
-            path = profile_path(self.home, name_or_path)
+            if not self._state_read:  # once: later the app's own memory is the newer one
+                self.state = read_state(self.home)
+                self._state_read = True
+            path = profile_path(self.home, name_or_path or self._last_opened())
         except InputError as error:
             self.post_message(ProfileFailed(Path(error.source), error))
             return
@@ -289,9 +409,20 @@ class SleepPlanApp(App[None]):
             self.call_from_thread(self.notify, error.render(), severity="error", timeout=15)
         self.post_message(ProfileLoaded(loaded, past))
 
+    def _last_opened(self) -> str | None:
+        """The profile last opened in the app, if it is still in the home."""
+        name = self.state.last_profile
+        if name and (paths.profiles_dir(self.home) / f"{name}.toml").is_file():
+            return name
+        return None  # the only profile, or the one saved last
+
     @on(ProfileLoaded)
     def _loaded(self, message: ProfileLoaded) -> None:
         self.workspace.open(message.loaded)
+        key, _ = profile_key(self.home, message.loaded.path)
+        remembered = self.state.routine_for(key)
+        if remembered in self.workspace.routine_names():
+            self.workspace.routine_name = remembered
         self.workspace.past_nights = message.past_nights
         self._apply_keymap(message.loaded.profile.keymap)
         self.bump()
@@ -380,7 +511,9 @@ class SleepPlanApp(App[None]):
     def _save(self, path: Path, profile: Profile) -> None:
         expected = self.workspace.fingerprint if path == self.workspace.path else None
         try:
-            fingerprint = save_profile(path, profile, expected)
+            fingerprint = save_profile(
+                path, profile, expected, catalog=self.workspace.bundled_catalog()
+            )
         except ProfileChanged as error:
             self.post_message(ProfileConflict(path, profile, error))
             return
@@ -433,6 +566,27 @@ class SleepPlanApp(App[None]):
 
     # -- app actions ------------------------------------------------------------------------
 
+    def action_first_run(self) -> None:
+        """The first-run setup: the user's own profile from their times, medications, goal."""
+        from sleepplan.tui.screens.welcome import WelcomeScreen  # loads only when shown
+
+        self.push_screen(WelcomeScreen(), self._welcome_done)
+
+    def _welcome_done(self, created: Path | None) -> None:
+        """Remember a skipped setup, so the next start opens Tonight straight away."""
+        if created is None and not self.state.welcome_skipped:
+            self.state = dataclasses.replace(self.state, welcome_skipped=True)
+            self._write_state(self.state)
+
+    def action_settings(self, focus: str = "") -> None:
+        """The open profile's settings (``focus``: the field to start in, by id)."""
+        if self.workspace.profile is None:
+            self.notify("No profile is open: settings need one.", severity="warning")
+            return
+        from sleepplan.tui.screens.settings import SettingsScreen  # loads only when shown
+
+        self.push_screen(SettingsScreen(focus))
+
     def action_help(self) -> None:
         """Explain the current area."""
         screen = self.screen
@@ -440,8 +594,9 @@ class SleepPlanApp(App[None]):
         self.push_screen(HelpScreen(area_help))
 
     async def action_quit(self) -> None:
-        """Quit, asking first when there are unsaved changes."""
-        if not self.workspace.dirty:
+        """Quit, asking first when the profile or a form (the check-in) has unsaved changes."""
+        forms = list(self.unsaved_forms.values())
+        if not self.workspace.dirty and not forms:
             self.exit()
             return
 
@@ -449,10 +604,52 @@ class SleepPlanApp(App[None]):
             if discard:
                 self.exit()
 
-        self.push_screen(
-            ConfirmDialog("You have unsaved changes. Quit without saving?", "Quit", "Stay"),
-            answered,
-        )
+        question = "You have unsaved changes. Quit without saving?"
+        if forms:
+            unsaved = ["the profile's changes"] if self.workspace.dirty else []
+            question = f"Not saved yet: {' and '.join(unsaved + forms)}. Quit without saving?"
+        self.push_screen(ConfirmDialog(question, "Quit", "Stay"), answered)
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed just before focus moved to a text field goes into that field.
+
+        Keys typed quickly arrive together, and each is handed to the widget that has focus
+        as it arrives. When one of them moves the focus to a text field (``/`` in the
+        catalog) or opens a prompt, the next ones still went to the old widget, came back
+        here unhandled and acted as that place's keys: ``q`` quit instead of being typed, and
+        the letters of an amount were lost. A text field takes every printable key it is
+        given, so a printable key that reaches the app while one has focus is such a key:
+        it is handed to the field (or to a prompt whose field is being focused) instead.
+        A prompt whose field is not focused yet gets every key (enter too). A key no
+        binding takes may start a search where typing searches (the catalog): it is decided
+        here too, so that the keys after it follow in the order they were typed.
+        """
+        focused, screen = self.focused, self.screen
+        if focused is None and isinstance(screen, TextPrompt):
+            event.prevent_default()  # the prompt is opening: its field takes every key
+            screen.post_message(events.Key(event.key, event.character))
+        elif not event.is_printable:
+            if self._keys_on_the_way and isinstance(focused, Input) and event not in self._waited:
+                # enter after letters handed to the field: it acts once they are typed
+                event.prevent_default()
+                later = events.Key(event.key, event.character)
+                self._waited.add(later)
+                focused.call_later(self.post_message, later)
+        elif isinstance(focused, Input):
+            event.prevent_default()  # not a binding of the place it was typed in
+            self._keys_on_the_way += 1
+            focused.post_message(events.Key(event.key, event.character))
+            focused.call_later(self._key_typed)
+        elif (
+            isinstance(screen, TypesAhead)
+            and event.key not in screen.active_bindings
+            and screen.type_ahead(event)
+        ):
+            event.prevent_default()
+
+    def _key_typed(self) -> None:
+        """A key handed to a text field was typed."""
+        self._keys_on_the_way -= 1
 
     def _apply_keymap(self, keymap: dict[str, str]) -> None:
         if not keymap:
@@ -472,6 +669,26 @@ class SleepPlanApp(App[None]):
                 timeout=10,
             )
         self.set_keymap({key: value for key, value in keymap.items() if key in known})
+
+
+def untouched_home(home: Path) -> bool:
+    """Whether the home holds no profile of the user's own.
+
+    That is no profile yet, or only the example a new home gets (``ensure_home``), exactly as
+    shipped: a user who edited it, or made another, has one of their own.
+    """
+    found = list_profiles(home)
+    if not found:
+        return True
+    if [path.name for path in found] != [f"{FIRST_RUN_EXAMPLE}.toml"]:
+        return False
+    shipped = example_profiles()[FIRST_RUN_EXAMPLE].encode("utf-8")
+    try:
+        if found[0].stat().st_size != len(shipped):  # never read a large file to compare
+            return False
+        return found[0].read_bytes() == shipped
+    except OSError:
+        return False
 
 
 def _bindings(owner: object) -> list[Binding]:

@@ -21,6 +21,8 @@ from sleepplan.tui.plain import plain
 if TYPE_CHECKING:
     from textual.fuzzy import Matcher
 
+    from sleepplan.tui.app import SleepPlanApp
+
 Command = tuple[str, str, Callable[[], object]]
 
 
@@ -56,6 +58,21 @@ class SleepPlanCommands(Provider):
             ),
             ("Save profile", "Write the open profile to disk", app.action_save),
             ("Help", "Keys and explanations for this area", app.action_help),
+            (
+                "Profile settings",
+                "Name, zone, bedtime, wake, dinner, sleep need, medications (key ,)",
+                app.action_settings,
+            ),
+            (
+                "Medications",
+                "The medicines you take, checked against every routine",
+                partial(app.action_settings, "med-input"),
+            ),
+            (
+                "First-run setup",
+                "A new profile of your own from your times, medications and goal",
+                app.action_first_run,
+            ),
         ]
         screen = self.screen  # the screen the palette was opened from
         for binding in getattr(screen, "BINDINGS", []):
@@ -75,6 +92,8 @@ class SleepPlanCommands(Provider):
                     partial(app.choose_routine, name),
                 )
             )
+        commands += _routine_commands(app)
+        commands += _finding_commands(app)
         for compound in sorted(workspace.catalog, key=lambda c: c.name.casefold()):
             amount = compound.dose_mg.typical if compound.dose_mg else None
             if amount is not None:
@@ -109,6 +128,47 @@ class SleepPlanCommands(Provider):
                 yield Hit(score, _highlighted(matcher, name), callback, text=name, help=help_text)
 
 
+def _routine_commands(app: SleepPlanApp) -> list[Command]:
+    """The routine manager's actions, undo, and the choices for tonight only."""
+    from sleepplan.tui.dialogs.just_tonight import ask_just_tonight
+    from sleepplan.tui.dialogs.routines import RoutineManager
+
+    def manager(start: str | None = None) -> Callable[[], object]:
+        return lambda: app.push_screen(RoutineManager(start))
+
+    commands: list[Command] = [
+        ("Routines: manage", "New, rename, copy, delete, set default", manager()),
+        ("Routine: new", "Empty, from a goal, or a copy of the current one", manager("new")),
+        ("Routine: rename the current one", "Give tonight's routine a new name", manager("rename")),
+        ("Routine: duplicate the current one", "Copy it under a new name", manager("duplicate")),
+        ("Routine: delete the current one", "Undo restores it until you quit", manager("delete")),
+        (
+            "Routine: make the current one the default",
+            "Saved with the profile",
+            manager("set_default"),
+        ),
+    ]
+    if app.workspace.trash:
+        commands.append(("Undo: restore the deleted routine", "key ctrl+z", app.action_undo_delete))
+    for start, label in (("bedtime", "bedtime"), ("wake", "wake time"), ("routine", "routine")):
+        commands.append(
+            (
+                f"Just tonight: {label}",
+                "For tonight only: the profile is not changed",
+                partial(ask_just_tonight, app, start),
+            )
+        )
+    if app.workspace.has_tonight_times:
+        commands.append(
+            (
+                "Just tonight: back to the usual times",
+                "Plan tonight with the profile's bedtime and wake",
+                partial(ask_just_tonight, app, "usual"),
+            )
+        )
+    return commands
+
+
 def _highlighted(matcher: Matcher, name: str) -> Content:
     """The name with the query's letters highlighted, as ``Matcher.highlight`` but literal.
 
@@ -123,3 +183,28 @@ def _highlighted(matcher: Matcher, name: str) -> Content:
         if not name[offset].isspace():
             shown = shown.stylize(matcher.match_style, offset, offset + 1)
     return shown
+
+
+def _finding_commands(app: SleepPlanApp) -> list[Command]:
+    """Searching the catalog, and mending a profile that failed to load."""
+
+    async def search_catalog() -> None:
+        await app.switch_mode("catalog")
+        await app.screen.run_action("search")
+
+    commands: list[Command] = [
+        (
+            "Search the catalog",
+            "By name, alias, stage or effect (type in the table)",
+            search_catalog,
+        )
+    ]
+    if app.workspace.error is not None:
+        commands.append(
+            (
+                "Fix the profile that failed to load",
+                "Open its backup, or edit it in $EDITOR (in Profiles)",
+                partial(app.switch_mode, "profiles"),
+            )
+        )
+    return commands

@@ -14,10 +14,12 @@ GLOBAL_HELP = """
 |---|---|
 | `t` `m` `h` `k` `p` | Tonight · Morning check-in · History · Catalog · Profiles |
 | `ctrl+s` | save the profile |
+| `,` | the profile's settings: name, zone, times, sleep need, medications |
+| `ctrl+z` | undo deleting a routine |
 | `ctrl+p` | command palette: every action, searchable |
 | `?` / `F1` | this help |
 | `escape` | leave a text field (letter keys act again) |
-| `q` / `ctrl+q` | quit (asks first if there are unsaved changes) |
+| `q` / `ctrl+q` | quit (asks first if there are unsaved changes or an unsaved check-in) |
 
 Keys can be remapped in the profile's `[keymap]` table by binding id (for example
 `"area.catalog" = "c"`).

@@ -1,10 +1,14 @@
-"""What every area shares: access to the app's workspace, Escape leaving a text field."""
+"""What every area shares: access to the app's workspace, Escape leaving a text field.
+
+``OfTheApp`` gives the dialogs and screens that are not areas the same typed access.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -15,7 +19,23 @@ if TYPE_CHECKING:
     from sleepplan.tui.workspace import Workspace
 
 
-class AreaScreen(Screen[None]):
+class OfTheApp:
+    """The app, typed, and its workspace: for every screen and dialog of sleepplan's."""
+
+    @property
+    def sleep_app(self) -> SleepPlanApp:
+        """The app, typed."""
+        from sleepplan.tui.app import SleepPlanApp
+
+        return cast(SleepPlanApp, cast(DOMNode, self).app)
+
+    @property
+    def workspace(self) -> Workspace:
+        """The app's working state."""
+        return self.sleep_app.workspace
+
+
+class AreaScreen(OfTheApp, Screen[None]):
     """A main area of the app."""
 
     HELP = ""
@@ -31,18 +51,6 @@ class AreaScreen(Screen[None]):
             tooltip="Leave the text field so letter keys act again",
         ),
     ]
-
-    @property
-    def sleep_app(self) -> SleepPlanApp:
-        """The app, typed."""
-        from sleepplan.tui.app import SleepPlanApp
-
-        return cast(SleepPlanApp, self.app)
-
-    @property
-    def workspace(self) -> Workspace:
-        """The app's working state."""
-        return self.sleep_app.workspace
 
     def action_leave_field(self) -> None:
         """Leave a text field; focus returns to the screen."""

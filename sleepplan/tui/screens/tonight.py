@@ -12,13 +12,21 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sleepplan.core import editing, timing
+from sleepplan.core.amounts import parse_amount
+from sleepplan.core.interactions import Medications, medications_summary
 from sleepplan.core.planner import Plan
-from sleepplan.core.safety import NOTHING_RECORDED, SCOPE, SafetyWarning
+from sleepplan.core.safety import NOTHING_RECORDED, SafetyWarning, Severity, records_interaction
 from sleepplan.core.visible import visible
-from sleepplan.output import DISCLAIMER
 from sleepplan.output.report import instruction
-from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt
-from sleepplan.tui.dialogs.warnings import WarningDialog, warning_text
+from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt, amount_problem
+from sleepplan.tui.dialogs.warnings import (
+    BADGE_STYLE,
+    SEVERITY_MARK,
+    SEVERITY_STYLE,
+    WarningDialog,
+    warning_text,
+)
+from sleepplan.tui.plain import plain
 from sleepplan.tui.screens.base import AreaScreen
 from sleepplan.tui.widgets.key_footer import KeyFooter
 from sleepplan.tui.widgets.timeline import TimelineView
@@ -31,19 +39,27 @@ its clock time. Every change replans at once.
 
 | key | does |
 |---|---|
-| `b` / `w` | edit bedtime / wake (type `HH:MM`, Enter; every dose moves at once) |
+| `b` / `w` | edit the usual bedtime / wake, saved in the profile (type `HH:MM`, Enter) |
 | `r` | next routine (or click the routine's name to pick one) |
+| `R` | manage routines: new (empty, from a goal, a copy), rename, copy, delete, default |
+| `j` | just tonight: bedtime, wake or routine for tonight only (the profile is not changed) |
+| `ctrl+z` | restore the routine deleted last (until you quit) |
 | `a` | add a compound from the catalog |
 | `e` | change the amount of the selected dose |
 | `[` / `]` | move the selected dose 15 minutes earlier / later |
 | `delete` | remove the selected dose |
 | `ctrl+s` | save the profile |
-| `tab` | move to the warnings; `enter` on one shows its sources |
+| `!` | go to the warnings (or click the line that counts them); `enter` on one shows its sources |
+| `tab` | move to the warnings |
 
-Warnings show their severity by symbol and word: ✖ DANGER, ▲ CAUTION, ℹ INFO. Saving a
-routine with a danger asks you to acknowledge it first; the acknowledgement (code, compounds,
-date) is recorded in the profile, and the danger keeps showing. sleepplan never calls a
-combination safe: one its sources say nothing about is reported as exactly that.
+Warnings show their severity by symbol, word and colour: ✖ DANGER, ▲ CAUTION, ℹ INFO. The
+line under the times counts them, the header says how many dangers tonight's routine has, and
+each dose a danger or caution is about carries its mark on its row. The line below says which
+of your medications they were checked against; a name sleepplan does not know is "not
+checked". Saving a routine with a danger asks you to acknowledge it first; the acknowledgement
+(code, compounds, and the moment, with its UTC offset) is recorded in the profile, and the
+danger keeps showing. sleepplan never calls a combination safe: one its sources say nothing
+about is reported as exactly that.
 
 The timeline shows the night from the first dose to wake: the stage band
 (`o` falling asleep, `D` deep, `m` mid-night, `R` REM-rich) and each dose's level against its
@@ -52,17 +68,85 @@ own peak, with what is left at wake. Compounds without sourced kinetics have no 
 sleepplan is not medical advice.
 """
 
-COLUMNS = [("Time", 5), ("Compound", 26), ("Amount", 9), ("vs bed", 8), ("Peak", 8), ("At wake", 7)]
-"""The dose list's columns: heading and width (numbers are right-aligned)."""
+COLUMNS = [
+    ("Time", 5),
+    ("Compound", 24),
+    ("Warning", 9),
+    ("Amount", 9),
+    ("vs bed", 8),
+    ("Peak", 7),
+    ("At wake", 7),
+]
+"""The dose list's columns: heading and width (numbers are right-aligned); 75 cells in all,
+so a row fits at 80 columns."""
 RIGHT_ALIGNED = {"Amount", "vs bed"}
+COLUMN_GAP = " "
+MARK_COLUMN = 2
+"""The column where a dose's warning mark goes (``✖ DANGER``, ``▲ CAUTION``)."""
+
+NOT_CHECKED = "not checked (unknown):"
+"""Where ``medications_summary`` starts naming the medications nothing was checked against."""
+
+DISCLAIMER_LINE = "Not medical advice; checks only what its sources record. Ask a pharmacist."
+"""Tonight's one disclaimer line (the long ones are in the CLI's output and the README)."""
 
 
 def columns(*cells: str) -> str:
     """One line of the dose list, its cells padded to the columns' widths."""
-    return "  ".join(
+    return COLUMN_GAP.join(
         cell[:width].rjust(width) if label in RIGHT_ALIGNED else cell[:width].ljust(width)
         for cell, (label, width) in zip(cells, COLUMNS, strict=True)
     )
+
+
+def mark_span(cells: int = MARK_COLUMN) -> tuple[int, int]:
+    """Where the warning mark's column starts and ends in a row made by ``columns``."""
+    start = sum(width + len(COLUMN_GAP) for _, width in COLUMNS[:cells])
+    return start, start + COLUMNS[cells][1]
+
+
+def worst_by_compound(warnings: list[SafetyWarning]) -> dict[str, Severity]:
+    """The most serious danger or caution each compound is involved in (info marks no row)."""
+    worst: dict[str, Severity] = {}
+    for warning in warnings:
+        if warning.severity is Severity.INFO:
+            continue
+        for compound in warning.compounds:
+            if compound not in worst or warning.severity.rank < worst[compound].rank:
+                worst[compound] = warning.severity
+    return worst
+
+
+def warnings_line(warnings: list[SafetyWarning]) -> Content:
+    """The warnings in one line: ``✖ 1 danger · ▲ 2 cautions — ! shows them`` (clickable)."""
+    words = {Severity.DANGER: "danger", Severity.CAUTION: "caution", Severity.INFO: "note"}
+    parts: list[Content | str] = []
+    for severity in Severity:
+        count = sum(warning.severity is severity for warning in warnings)
+        if count:
+            symbol = SEVERITY_MARK[severity.value].split()[0]
+            plural = "" if count == 1 else "s"
+            if parts:
+                parts.append(" · ")
+            label = f"{symbol} {count} {words[severity]}{plural}"
+            parts.append(Content.styled(label, SEVERITY_STYLE[severity.value]))
+    if not parts:
+        return Content("")
+    parts.append(
+        Content.from_markup("[$text-muted] — [@click=screen.show_warnings]! shows them[/][/]")
+    )
+    return Content.assemble(*parts)
+
+
+def checked_against(medications: Medications) -> Content:
+    """Which of the user's medications the warnings were checked against, in one line.
+
+    A name sleepplan does not know is kept and shown as "not checked" (never dropped), in
+    the theme's warning colour as well.
+    """
+    line = plain(medications_summary(medications))
+    start = line.plain.find(NOT_CHECKED)
+    return line.stylize(SEVERITY_STYLE["caution"], start) if start >= 0 else line
 
 
 class TonightScreen(AreaScreen):
@@ -109,6 +193,22 @@ class TonightScreen(AreaScreen):
             tooltip="Switch to the next routine",
         ),
         Binding(
+            "R",
+            "manage_routines",
+            "Routines",
+            show=False,
+            id="tonight.routines",
+            tooltip="Manage routines: new, rename, copy, delete, default",
+        ),
+        Binding(
+            "j",
+            "just_tonight",
+            "Just tonight",
+            show=False,
+            id="tonight.just",
+            tooltip="Just tonight: bedtime, wake or routine (the profile is not changed)",
+        ),
+        Binding(
             "b",
             "edit_time('bedtime')",
             "Bedtime",
@@ -124,6 +224,15 @@ class TonightScreen(AreaScreen):
             id="tonight.wake",
             tooltip="Edit wake time",
         ),
+        Binding(
+            "exclamation_mark",
+            "show_warnings",
+            "Warnings",
+            show=False,
+            id="tonight.warnings",
+            tooltip="Go to tonight's warnings",
+            key_display="!",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -136,6 +245,8 @@ class TonightScreen(AreaScreen):
         with VerticalScroll(id="plan"):
             yield Static("", id="night-controls")
             yield Static("", id="night-summary")
+            yield Static("", id="warnings-line")
+            yield Static("", id="checked-against")
             yield Static("", id="experiment-tonight")
             yield Static(Text(columns(*(label for label, _ in COLUMNS)), "bold"), id="doses-head")
             yield OptionList(id="doses")
@@ -169,9 +280,12 @@ class TonightScreen(AreaScreen):
         line = self.query_one("#experiment-tonight", Static)
         line.update(experiments)
         line.display = bool(experiments.plain)
-        self._fill_table(plan)
+        warnings = workspace.warnings(plan)
+        self._fill_table(plan, worst_by_compound(warnings))
         self.query_one("#timeline", TimelineView).plan = plan
-        self._show_warnings(workspace.warnings(plan))
+        self._show_warnings(warnings, has_doses=plan is not None and bool(plan.doses))
+        medications = workspace.safety().medications
+        self.query_one("#checked-against", Static).update(checked_against(medications))
 
     def _controls(self) -> Content:
         """Bedtime, wake and routine, each with its key; click one to change it."""
@@ -181,17 +295,22 @@ class TonightScreen(AreaScreen):
         names = workspace.routine_names()
         routine = workspace.routine_name or "(none)"
         where = f", {names.index(routine) + 1} of {len(names)}" if routine in names else ""
+        tonight = workspace.tonight_profile() or profile
+        # a time for tonight only says so, in words, in place of its key (j changes it)
+        only = "[$warning][@click=screen.just_tonight](tonight)[/][/]"
+        bed_key = only if workspace.tonight_bedtime is not None else "[$text-muted](b)[/]"
+        wake_key = only if workspace.tonight_wake is not None else "[$text-muted](w)[/]"
         # the names go in as variables: a routine called "Nights [travel]" is shown as typed
         # (and its control characters visible: Content does not remove them)
         return Content.from_markup(
             "[$text-muted]Bedtime[/] [b][@click=screen.edit_time('bedtime')]$bedtime[/][/] "
-            "[$text-muted](b)[/]   "
+            f"{bed_key}   "
             "[$text-muted]Wake[/] [b][@click=screen.edit_time('wake')]$wake[/][/] "
-            "[$text-muted](w)[/]   "
+            f"{wake_key}   "
             "[$text-muted]Routine[/] [b][@click=screen.pick_routine]$routine[/][/] "
             "[$text-muted](r$where)[/]",
-            bedtime=timing.format_clock(profile.bedtime),
-            wake=timing.format_clock(profile.wake),
+            bedtime=timing.format_clock(tonight.bedtime),
+            wake=timing.format_clock(tonight.wake),
             routine=visible(routine),
             where=where,
         )
@@ -226,7 +345,7 @@ class TonightScreen(AreaScreen):
             plan.settings.zone,
         )
 
-    def _fill_table(self, plan: Plan | None) -> None:
+    def _fill_table(self, plan: Plan | None, marks: dict[str, Severity]) -> None:
         doses = self.query_one("#doses", OptionList)
         selected_key = self._selected_key()
         selected_row = doses.highlighted or 0
@@ -248,16 +367,21 @@ class TonightScreen(AreaScreen):
                 if dose.peak_in_window is not None:
                     peak += " ✓" if dose.peak_in_window else " ✗"
                 residual = "–" if dose.residual_at_wake is None else f"{dose.residual_at_wake:.0%}"
+                severity = marks.get(dose.compound.id)
                 row = columns(
                     f"{dose.at:%H:%M}",
                     visible(dose.compound.name),
+                    SEVERITY_MARK[severity.value] if severity else "",
                     f"{dose.amount_mg:g} mg",
                     f"{dose.minutes_from_bedtime:+d} min",
                     peak,
                     residual,
                 )
                 # plain text: a compound of the user's own may have any name
-                options.append(Option(Content(row), f"dose:{dose.routine_index}"))
+                prompt = Content(row)
+                if severity:
+                    prompt = prompt.stylize(BADGE_STYLE[severity.value], *mark_span())
+                options.append(Option(prompt, f"dose:{dose.routine_index}"))
         doses.add_options(options)
         self._whys = {f"dose:{dose.routine_index}": dose.why for dose in plan.doses}
         if selected_key in self._whys:
@@ -285,8 +409,11 @@ class TonightScreen(AreaScreen):
     def _dose_highlighted(self) -> None:
         self._show_why()
 
-    def _show_warnings(self, warnings: list[SafetyWarning]) -> None:
+    def _show_warnings(self, warnings: list[SafetyWarning], has_doses: bool) -> None:
         self._shown_warnings = warnings
+        summary = self.query_one("#warnings-line", Static)
+        summary.update(warnings_line(warnings))
+        summary.display = bool(warnings)
         title = self.query_one("#warnings-title", Static)
         title.update(Text(f"Warnings ({len(warnings)}) · enter on one shows its sources", "bold"))
         title.display = bool(warnings)
@@ -298,16 +425,27 @@ class TonightScreen(AreaScreen):
             if warning.severity.value == "danger" and self.workspace.is_acknowledged(
                 routine, warning
             ):
-                text.append("  (acknowledged: still a danger)", style="italic")
+                text += Content.styled("  (acknowledged: still a danger)", "italic")
             panel.add_option(Option(text, id=str(index)))
         panel.display = bool(warnings)
-        interactions = any(w.code.endswith("interaction") for w in warnings)
+        # as the CLI says it: only when no interaction is recorded, and only of doses
         scope = Text()
-        if not interactions:
+        if has_doses and not records_interaction(warnings):
             scope.append(NOTHING_RECORDED + "\n")
-        scope.append(SCOPE + "\n", style="dim")
-        scope.append(DISCLAIMER, style="dim italic")
+        scope.append(DISCLAIMER_LINE, style="dim italic")
         self.query_one("#scope", Static).update(scope)
+
+    def action_show_warnings(self) -> None:
+        """Go to the warnings: the list scrolled into view, its first warning highlighted."""
+        panel = self.query_one("#warnings", OptionList)
+        if not panel.option_count:
+            self.notify("No warnings for tonight's routine.")
+            return
+        panel.focus(scroll_visible=False)
+        if panel.highlighted is None:
+            panel.highlighted = 0
+        title = self.query_one("#warnings-title", Static)
+        self.query_one("#plan", VerticalScroll).scroll_to_widget(title, top=True, animate=False)
 
     @on(OptionList.OptionSelected, "#warnings")
     def _open_warning(self, event: OptionList.OptionSelected) -> None:
@@ -351,12 +489,14 @@ class TonightScreen(AreaScreen):
 
         def apply(answer: str | None) -> None:
             if answer:
-                amount = float(answer)
+                amount = parse_amount(answer)
                 self.sleep_app.change(lambda p, r: editing.set_amount(p, r, index, amount))
 
         self.app.push_screen(
             TextPrompt(
-                f"Amount of {visible(dose.compound)} in mg", f"{dose.amount_mg:g}", check_amount
+                f"Amount of {visible(dose.compound)} (200 mg, 3 g, 500 mcg; mg if no unit)",
+                f"{dose.amount_mg:g} mg",
+                amount_problem,
             ),
             apply,
         )
@@ -368,8 +508,20 @@ class TonightScreen(AreaScreen):
             self.notify(f"Routine: {visible(name)}")
         self.sleep_app.bump()
 
+    def action_manage_routines(self) -> None:
+        """Open the routine manager."""
+        from sleepplan.tui.dialogs.routines import RoutineManager
+
+        self.app.push_screen(RoutineManager())
+
+    def action_just_tonight(self) -> None:
+        """Change bedtime, wake or routine for tonight only."""
+        from sleepplan.tui.dialogs.just_tonight import ask_just_tonight
+
+        ask_just_tonight(self.sleep_app)
+
     def action_edit_time(self, which: str) -> None:
-        """Ask for a new bedtime or wake time; every dose moves with it."""
+        """Ask for a new usual bedtime or wake time (saved in the profile); doses move with it."""
         profile = self.workspace.profile
         if profile is None:
             return
@@ -379,10 +531,13 @@ class TonightScreen(AreaScreen):
             latest = self.workspace.profile
             if answer and latest is not None:
                 clock = timing.parse_clock(answer)
+                # the usual time now decides: a time for tonight only would hide it
+                self.workspace.clear_tonight_time(which)
                 self.sleep_app.change_profile(editing.set_times(latest, **{which: clock}))
 
-        label = "Bedtime" if which == "bedtime" else "Wake time"
-        self.app.push_screen(TextPrompt(f"{label} (HH:MM)", current, check_clock), apply)
+        label = "Usual bedtime" if which == "bedtime" else "Usual wake time"
+        question = f"{label}, saved in the profile (HH:MM) — j changes just tonight"
+        self.app.push_screen(TextPrompt(question, current, check_clock), apply)
 
     def action_pick_routine(self) -> None:
         """Choose the routine from a list."""
@@ -404,15 +559,4 @@ def check_clock(answer: str) -> str | None:
         timing.parse_clock(answer)
     except ValueError as error:
         return str(error)
-    return None
-
-
-def check_amount(answer: str) -> str | None:
-    """A problem with a typed amount, or ``None``."""
-    try:
-        amount = float(answer)
-    except ValueError:
-        return "Type a number of milligrams, such as 200 or 0.5."
-    if not 0 < amount <= 100_000:
-        return "An amount is more than 0 and at most 100000 mg."
     return None
