@@ -279,6 +279,17 @@ async def test_a_brand_is_completed_and_an_unknown_name_kept_as_not_checked(home
         assert not app.screen.query_one("#med-note", Static).display
 
 
+async def test_enter_takes_the_known_name_a_typed_start_completes(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_settings(pilot)
+        await type_into(pilot, "med", "zolo")
+        await pilot.press("enter")
+        await type_into(pilot, "med", "olo")  # inside a name, not its start: kept as typed
+        await pilot.press("enter")
+        assert app.screen.query_one(MedicationsField).medications == ("Zoloft", "olo")
+
+
 async def test_a_medication_the_loader_refuses_is_not_added(home: Path) -> None:
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:

@@ -74,11 +74,11 @@ class Matches(OptionList):
 
     can_focus = False
 
-    def show(self, found: Sequence[tuple[str, Content]]) -> None:
+    def show(self, found: Sequence[tuple[str, Content]], highlight_first: bool = False) -> None:
         """Offer these ``(value, shown)`` completions (hidden when there are none)."""
         self.clear_options()
         self.add_options([Option(shown, id=value) for value, shown in found])
-        self.highlighted = None
+        self.highlighted = 0 if found and highlight_first else None
         self.display = bool(found)
 
     def move(self, step: int) -> None:
@@ -193,7 +193,11 @@ class MedicationsField(Vertical):
         for name in search(self.names, event.value):
             shown = Content.assemble(name, (f"  {self._hint(name)}", "italic"))
             found.append((name, shown))
-        self.query_one(Matches).show(found)
+        # "zolo" is the start of Zoloft: Enter takes the name the data knows; a name that
+        # starts none is kept as typed (and shown "not checked")
+        typed = _comparable(event.value.strip())
+        starts = bool(found) and _comparable(found[0][0]).startswith(typed)
+        self.query_one(Matches).show(found, highlight_first=starts)
 
     def action_move(self, step: int) -> None:
         """Move the completion highlight (only while typing)."""
