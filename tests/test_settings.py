@@ -12,9 +12,10 @@ from textual.widgets import Input, OptionList, Static
 
 from sleepplan.core.errors import InputError
 from sleepplan.core.safety import Severity
+from sleepplan.core.timing import night_minutes
 from sleepplan.store.profiles import ensure_home, load_profile, profile_from_bytes
 from sleepplan.tui.screens.profiles import ProfilesScreen
-from sleepplan.tui.screens.settings import SettingsScreen, night_minutes
+from sleepplan.tui.screens.settings import SettingsScreen
 from sleepplan.tui.screens.tonight import TonightScreen
 from sleepplan.tui.widgets.medications import MedicationsField, search
 from tests.tui_helpers import make_app, settle

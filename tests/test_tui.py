@@ -1094,3 +1094,19 @@ async def test_a_journal_the_machine_refuses_is_reported_never_shown_as_empty(
         assert app.is_running
         titles = [n.title for n in app._notifications]
         assert "Journal not read" in titles and "Not saved" in titles
+
+
+async def test_a_usual_bedtime_that_makes_the_night_too_short_is_refused(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await answer(pilot, "05:30")  # wake is 07:00: a night of 1 h 30
+        assert app.screen.__class__.__name__ == "TextPrompt"
+        problem = str(app.screen.query_one("#problem", Label).render())
+        assert "lasts 1 h 30; a night lasts from 3 to 16 hours" in problem
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not app.workspace.dirty
+        profile = app.workspace.profile
+        assert profile is not None and timing.format_clock(profile.bedtime) == "23:00"

@@ -181,3 +181,27 @@ def check_night(night: dt.date) -> dt.date:
             f", not {night.isoformat()}"
         )
     return night
+
+
+SHORTEST_NIGHT_MIN = 3 * 60
+LONGEST_NIGHT_MIN = 16 * 60
+"""A usual night lasts from 3 to 16 hours; bedtime and wake outside that are a typo."""
+
+
+def night_minutes(bedtime: dt.time, wake: dt.time) -> int:
+    """Minutes from bedtime to the next wake clock time (a whole day when they are equal)."""
+    start = bedtime.hour * 60 + bedtime.minute
+    end = wake.hour * 60 + wake.minute
+    return (end - start) % (24 * 60) or 24 * 60
+
+
+def night_problem(bedtime: dt.time, wake: dt.time) -> str | None:
+    """Why a night from ``bedtime`` to ``wake`` is refused (under 3 h or over 16 h), or ``None``."""
+    minutes = night_minutes(bedtime, wake)
+    if SHORTEST_NIGHT_MIN <= minutes <= LONGEST_NIGHT_MIN:
+        return None
+    return (
+        f"a night from {format_clock(bedtime)} to {format_clock(wake)} lasts "
+        f"{minutes // 60} h {minutes % 60:02d}; a night lasts from 3 to 16 hours "
+        "(change the wake time or the bedtime)"
+    )

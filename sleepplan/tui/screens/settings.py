@@ -32,8 +32,6 @@ from sleepplan.tui.widgets.medications import Matches, MedicationsField, search
 if TYPE_CHECKING:
     from sleepplan.core.interactions import InteractionData
 
-SHORTEST_NIGHT_MIN = 3 * 60
-LONGEST_NIGHT_MIN = 16 * 60
 
 TIME_FIELDS = ("bedtime", "wake", "dinner")
 
@@ -78,25 +76,6 @@ def file_name_problem(name: str) -> str | None:
     except InputError as error:
         return error.problems[0][1]
     return None
-
-
-def night_minutes(bedtime: dt.time, wake: dt.time) -> int:
-    """Minutes from bedtime to the next wake clock time (a whole day when they are equal)."""
-    start = bedtime.hour * 60 + bedtime.minute
-    end = wake.hour * 60 + wake.minute
-    return (end - start) % (24 * 60) or 24 * 60
-
-
-def night_problem(bedtime: dt.time, wake: dt.time) -> str | None:
-    """Why a night from ``bedtime`` to ``wake`` is refused (under 3 h or over 16 h), or ``None``."""
-    minutes = night_minutes(bedtime, wake)
-    if SHORTEST_NIGHT_MIN <= minutes <= LONGEST_NIGHT_MIN:
-        return None
-    return (
-        f"a night from {timing.format_clock(bedtime)} to {timing.format_clock(wake)} lasts "
-        f"{minutes // 60} h {minutes % 60:02d}; a night lasts from 3 to 16 hours "
-        "(change the wake time or the bedtime)"
-    )
 
 
 def _sleep_need_value(typed: str) -> object:
@@ -332,7 +311,7 @@ class ProfileForm(Vertical):
             return None  # the field itself says what is wrong
         if not self.new and (bedtime, wake) == (self.settings.bedtime, self.settings.wake):
             return None
-        return night_problem(bedtime, wake)
+        return timing.night_problem(bedtime, wake)
 
     def _show(self, key: str, problem: str | None) -> None:
         line = self.query_one(f"#{key}-problem", Static)

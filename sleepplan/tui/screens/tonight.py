@@ -535,9 +535,18 @@ class TonightScreen(AreaScreen):
                 self.workspace.clear_tonight_time(which)
                 self.sleep_app.change_profile(editing.set_times(latest, **{which: clock}))
 
+        def problem(answer: str) -> str | None:
+            """A time that is not one, or that makes the night under 3 or over 16 hours."""
+            found = check_clock(answer)
+            if found is None and profile is not None:
+                times = {"bedtime": profile.bedtime, "wake": profile.wake}
+                times[which] = timing.parse_clock(answer)
+                found = timing.night_problem(times["bedtime"], times["wake"])
+            return found
+
         label = "Usual bedtime" if which == "bedtime" else "Usual wake time"
         question = f"{label}, saved in the profile (HH:MM) — j changes just tonight"
-        self.app.push_screen(TextPrompt(question, current, check_clock), apply)
+        self.app.push_screen(TextPrompt(question, current, problem), apply)
 
     def action_pick_routine(self) -> None:
         """Choose the routine from a list."""
