@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 from sleepplan.core.goals import goal, starter_routine
 from sleepplan.core.profile import Routine
 from sleepplan.store.bundled import example_profiles
+from sleepplan.store.journal import Journal
 from sleepplan.store.profiles import create_profile, ensure_home, load_profile
 from sleepplan.tui.app import SleepPlanApp, untouched_home
 from sleepplan.tui.dialogs.warnings import AcknowledgeDialog
@@ -167,6 +168,11 @@ def test_only_a_home_without_a_profile_of_the_users_own_is_untouched(home: Path)
     example.write_text(example.read_text().replace('"23:00"', '"22:45"'))
     assert not untouched_home(home)  # edited: theirs now
     example.write_text(example_profiles()["example"])
+    assert untouched_home(home)
+    with Journal(home / "journal.sqlite3") as journal:  # mornings recorded with the example
+        journal.save("example", {"night": "2026-11-22", "taken": []}, "t")
+    assert not untouched_home(home)
+    (home / "journal.sqlite3").unlink()
     create_profile(home, "anna", example_profiles()["example"])
     assert not untouched_home(home)
 

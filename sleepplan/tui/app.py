@@ -672,11 +672,14 @@ class SleepPlanApp(App[None]):
 
 
 def untouched_home(home: Path) -> bool:
-    """Whether the home holds no profile of the user's own.
+    """Whether the home holds no profile of the user's own, nor any night.
 
-    That is no profile yet, or only the example a new home gets (``ensure_home``), exactly as
-    shipped: a user who edited it, or made another, has one of their own.
+    That is no journal and no profile yet, or only the example a new home gets
+    (``ensure_home``), exactly as shipped: a user who edited it, made another, or recorded a
+    morning with it (``sleepplan checkin``, an import) has one of their own.
     """
+    if paths.journal_path(home).exists():
+        return False
     found = list_profiles(home)
     if not found:
         return True
