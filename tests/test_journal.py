@@ -225,3 +225,20 @@ def test_the_quick_read_of_an_old_journal_migrates_it_first(tmp_path: Path) -> N
     assert read_nights_taken(path, "me", LOOKBACK) == {"phenibut": [dt.date(2026, 11, 26)]}
     with Journal(path) as journal:
         assert journal.version == SCHEMA_VERSION
+
+
+def test_a_renamed_profile_takes_its_check_ins_and_doses_along(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    with Journal(path) as journal:
+        for night in ("2026-11-21", "2026-11-22"):
+            journal.save("example", record(night), "t")
+        journal.save("other", record("2026-11-22"), "t")
+        assert journal.rename_profile("example", "anna") == 2
+        assert [c.night for c in journal.history("anna")] == ["2026-11-22", "2026-11-21"]
+        assert journal.history("example") == []
+        assert [row[1] for row in journal.taken_rows("anna")] == ["melatonin", "melatonin"]
+        with pytest.raises(CheckinExists, match="recorded under the name 'other' already"):
+            journal.rename_profile("anna", "other")
+        assert len(journal.history("anna")) == 2 and len(journal.history("other")) == 1
+        assert journal.db.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert journal.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

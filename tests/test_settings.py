@@ -323,3 +323,65 @@ async def test_a_brand_name_entered_in_settings_makes_a_5_htp_dose_a_danger(home
         assert isinstance(app.screen, TonightScreen)
         warnings = app.workspace.warnings(app.workspace.plan())
         assert any(w.severity is Severity.DANGER and "5-htp" in w.compounds for w in warnings)
+
+
+def _nights(home: Path, *names: str) -> None:
+    from sleepplan.store.journal import Journal
+
+    with Journal(home / "journal.sqlite3") as journal:
+        for index, name in enumerate(names):
+            record = {
+                "night": f"2026-11-{10 + index:02d}",
+                "taken": [],
+                "metrics": {"tst_min": 420, "se_pct": 90.0},
+                "scores": {"morning": 60.0, "onset": 60.0, "maintenance": 60.0},
+                "flags": [],
+            }
+            journal.save(name, record, "t")
+
+
+def _histories(home: Path) -> dict[str, int]:
+    from sleepplan.store.journal import Journal
+
+    with Journal(home / "journal.sqlite3") as journal:
+        rows = journal.db.execute("SELECT profile, COUNT(*) FROM checkins GROUP BY profile")
+        return {str(name): int(count) for name, count in rows}
+
+
+async def rename_and_save(pilot: Pilot[None], name: str) -> None:
+    await open_settings(pilot)
+    await type_into(pilot, "name", name)
+    pilot.app.screen.query_one("#apply").focus()
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def test_a_profile_renamed_in_settings_takes_its_nights_along(home: Path) -> None:
+    ensure_home(home)
+    _nights(home, "example", "example", "example")
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await rename_and_save(pilot, "anna")
+        assert not app.workspace.dirty
+        await pilot.press("h")
+        await settle(pilot)
+        assert "3 nights" in str(app.screen.query_one("#history-summary").render())
+    assert load_profile(home / "profiles" / "example.toml").profile.name == "anna"
+    assert _histories(home) == {"anna": 3}
+
+
+async def test_a_new_name_that_has_nights_already_is_refused(home: Path) -> None:
+    ensure_home(home)
+    _nights(home, "example", "anna")
+    before = (home / "profiles" / "example.toml").read_bytes()
+    app = make_app(home)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await rename_and_save(pilot, "anna")
+        assert app.workspace.dirty  # not saved
+        assert any("mix two histories" in n.message for n in app._notifications)
+    assert (home / "profiles" / "example.toml").read_bytes() == before
+    assert _histories(home) == {"example": 1, "anna": 1}

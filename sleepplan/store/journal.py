@@ -363,6 +363,28 @@ class Journal:
                 )
                 _insert_taken(db, profile, night, record.get("taken") or [])
 
+    def rename_profile(self, old: str, new: str) -> int:
+        """Move every check-in of profile ``old`` to ``new`` in one transaction; how many.
+
+        A profile renamed keeps its history: the journal is keyed by the profile's name. A name
+        that has check-ins already is refused (``CheckinExists``), so no two histories mix.
+        """
+        with self.transaction() as db:
+            if old == new:
+                return 0
+            taken = db.execute("SELECT COUNT(*) FROM checkins WHERE profile = ?", (new,))
+            if taken.fetchone()[0]:
+                raise CheckinExists.single(
+                    str(self.path),
+                    "",
+                    f"check-ins are recorded under the name {new!r} already; a profile renamed "
+                    "to it would mix two histories. Choose another name; nothing was changed",
+                )
+            db.execute("PRAGMA defer_foreign_keys = ON")  # the doses follow within this step
+            moved = db.execute("UPDATE checkins SET profile = ? WHERE profile = ?", (new, old))
+            db.execute("UPDATE taken SET profile = ? WHERE profile = ?", (new, old))
+            return int(moved.rowcount)
+
     def records(self, profile: str) -> list[dict[str, Any]]:
         """Every check-in record of a profile, oldest first (for exports)."""
         rows = self.db.execute(

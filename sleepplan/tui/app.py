@@ -33,8 +33,9 @@ from sleepplan.store import paths
 from sleepplan.store.bundled import FIRST_RUN_EXAMPLE, bundled_interactions, example_profiles
 from sleepplan.store.clock import current_time, system_zone
 from sleepplan.store.faults import MachineFault
-from sleepplan.store.journal import read_nights_taken
+from sleepplan.store.journal import Journal, read_nights_taken
 from sleepplan.store.profiles import (
+    Fingerprint,
     ProfileChanged,
     create_profile,
     ensure_home,
@@ -511,19 +512,42 @@ class SleepPlanApp(App[None]):
     def _save(self, path: Path, profile: Profile) -> None:
         expected = self.workspace.fingerprint if path == self.workspace.path else None
         try:
-            fingerprint = save_profile(
-                path, profile, expected, catalog=self.workspace.bundled_catalog()
-            )
+            fingerprint = self._save_keeping_history(path, profile, expected)
         except ProfileChanged as error:
             self.post_message(ProfileConflict(path, profile, error))
             return
         except InputError as error:  # past the size cap, a lock that is a link: refused
             self.post_message(SaveFailed(path, error.render()))
             return
+        except MachineFault as error:
+            self.post_message(SaveFailed(path, error.render()))
+            return
         except OSError as error:
             self.post_message(SaveFailed(path, str(error)))
             return
         self.post_message(ProfileSaved(path, profile, fingerprint))
+
+    def _save_keeping_history(
+        self, path: Path, profile: Profile, expected: Fingerprint | None
+    ) -> Fingerprint:
+        """Save the profile; renamed in place, it takes its check-ins along.
+
+        The journal is keyed by the profile's name, so a new name alone would leave every
+        night behind, under a name no profile has. They move first, in one transaction, and
+        move back if the file cannot be saved. "Save as" makes a copy: its nights stay.
+        """
+        catalog = self.workspace.bundled_catalog()
+        saved, journal_file = self.workspace.saved, paths.journal_path(self.home)
+        old = saved.name if saved is not None and path == self.workspace.path else profile.name
+        if old == profile.name or not journal_file.exists():
+            return save_profile(path, profile, expected, catalog=catalog)
+        with Journal(journal_file) as journal:
+            journal.rename_profile(old, profile.name)
+            try:
+                return save_profile(path, profile, expected, catalog=catalog)
+            except BaseException:
+                journal.rename_profile(profile.name, old)  # the file keeps the old name: so do they
+                raise
 
     @on(ProfileSaved)
     def _saved(self, message: ProfileSaved) -> None:
