@@ -21,6 +21,7 @@ from sleepplan.core.interactions import (
 from sleepplan.core.planner import build_plan
 from sleepplan.output import jsonview, textview
 from sleepplan.store.bundled import bundled_catalog, bundled_interactions
+from sleepplan.tui.widgets.medications import medication_names, search
 from tests import factories
 from tests.conftest import run_cli
 
@@ -64,6 +65,8 @@ REQUIRED_BRANDS = [
     "Cipro",
     "Levaquin",
     "Fosamax",
+    "Seroquel",
+    "Desyrel",
 ]
 SOURCE = {"title": "A test source", "url": "https://example.org/test"}
 
@@ -89,9 +92,16 @@ def test_brand_names_are_in_the_index_completion_reads() -> None:
     index = DATA.drug_index()
     assert index["zoloft"] == {"ssri"}
     assert index["wellbutrin"] == index["bupropion"]
+    assert index["seroquel"] == index["quetiapine"] == {"sedating_antipsychotic"}
+    assert index["desyrel"] == index["trazodone"] == {"other_serotonergic_antidepressant"}
     names = DATA.known_names()
-    assert {"Zoloft", "Effexor XR", "sertraline", "ssri"} <= set(names)
+    assert {"Zoloft", "Effexor XR", "sertraline", "ssri", "Seroquel", "Desyrel"} <= set(names)
     assert names == sorted(names, key=str.casefold)
+
+
+@pytest.mark.parametrize(("typed", "brand"), [("sero", "Seroquel"), ("desy", "Desyrel")])
+def test_the_medication_field_completes_seroquel_and_desyrel(typed: str, brand: str) -> None:
+    assert brand in search(medication_names(DATA), typed)
 
 
 def test_generics_and_classes_do_not_count_as_brands() -> None:
@@ -101,12 +111,12 @@ def test_generics_and_classes_do_not_count_as_brands() -> None:
 
 
 def test_unknown_names_stay_unknown_and_are_reported() -> None:
-    meds = resolve_medications(["Zoloft", "Seroquel", "unobtainol"], DATA)
-    assert meds.unknown == ("Seroquel", "unobtainol")
+    meds = resolve_medications(["Zoloft", "Notabrandix", "unobtainol"], DATA)
+    assert meds.unknown == ("Notabrandix", "unobtainol")
     assert list(meds.named) == ["Zoloft"]
     assert medications_summary(meds) == (
         "Medications: checked against Zoloft → sertraline (SSRI); "
-        "not checked (unknown): Seroquel, unobtainol"
+        "not checked (unknown): Notabrandix, unobtainol"
     )
 
 
@@ -221,6 +231,26 @@ def test_check_with_a_brand_gives_the_same_danger_as_its_generic(home: Path) -> 
     assert brand["medications"]["named"] == {"zoloft": ["ssri"]}
     assert brand["medications"]["resolved"] == {"zoloft": "sertraline"}
     assert generic["medications"]["resolved"] == {}
+
+
+def test_check_5_htp_with_desyrel_is_the_serotonin_danger(home: Path) -> None:
+    brand, generic = _check(home, "Desyrel"), _check(home, "trazodone")
+    serotonergic = "med:other_serotonergic_antidepressant"
+    danger = ("danger", "medication_interaction", ("5-htp", serotonergic))
+    assert danger in _alarms(brand)
+    assert _alarms(brand) == _alarms(generic)
+    assert brand["medications"]["unknown"] == []
+    assert brand["medications"]["resolved"] == {"Desyrel": "trazodone"}
+
+
+def test_seroquel_with_kava_is_the_cns_depressant_warning(home: Path) -> None:
+    result = run_cli("--home", str(home), "check", "kava", "--med", "Seroquel", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    stack = ("caution", "medication_interaction", ("kava", "med:sedating_antipsychotic"))
+    assert stack in _alarms(data)
+    assert data["medications"]["unknown"] == []
+    assert data["medications"]["resolved"] == {"Seroquel": "quetiapine"}
 
 
 def test_check_text_says_what_the_brand_was_checked_as(home: Path) -> None:

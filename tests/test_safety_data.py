@@ -48,6 +48,8 @@ def test_data_covers_the_required_areas() -> None:
         "antihypertensive",
         "antidiabetic",
         "levodopa",
+        "other_serotonergic_antidepressant",
+        "sedating_antipsychotic",
     ):
         assert needed in classes, needed
     assert DATA.rules and DATA.stacks and DATA.low_risk and DATA.label_error
@@ -118,6 +120,9 @@ def test_drug_names_map_to_classes() -> None:
     assert {"ssri", "cyp1a2_inhibitor"} <= set(meds.named["fluvoxamine"])
     assert "anticoagulant" in meds.named["warfarin"]
     assert "z_drug" in meds.named["zolpidem"]
+    meds = resolve_medications(["trazodone", "quetiapine"], DATA)
+    assert meds.named["trazodone"] == ("other_serotonergic_antidepressant",)
+    assert meds.named["quetiapine"] == ("sedating_antipsychotic",)
     assert resolve_medications(["unobtainol"], DATA).unknown == ("unobtainol",)
 
 
@@ -149,4 +154,19 @@ def test_three_herbal_sedatives_are_a_caution_not_a_danger() -> None:
     assert stack and all(w.severity.value == "caution" for w in stack)
     assert any(
         w.severity.value == "danger" for w in _check(["melatonin", "valerian", "med:alcohol"])
+    )
+
+
+def test_a_sedating_antipsychotic_counts_as_a_drug_in_the_cns_depressant_stack() -> None:
+    found = _check(["valerian", "chamomile", "med:sedating_antipsychotic"])
+    stack = [w for w in found if len(w.compounds) == 3]
+    assert stack and all(w.severity.value == "danger" for w in stack)
+
+
+def test_l_tryptophan_with_trazodone_class_is_a_serotonergic_caution() -> None:
+    found = _check(["l-tryptophan", "med:other_serotonergic_antidepressant"])
+    assert any(
+        w.severity.value == "caution"
+        and w.compounds == ("l-tryptophan", "med:other_serotonergic_antidepressant")
+        for w in found
     )

@@ -49,6 +49,8 @@ MEDICATION_CLASSES = [
     "bisphosphonate",
     "stimulant",
     "immunosuppressant",
+    "other_serotonergic_antidepressant",
+    "sedating_antipsychotic",
 ]
 """Design §6: the medication classes a user can name."""
 
