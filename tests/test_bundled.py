@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from sleepplan.core.validation import dump, rebuild
 from sleepplan.store import bundled, cache
 from sleepplan.store.bundled import bundled_catalog, bundled_interactions, example_profiles
 from sleepplan.store.profiles import load_profile
+from tests.conftest import run_cli
 
 
 @pytest.fixture
@@ -165,3 +167,29 @@ def test_the_key_follows_the_data_files(tmp_path: Path, monkeypatch: pytest.Monk
     assert len(set(keys)) == 3
     bundled.data_digest.cache_clear()
     assert bundled.data_digest() == keys[-1]  # and nothing else moves it
+
+
+def test_the_shipped_examples_include_one_for_staying_asleep() -> None:
+    assert sorted(example_profiles()) == ["deep-sleep", "example", "rem-wbtb", "stay-asleep"]
+
+
+def test_the_stay_asleep_example_plans_with_no_danger_and_claims_no_safety(
+    catalog: Catalog,
+) -> None:
+    text = example_profiles()["stay-asleep"]
+    profile = parse_profile(text, "stay-asleep", catalog)[0]
+    assert profile.medications == ()
+    for dose in profile.routine().doses:  # each compound is one the catalog has for the night
+        compound = catalog.get(dose.compound)
+        assert "maintenance" in {stage.value for stage in compound.stages}
+        assert compound.dose_mg is not None and dose.amount_mg == compound.dose_mg.min
+        assert compound.evidence.value == "weak" and compound.name.split()[0] in text
+    assert "Not medical advice" in text and '"weak"' in text  # the evidence, as the catalog has it
+    assert "safe" not in text.casefold()
+    path = bundled.PACKAGE_DIR / "profiles" / "stay-asleep.toml"
+    result = run_cli("--profile", str(path), "plan", "--json")
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert [dose["compound"] for dose in plan["doses"]] == ["saffron", "passionflower"]
+    assert plan["warnings"] == []  # no danger, and no caution either, with no medications
+    assert "not been shown to be safe" in plan["scope"]  # silence is not called safety

@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 
 from sleepplan.core.goals import goal, starter_routine
 from sleepplan.core.profile import Routine
+from sleepplan.store import bundled
 from sleepplan.store.bundled import example_profiles
 from sleepplan.store.journal import Journal
 from sleepplan.store.profiles import create_profile, ensure_home, load_profile
@@ -68,6 +69,23 @@ async def test_first_run_writes_the_profile_chosen_and_opens_tonight_on_it(home:
     assert profile.medications == ("Zoloft", "frobnolol")
     starter = starter_routine(goal("deep"), example_profiles())
     assert profile.routines == (starter,) and profile.default_routine == starter.name
+
+
+async def test_the_stay_asleep_goal_starts_from_the_stay_asleep_example(home: Path) -> None:
+    app = first_run_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await fill(pilot, "name", "anna")
+        app.screen.query_one("#med-input", Input).focus()
+        await pilot.press("enter")  # no medications: on to the goals
+        await pilot.press("down", "down", "down", "enter")  # "Stay asleep"
+        await settle(pilot)
+        assert isinstance(app.screen, TonightScreen)
+        assert app.workspace.unacknowledged_dangers() == []
+    profile = load_profile(home / "profiles" / "anna.toml").profile
+    shipped = load_profile(bundled.PACKAGE_DIR / "profiles" / "stay-asleep.toml").profile
+    assert profile.routines == shipped.routines  # the stay-asleep example's own routine
+    assert [dose.compound for dose in profile.routine().doses] == ["passionflower", "saffron"]
 
 
 async def test_escape_skips_to_the_example_profile(home: Path) -> None:

@@ -146,6 +146,11 @@ def test_every_goal_starts_from_a_shipped_routine(catalog: Catalog) -> None:
     for each in GOALS:
         routine = starter_routine(each, example_profiles())
         assert routine.doses and all(dose.compound in catalog for dose in routine.doses)
+    # each goal has a shipped example of its own, and every example is some goal's start
+    assert sorted(each.example for each in GOALS) == sorted(example_profiles())
+    stay = starter_routine(goal("stay"), example_profiles())
+    for dose in stay.doses:
+        assert "maintenance" in {s.value for s in catalog.get(dose.compound).stages}
 
 
 # -- the state file -------------------------------------------------------------------------
@@ -399,4 +404,5 @@ def test_the_state_file_holds_only_the_app_memory(tmp_path: Path) -> None:
         "last_profile": "example",
         "routines": {"example": "r"},
         "welcome_skipped": False,
+        "deleted": {},
     }

@@ -32,9 +32,7 @@ GOALS: tuple[Goal, ...] = (
     Goal("onset", "Fall asleep faster", "example", "weeknight"),
     Goal("deep", "Deeper sleep", "deep-sleep", "deep"),
     Goal("rem", "More REM / dream recall", "rem-wbtb", "wbtb"),
-    # no shipped example aims at the middle of the night yet: glycine and magnesium
-    # threonate (sleep onset, slow-wave sleep) are the nearest sourced start
-    Goal("stay", "Stay asleep", "deep-sleep", "deep"),
+    Goal("stay", "Stay asleep", "stay-asleep", "stay"),
 )
 """Every goal, in the order the app offers them."""
 

@@ -2,7 +2,9 @@
 
 Every change is to the working profile, like any other edit: the file changes only when the
 profile is saved. A deleted routine goes to the workspace's trash, which ``u`` here and
-``ctrl+z`` anywhere empty again until the app closes.
+``ctrl+z`` anywhere empty again, the latest first. The app keeps the trash in the home's state
+file (not in the profile), so a routine deleted and saved can still be restored, where it stood,
+after a restart; the palette offers each one by name.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from sleepplan.core import editing
+from sleepplan.core import editing, timing
 from sleepplan.core.errors import InputError
 from sleepplan.core.goals import GOALS, goal, starter_routine
 from sleepplan.core.profile import Dose
@@ -29,7 +31,8 @@ from sleepplan.tui.plain import plain
 from sleepplan.tui.screens.base import OfTheApp
 
 if TYPE_CHECKING:
-    pass
+    from sleepplan.store.state import DeletedRoutine
+    from sleepplan.tui.app import SleepPlanApp
 
 KEYS_HINT = (
     "enter use tonight · n new · r rename · c copy · d delete · u undo delete · "
@@ -71,6 +74,7 @@ class RoutineManager(OfTheApp, ModalScreen[None]):
         with Vertical(classes="dialog", id="routines"):
             yield Label("Routines", classes="dialog-question")
             yield OptionList(id="routine-list")
+            yield Label("", id="deleted-hint", classes="hint", markup=False)
             yield Label(KEYS_HINT, classes="hint", markup=False)
 
     def on_mount(self) -> None:
@@ -83,6 +87,9 @@ class RoutineManager(OfTheApp, ModalScreen[None]):
 
     def fill(self, highlight: str | None) -> None:
         """List the routines; the cursor goes to ``highlight`` (else stays where it was)."""
+        hint = self.query_one("#deleted-hint", Label)
+        hint.update(text := deleted_hint(self.sleep_app))
+        hint.display = bool(text.plain)  # no line at all while nothing is deleted
         options = self.query_one("#routine-list", OptionList)
         row = options.highlighted or 0
         options.clear_options()
@@ -205,16 +212,12 @@ class RoutineManager(OfTheApp, ModalScreen[None]):
         self.workspace.delete_routine(name)
         self.changed(
             self.workspace.routine_name,
-            f"Deleted routine {visible(name)}: u (or ctrl+z) restores it until you quit.",
+            f"Deleted routine {visible(name)}: u (or ctrl+z) restores it, even after a restart.",
         )
 
     def action_undo(self) -> None:
-        """Restore the routine deleted last."""
-        restored = self.workspace.undo_delete()
-        if restored is None:
-            self.notify("Nothing to undo: no routine was deleted.", severity="warning")
-            return
-        self.changed(restored, f"Restored routine {visible(restored)}")
+        """Restore the routine deleted last, where it stood."""
+        self.fill(restore_deleted(self.sleep_app))
 
     def action_set_default(self) -> None:
         """Make the selected routine the profile's default."""
@@ -248,6 +251,39 @@ class RoutineManager(OfTheApp, ModalScreen[None]):
             TextPrompt(question, suggested, lambda text: _problem(self, text, renaming)),
             answered,
         )
+
+
+def restore_deleted(app: SleepPlanApp, entry: DeletedRoutine | None = None) -> str | None:
+    """Restore a deleted routine (the latest by default) and say so; its name, or ``None``."""
+    try:
+        restored = app.workspace.undo_delete(entry)
+    except InputError as error:  # the state file was edited: the record is dropped
+        app.notify(f"The deleted routine cannot be restored. {error.render()}", severity="error")
+        app.bump()
+        return None
+    if restored is None:
+        app.notify("Nothing to undo: no routine was deleted.", severity="warning")
+        return None
+    app.notify(f"Restored routine {visible(restored)}")
+    app.bump()
+    return restored
+
+
+def deleted_when(app: SleepPlanApp, entry: DeletedRoutine) -> str:
+    """When a routine was deleted, in the profile's zone ("23 Nov 18:30")."""
+    return f"{timing.in_zone(entry.deleted_at, app.workspace.zone):%d %b %H:%M}"
+
+
+def deleted_hint(app: SleepPlanApp) -> Content:
+    """The line saying which deleted routine ``u`` restores, or nothing."""
+    trash = app.workspace.trash
+    if not trash:
+        return Content("")
+    latest = trash[-1]
+    more = f" ({len(trash) - 1} more in the palette)" if len(trash) > 1 else ""
+    return Content.assemble(
+        "u restores ", plain(latest.name, "bold"), f", deleted {deleted_when(app, latest)}{more}"
+    )
 
 
 def _problem(manager: RoutineManager, name: str, renaming: str | None = None) -> str | None:
