@@ -1,11 +1,18 @@
-"""The night on a time axis: stage band, each dose's concentration curve, wake marked."""
+"""The night on a time axis: stage band, each dose's concentration curve, wake marked.
+
+Each compound's curve has its own colour, picked to read on the theme's background; the label
+in front of it is its legend (a swatch and the name) and what is left at wake follows it, all
+in that colour.
+"""
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from sleepplan.core.chart_colours import hex_colour, series_colours
 from sleepplan.core.planner import Plan
 from sleepplan.core.timeline import build_timeline
 from sleepplan.core.visible import visible
@@ -13,6 +20,8 @@ from sleepplan.core.vocabulary import Stage
 from sleepplan.output.textview import BAND_LEGEND, axis_line, band_line, curve_rows
 
 LABEL_WIDTH = 16
+SWATCH = "■"
+"""In front of each curve's name, in the curve's colour: the legend of the colours."""
 RESIDUAL_WIDTH = 10
 BAND_CLASSES: dict[Stage | None, str] = {
     None: "timeline--awake",
@@ -29,21 +38,17 @@ class TimelineView(Widget):
     COMPONENT_CLASSES = {
         "timeline--axis",
         "timeline--label",
-        "timeline--curve",
-        "timeline--residual",
         *BAND_CLASSES.values(),
     }
     DEFAULT_CSS = """
     TimelineView { height: auto; }
     TimelineView > .timeline--axis { color: $text-muted; }
     TimelineView > .timeline--label { color: $text; }
-    TimelineView > .timeline--curve { color: $accent; }
-    TimelineView > .timeline--residual { color: $warning; }
     TimelineView > .timeline--awake { color: $text-muted; }
-    TimelineView > .timeline--onset { color: $secondary; }
-    TimelineView > .timeline--deep { color: $primary; text-style: bold; }
+    TimelineView > .timeline--onset { color: $text-secondary; }
+    TimelineView > .timeline--deep { color: $text-primary; text-style: bold; }
     TimelineView > .timeline--mid { color: $foreground-muted; }
-    TimelineView > .timeline--rem { color: $success; text-style: bold; }
+    TimelineView > .timeline--rem { color: $text-success; text-style: bold; }
     """
 
     plan: reactive[Plan | None] = reactive(None, layout=True)
@@ -81,20 +86,35 @@ class TimelineView(Widget):
         for stage, glyph in zip(line.band, band, strict=True):
             text.append(glyph, style(BAND_CLASSES[stage]))
         text.append(" ◀ wake\n", style("timeline--axis"))
+        colours = self.curve_colours(plan)
         for row in line.rows:
-            label = visible(row.dose.compound.name)[: LABEL_WIDTH - 1]
-            text.append(f"{label:<{LABEL_WIDTH}}", style("timeline--label"))
             if row.levels is None:
+                label = visible(row.dose.compound.name)[: LABEL_WIDTH - 1]
+                text.append(f"{label:<{LABEL_WIDTH}}", style("timeline--label"))
                 text.append("(no sourced kinetics: no curve)\n", style("timeline--axis"))
                 continue
+            colour = colours[row.dose.compound.id]
+            label = f"{SWATCH} {visible(row.dose.compound.name)}"[: LABEL_WIDTH - 1]
+            text.append(f"{label:<{LABEL_WIDTH}}", colour)
             rows = curve_rows(row.levels, self.curve_height)
             for number, cells in enumerate(rows):
                 if number:
                     text.append(" " * LABEL_WIDTH)
-                text.append(cells, style("timeline--curve"))
+                text.append(cells, colour)
                 if number == len(rows) - 1:
                     residual = row.dose.residual_at_wake or 0.0
-                    text.append(f" {residual:>4.0%} left", style("timeline--residual"))
+                    text.append(f" {residual:>4.0%} left", colour)
                 text.append("\n")
         text.append(f"{'':<{LABEL_WIDTH}}{BAND_LEGEND}", style("timeline--axis"))
         return text
+
+    def curve_colours(self, plan: Plan) -> dict[str, Style]:
+        """A colour per compound with a curve (in the plan's order), readable on this widget."""
+        compounds = [dose.compound.id for dose in plan.doses if dose.curve is not None]
+        compounds = list(dict.fromkeys(compounds))
+        background = self.background_colors[1].rgb
+        colours = series_colours(background, len(compounds))
+        return {
+            compound: Style(color=hex_colour(colour))
+            for compound, colour in zip(compounds, colours, strict=True)
+        }
