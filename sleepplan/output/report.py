@@ -13,13 +13,7 @@ if TYPE_CHECKING:
     from sleepplan.core.experiments import ExperimentPlan, Progress
     from sleepplan.core.insights import Effect
 
-VERDICT_WORDS = {
-    "not_enough_nights": "not enough nights yet",
-    "no_clear_effect": "no clear effect",
-    "likely_helps": "likely helps",
-    "likely_hurts": "likely hurts",
-}
-METHOD_WORDS = {"nightly": "nights with vs without", "before_after": "weeks before vs after"}
+METHOD_WORDS = {"nightly": "nights with vs without", "before_after": "weeks without vs on"}
 
 
 def _signed(value: float | None) -> str:
@@ -45,6 +39,7 @@ def insights_json(effects: list[Effect]) -> dict[str, Any]:
                 "verdict": e.verdict,
                 "next_morning_diff": e.next_morning_diff,
                 "next_morning_ci95": list(e.next_morning_ci95) if e.next_morning_ci95 else None,
+                "hint": e.hint,
             }
             for e in effects
         ],
@@ -53,7 +48,13 @@ def insights_json(effects: list[Effect]) -> dict[str, Any]:
 
 
 def insights_text(effects: list[Effect], names: dict[str, str]) -> str:
-    """A table: each compound's difference on its domain, the 95% interval, the verdict."""
+    """A table: each compound's difference on its domain, the 95% interval, the verdict.
+
+    A compound that targets several stages has a row per domain. Below the table, what would
+    answer each open verdict, in the words History uses.
+    """
+    from sleepplan.core.insights import VERDICT_WORDS, effect_titles, verdict_words
+
     if not effects:
         return "No doses recorded yet: insights need check-ins with what you took."
     lines = [
@@ -67,10 +68,18 @@ def insights_text(effects: list[Effect], names: dict[str, str]) -> str:
             f"{VERDICT_WORDS[e.verdict]:<22} {_signed(e.next_morning_diff):>12}  "
             f"{e.nights_with}/{e.nights_without} ({METHOD_WORDS[e.method]})"
         )
+    still_open = [
+        f"  {visible(title)} — {verdict_words(e)}"
+        for title, e in zip(effect_titles(effects, names), effects, strict=True)
+        if e.hint
+    ]
+    if still_open:
+        lines += ["", "What would answer the open ones:", *still_open]
     lines += [
         "",
         "Differences are in score points (0–100): with the compound minus without. A verdict "
-        "needs the 95% interval to exclude zero and at least 3 nights each way. This compares "
+        "needs the 95% interval to exclude zero and at least 3 nights each way (two weeks for "
+        "compounds that work over weeks, without them and on them). This compares "
         "your nights; it does not prove cause — a randomised experiment can "
         "(`sleepplan experiment new`).",
         DISCLAIMER,
