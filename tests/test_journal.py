@@ -242,3 +242,81 @@ def test_a_renamed_profile_takes_its_check_ins_and_doses_along(tmp_path: Path) -
         assert len(journal.history("anna")) == 2 and len(journal.history("other")) == 1
         assert journal.db.execute("PRAGMA foreign_key_check").fetchall() == []
         assert journal.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_replaced_check_in_is_kept_as_an_earlier_version(tmp_path: Path) -> None:
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        journal.save("me", record("2026-11-23", 60), "t1")
+        journal.save("me", record("2026-11-24", 65), "t1")
+        assert journal.versions("me", "2026-11-23") == []
+        journal.save("me", record("2026-11-23", 80, taken=[]), "t2", replace=True)
+        assert journal.get("me", "2026-11-23").morning == 80  # type: ignore[union-attr]
+        (earlier,) = journal.versions("me", "2026-11-23")
+        assert earlier.reason == "replaced" and earlier.ended_at == "t2"
+        assert earlier.record["scores"]["morning"] == 60 and earlier.recorded_at == "t1"
+        assert earlier.record["taken"][0]["compound"] == "melatonin"
+        assert journal.versions("me", "2026-11-24") == []  # only the night replaced
+
+
+def test_a_deleted_check_in_is_restored_as_it_was(tmp_path: Path) -> None:
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        journal.save("me", record("2026-11-23", 60), "t1")
+        assert journal.delete("me", "2026-11-22", "t2") is None  # no check-in: nothing done
+        version = journal.delete("me", "2026-11-23", "t2")
+        assert version is not None
+        assert journal.get("me", "2026-11-23") is None and journal.taken_rows("me") == []
+        assert [v.reason for v in journal.versions("me", "2026-11-23")] == ["deleted"]
+        restored = journal.restore(version)
+        assert restored.morning == 60 and restored.recorded_at == "t1"
+        assert journal.get("me", "2026-11-23").record == record("2026-11-23", 60)  # type: ignore[union-attr]
+        assert journal.taken_rows("me") == [("2026-11-23", "melatonin", 0.5)]
+        assert journal.versions("me", "2026-11-23") == []  # undone: it was never deleted
+        with pytest.raises(KeyError):
+            journal.restore(version)
+
+
+def test_a_deleted_check_in_is_not_restored_over_a_new_one(tmp_path: Path) -> None:
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        journal.save("me", record("2026-11-23", 60), "t1")
+        version = journal.delete("me", "2026-11-23", "t2")
+        assert version is not None
+        journal.save("me", record("2026-11-23", 90), "t3")
+        with pytest.raises(CheckinExists, match="has a check-in again"):
+            journal.restore(version)
+        assert journal.get("me", "2026-11-23").morning == 90  # type: ignore[union-attr]
+        assert len(journal.versions("me", "2026-11-23")) == 1  # the deleted one is still kept
+
+
+def test_migration_from_version_two_keeps_every_night_and_adds_versions(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with Journal(path, upgrade=False) as old:
+        old.migrate(target=2)  # check-ins and doses, no versions yet
+        for night, score in (("2026-11-01", 55), ("2026-11-02", 65)):  # as version 2 saved
+            old.db.execute(
+                "INSERT INTO checkins (profile, night, record, morning, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                ("me", night, json.dumps(record(night, score)), score, "t0"),
+            )
+            old.db.execute(
+                "INSERT INTO taken (profile, night, position, compound, amount_mg, at) "
+                "VALUES (?, ?, 0, 'melatonin', 0.5, NULL)",
+                ("me", night),
+            )
+        assert old.db.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'versions'"
+        ).fetchone() == (0,)
+    with Journal(path) as journal:
+        assert journal.version == SCHEMA_VERSION == 3
+        assert [c.morning for c in journal.history("me")] == [65, 55]
+        assert len(journal.taken_rows("me")) == 2
+        journal.save("me", record("2026-11-01", 75), "t1", replace=True)
+        assert [v.record["scores"]["morning"] for v in journal.versions("me", "2026-11-01")] == [55]
+
+
+def test_a_renamed_profile_takes_its_earlier_versions_along(tmp_path: Path) -> None:
+    with Journal(tmp_path / "j.sqlite3") as journal:
+        journal.save("example", record("2026-11-21", 50), "t")
+        journal.save("example", record("2026-11-21", 60), "t2", replace=True)
+        journal.rename_profile("example", "anna")
+        assert len(journal.versions("anna", "2026-11-21")) == 1
+        assert journal.versions("example", "2026-11-21") == []

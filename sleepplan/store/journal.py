@@ -2,6 +2,7 @@
 
 Each check-in is stored once per profile and night, with its answers, metrics and scores as JSON
 (the export shape) and every dose taken as a row of its own, so per-compound questions are fast.
+A check-in replaced (a correction) or deleted is kept whole in ``versions``: undo restores it.
 """
 
 from __future__ import annotations
@@ -63,7 +64,29 @@ def _create_taken(db: sqlite3.Connection) -> None:
         _insert_taken(db, profile, night, json.loads(record).get("taken") or [])
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_create_checkins, _create_taken]
+def _create_versions(db: sqlite3.Connection) -> None:
+    # the check-ins a correction replaced or a delete removed, whole, so a mistake can be undone
+    db.execute(
+        """
+        CREATE TABLE versions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            profile TEXT NOT NULL,
+            night TEXT NOT NULL,
+            record TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            ended_at TEXT NOT NULL,
+            reason TEXT NOT NULL CHECK (reason IN ('replaced', 'deleted'))
+        )
+        """
+    )
+    db.execute("CREATE INDEX versions_by_night ON versions (profile, night)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _create_checkins,
+    _create_taken,
+    _create_versions,
+]
 """Migration ``i`` takes the journal from version ``i`` to ``i + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -93,6 +116,21 @@ class StoredCheckin:
         """The morning score."""
         value = self.record.get("scores", {}).get("morning")
         return float(value) if value is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """A check-in a correction replaced or a delete removed, as it was."""
+
+    id: int
+    profile: str
+    night: str
+    record: dict[str, Any]
+    recorded_at: str
+    ended_at: str
+    """When it was replaced or deleted."""
+    reason: str
+    """``replaced`` or ``deleted``."""
 
 
 class CheckinExists(InputError):
@@ -349,6 +387,7 @@ class Journal:
                     )
             for record in records:
                 night = record["night"]
+                _keep_version(db, profile, night, recorded_at, "replaced")
                 db.execute("DELETE FROM checkins WHERE profile = ? AND night = ?", (profile, night))
                 db.execute(
                     "INSERT INTO checkins (profile, night, record, morning, recorded_at) "
@@ -383,7 +422,69 @@ class Journal:
             db.execute("PRAGMA defer_foreign_keys = ON")  # the doses follow within this step
             moved = db.execute("UPDATE checkins SET profile = ? WHERE profile = ?", (new, old))
             db.execute("UPDATE taken SET profile = ? WHERE profile = ?", (new, old))
+            db.execute("UPDATE versions SET profile = ? WHERE profile = ?", (new, old))
             return int(moved.rowcount)
+
+    def delete(self, profile: str, night: str, deleted_at: str) -> int | None:
+        """Delete a night's check-in, keeping it in the versions; its version id for ``restore``.
+
+        ``None`` when the night has no check-in (nothing is changed).
+        """
+        with self.transaction() as db:
+            version = _keep_version(db, profile, night, deleted_at, "deleted")
+            if version is not None:  # its doses go with it (ON DELETE CASCADE)
+                db.execute("DELETE FROM checkins WHERE profile = ? AND night = ?", (profile, night))
+            return version
+
+    def restore(self, version_id: int) -> StoredCheckin:
+        """Put a deleted check-in back as it was (undo); the night must have none meanwhile.
+
+        Raises:
+            KeyError: no deleted check-in has that id (restored already, or never deleted).
+            CheckinExists: the night has a check-in again; nothing was changed.
+        """
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT profile, night, record, recorded_at FROM versions "
+                "WHERE id = ? AND reason = 'deleted'",
+                (version_id,),
+            ).fetchone()
+            if row is None:
+                raise KeyError(version_id)
+            profile, night, record, recorded_at = row
+            if self.has(profile, night):
+                raise CheckinExists.single(
+                    str(self.path),
+                    "night",
+                    f"the night of {night} has a check-in again; the deleted one was not "
+                    "restored (it stays in the journal's versions)",
+                )
+            db.execute(
+                "INSERT INTO checkins (profile, night, record, morning, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    profile,
+                    night,
+                    record,
+                    json.loads(record).get("scores", {}).get("morning"),
+                    recorded_at,
+                ),
+            )
+            _insert_taken(db, profile, night, json.loads(record).get("taken") or [])
+            db.execute("DELETE FROM versions WHERE id = ?", (version_id,))  # undone: not deleted
+            return StoredCheckin(profile, night, json.loads(record), recorded_at)
+
+    def versions(self, profile: str, night: str) -> list[StoredVersion]:
+        """The earlier versions of a night's check-in (replaced or deleted), newest first."""
+        rows = self.db.execute(
+            "SELECT id, profile, night, record, recorded_at, ended_at, reason FROM versions "
+            "WHERE profile = ? AND night = ? ORDER BY id DESC",
+            (profile, night),
+        )
+        return [
+            StoredVersion(int(i), str(p), str(n), json.loads(r), str(at), str(end), str(why))
+            for i, p, n, r, at, end, why in rows
+        ]
 
     def records(self, profile: str) -> list[dict[str, Any]]:
         """Every check-in record of a profile, oldest first (for exports)."""
@@ -474,6 +575,19 @@ def read_nights_taken(
         pass  # damaged, or not a database: the full open below says what is wrong
     with Journal(path) as journal:
         return journal.nights_taken(profile, lookback)
+
+
+def _keep_version(
+    db: sqlite3.Connection, profile: str, night: str, ended_at: str, reason: str
+) -> int | None:
+    """Copy a night's check-in, if any, into the versions before it is replaced or deleted."""
+    cursor = db.execute(
+        "INSERT INTO versions (profile, night, record, recorded_at, ended_at, reason) "
+        "SELECT profile, night, record, recorded_at, ?, ? FROM checkins "
+        "WHERE profile = ? AND night = ?",
+        (ended_at, reason, profile, night),
+    )
+    return cursor.lastrowid if cursor.rowcount else None
 
 
 def _stored(row: tuple[str, str, str, str]) -> StoredCheckin:
