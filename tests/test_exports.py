@@ -6,8 +6,11 @@ import datetime as dt
 import json
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import run_cli
 
@@ -201,3 +204,150 @@ def test_an_export_with_a_byte_order_mark_imports(
     result = run_cli("--home", str(tmp_path / "fresh"), "import", str(path))
     assert result.returncode == 0, result.stderr
     assert "imported 4 check-ins" in result.stdout
+
+
+# -- CSV: each dose taken in its own columns --------------------------------------------------
+
+TAKEN_MORNING = (
+    "night = 2026-11-24\nkss = 4\ntaken = [\n"
+    '  {compound = "melatonin", amount_mg = 0.5, at = "22:00"},\n'
+    '  {compound = "glycine", amount_mg = 3000},\n]\n'
+)
+
+
+def test_csv_puts_each_dose_in_its_own_columns(filled_home: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    path = tmp_path / "taken.toml"
+    path.write_text(TAKEN_MORNING)
+    assert run_cli("--home", str(filled_home), "checkin", "--from", str(path)).returncode == 0
+    exported = run_cli("--home", str(filled_home), "export", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(exported, newline="")))
+    assert "taken" not in rows[0]
+    doses = [key for key in rows[0] if key.startswith("taken_")]
+    groups = len(doses) // 3  # the most doses of a night: a check-in "as planned" has three
+    assert groups >= 2
+    assert doses == [
+        f"taken_{n}_{field}"
+        for n in range(1, groups + 1)
+        for field in ("compound", "amount_mg", "at")
+    ]
+    night = next(row for row in rows if row["night"] == "2026-11-24")
+    assert (night["taken_1_compound"], night["taken_1_amount_mg"]) == ("melatonin", "0.5")
+    assert night["taken_1_at"] == "2026-11-24T22:00:00+01:00"
+    assert (night["taken_2_compound"], night["taken_2_amount_mg"]) == ("glycine", "3000")
+    assert night["taken_2_at"] == ""
+    other = next(row for row in rows if row["night"] == "2026-11-22")
+    assert {other[key] for key in doses} == {""}  # nothing taken: the cells stay empty
+    # and back: the same doses, the same file
+    back = tmp_path / "back.csv"
+    back.write_text(exported)
+    fresh = tmp_path / "fresh"
+    assert run_cli("--home", str(fresh), "import", str(back)).returncode == 0
+    assert run_cli("--home", str(fresh), "export", "--format", "csv").stdout == exported
+
+
+def test_a_csv_of_the_old_packed_layout_still_imports(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "old.csv"
+    path.write_text("night,kss,taken\n2026-11-20,3,melatonin:0.5@22:00;glycine:3000@\n")
+    result = run_cli("--home", str(home), "import", str(path))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(run_cli("--home", str(home), "export", "--format", "json").stdout)
+    taken = data["checkins"][0]["taken"]
+    assert [(d["compound"], d["amount_mg"], d["at"]) for d in taken] == [
+        ("melatonin", 0.5, "2026-11-20T22:00:00+01:00"),
+        ("glycine", 3000, None),
+    ]
+
+
+BAD_DOSE_CSV = {
+    "amount.csv": (
+        "night,taken_1_compound,taken_1_amount_mg\n2026-11-20,melatonin,lots\n",
+        "line 2, taken_1_amount_mg: 'lots' is not an amount in mg",
+    ),
+    "missing.csv": (
+        "night,taken_1_compound,taken_1_amount_mg,taken_1_at\n2026-11-20,melatonin,,22:00\n",
+        "line 2, taken_1_amount_mg: the amount is missing",
+    ),
+    "both.csv": (
+        "night,taken,taken_1_compound\n2026-11-20,,\n",
+        "both a 'taken' column and taken_N_ columns",
+    ),
+    "field.csv": ("night,taken_1_dose\n2026-11-20,3\n", "unknown column 'taken_1_dose'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_DOSE_CSV))
+def test_bad_dose_columns_are_refused(home: Path, tmp_path: Path, name: str) -> None:
+    content, words = BAD_DOSE_CSV[name]
+    path = tmp_path / name
+    path.write_text(content)
+    result = run_cli("--home", str(home), "import", str(path))
+    assert result.returncode == 2, result.stderr
+    assert str(path) in result.stderr and words in result.stderr
+    history = json.loads(run_cli("--home", str(home), "history", "--json").stdout)
+    assert history["checkins"] == []
+
+
+def test_all_profiles_csv_shares_one_header(filled_home: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    assert run_cli("--home", str(filled_home), "profile", "new", "ben").returncode == 0
+    path = tmp_path / "taken.toml"
+    path.write_text(TAKEN_MORNING)
+    assert (
+        run_cli(
+            "--home", str(filled_home), "--profile", "ben", "checkin", "--from", str(path)
+        ).returncode
+        == 0
+    )
+    exported = run_cli("--home", str(filled_home), "export", "--format", "csv", "--all").stdout
+    rows = list(csv.reader(io.StringIO(exported, newline="")))
+    assert {len(row) for row in rows} == {len(rows[0])}  # every row as long as the header
+    assert "taken_2_at" in rows[0]
+
+
+def _stripped(text: str) -> bool:
+    return text == text.strip()
+
+
+DOSES = st.lists(
+    st.fixed_dictionaries(
+        {
+            "compound": st.text(min_size=1, max_size=64).filter(_stripped),
+            "amount_mg": st.floats(
+                min_value=0, max_value=100_000, exclude_min=True, allow_nan=False
+            ),
+            "at": st.none() | st.text(min_size=4, max_size=40).filter(_stripped),
+        }
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(nights=st.lists(DOSES, min_size=1, max_size=3), notes=st.text(max_size=30))
+def test_csv_round_trip_keeps_every_dose(nights: list[list[dict[str, Any]]], notes: str) -> None:
+    import tempfile
+
+    from sleepplan.store.exports import export_csv, read_import
+
+    records = [
+        {
+            "night": (dt.date(2026, 11, 1) + dt.timedelta(days=index)).isoformat(),
+            "taken": taken,
+            "notes": notes,
+            "metrics": {},
+            "scores": {},
+        }
+        for index, taken in enumerate(nights)
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.csv"
+        path.write_text(export_csv(records), encoding="utf-8", newline="")
+        bundle = read_import(path)
+    for record, answers in zip(records, bundle.answers, strict=True):
+        assert [dose.model_dump() for dose in answers.taken or ()] == record["taken"]
+        assert answers.notes == notes

@@ -1,0 +1,425 @@
+"""Export and import from the app: a file prompt, an overwrite question, a toast naming the file.
+
+The same files as ``sleepplan export`` and ``sleepplan import`` (``store/exports.py``). Reading
+and writing run in a worker thread; the questions (which file, replace it, replace or keep the
+nights already recorded) are dialogs on the UI thread. A mistake (a file of the home, a bad
+import) is shown as the command line shows it; a refusal of the machine (permission, full disk,
+I/O) is shown as such, naming the path, and leaves every file as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sleepplan.core import timing
+from sleepplan.core.errors import InputError
+from sleepplan.core.experiments import ExperimentPlan
+from sleepplan.core.planner import plan_for
+from sleepplan.core.visible import visible
+from sleepplan.store import paths
+from sleepplan.store.faults import MachineFault, from_os_error
+from sleepplan.tui.dialogs.confirm import ConfirmDialog
+from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt
+
+if TYPE_CHECKING:
+    from sleepplan.store.exports import ImportBundle
+    from sleepplan.tui.app import SleepPlanApp
+    from sleepplan.tui.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class ExportKind:
+    """One kind of export the app offers."""
+
+    label: str
+    """What it is, for the palette and the choice."""
+    suffix: str
+    """The file name's ending."""
+    tag: str = ""
+    """Part of the suggested file name, to tell tonight's .ics from the daily one."""
+
+
+EXPORT_KINDS = {
+    "csv": ExportKind("Journal as CSV (a spreadsheet; one row per night)", "csv"),
+    "json": ExportKind("Journal as JSON", "json"),
+    "toml": ExportKind("Profile with its journal (TOML)", "toml"),
+    "ics": ExportKind("Tonight's doses for your calendar (.ics)", "ics", "-tonight"),
+    "ics-daily": ExportKind(
+        "Daily reminders for your calendar (.ics): doses, check-in", "ics", "-daily"
+    ),
+}
+IMPORT_HINT = "a CSV, JSON or TOML export of sleepplan; ~ is your home folder"
+
+
+# -- paths ----------------------------------------------------------------------------------------
+
+
+def file_slug(name: str) -> str:
+    """A profile name as part of a file name: letters, digits, ``.``, ``_`` and ``-`` only."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "profile"
+
+
+def default_export_path(profile_name: str, kind: str, day: dt.date, folder: Path) -> Path:
+    """``folder/sleepplan-NAME-2026-12-04.csv`` (``-tonight``/``-daily`` before the date)."""
+    export = EXPORT_KINDS[kind]
+    return folder / f"sleepplan-{file_slug(profile_name)}{export.tag}-{day}.{export.suffix}"
+
+
+def typed_path(text: str, folder: Path) -> Path:
+    """The file a typed answer names: ``~`` expanded, a relative name taken from ``folder``."""
+    path = Path(text.strip()).expanduser()
+    return path if path.is_absolute() else folder / path
+
+
+def export_path_problem(text: str, folder: Path) -> str | None:
+    """What is wrong with a typed export file name, or ``None``."""
+    if not text.strip():
+        return "Type the name of the file to write."
+    path = typed_path(text, folder)
+    if path.is_dir():
+        return f"{visible(str(path))} is a folder: add a file name."
+    if not path.parent.is_dir():
+        return f"The folder {visible(str(path.parent))} does not exist."
+    return None
+
+
+def import_path_problem(text: str, folder: Path) -> str | None:
+    """What is wrong with a typed import file name, or ``None``."""
+    if not text.strip():
+        return "Type the name of the file to import."
+    path = typed_path(text, folder)
+    if not path.exists():
+        return f"There is no file {visible(str(path))}."
+    if not path.is_file():
+        return f"{visible(str(path))} is not a file."
+    return None
+
+
+# -- what an export holds (no Textual here: run in a worker) -------------------------------------
+
+
+def _experiments_from(workspace: Workspace, first: dt.date) -> list[ExperimentPlan]:
+    """Full plans of the experiments with nights from ``first`` on.
+
+    One whose sealed plan cannot be read is refused: daily reminders without its nights would
+    tell the user to take the compound on its baseline nights.
+    """
+    found = []
+    for registration in workspace.profile.experiments if workspace.profile else ():
+        if registration.span()[1] < first:
+            continue
+        full = workspace.full_plan(registration)
+        if not isinstance(full, ExperimentPlan):
+            raise full
+        found.append(full)
+    return found
+
+
+def export_data(workspace: Workspace, kind: str) -> tuple[bytes, str]:
+    """The bytes of an export of the open profile, and what they are (for the toast)."""
+    from sleepplan.store import exports
+
+    profile = workspace.profile
+    if profile is None:
+        raise InputError.single("profile", "", "no profile is open: there is nothing to export")
+    if kind in ("ics", "ics-daily"):
+        # the daily reminders keep the usual times; tonight's file is tonight as planned
+        planned = profile if kind == "ics-daily" else workspace.tonight_profile() or profile
+        tonight = [] if kind == "ics-daily" else workspace.experiments_on(workspace.night)
+        plan = plan_for(
+            planned, workspace.catalog, workspace.night, workspace.zone, experiments=tonight
+        )
+        if plan is None:
+            raise InputError.single(
+                str(workspace.path), "routines", "the profile has no routine: nothing to export"
+            )
+        if kind == "ics":
+            what = f"{len(plan.doses)} doses for the night of {plan.settings.night}"
+            return exports.export_ics(plan, profile.name, workspace.now), what
+        what = f"daily reminders for {len(plan.doses)} doses and the morning check-in"
+        skip, one_off = exports.experiment_nights(
+            profile,
+            workspace.catalog,
+            _experiments_from(workspace, workspace.night),
+            workspace.night,
+            workspace.zone,
+            workspace.now,
+        )
+        return exports.export_ics_daily(plan, profile.name, workspace.now, skip, one_off), what
+    from sleepplan.store.journal import Journal
+
+    with Journal(paths.journal_path(workspace.home)) as journal:
+        records = journal.records(profile.name)
+    if not records and kind != "toml":  # the TOML export still carries the profile
+        raise InputError.single(
+            str(workspace.path),
+            "",
+            f"profile {visible(profile.name)} has no check-ins yet: there is nothing to export "
+            "and nothing was written",
+        )
+    text = {
+        "csv": lambda: exports.export_csv(records),
+        "json": lambda: exports.export_json(profile.name, records),
+        "toml": lambda: exports.export_toml(profile, records),
+    }[kind]()
+    count = f"{len(records)} check-in{'' if len(records) == 1 else 's'}"
+    return text.encode("utf-8"), f"{count} of profile {visible(profile.name)}"
+
+
+def machine_fault(error: OSError, path: Path) -> MachineFault:
+    """The fault an ``OSError`` is; one that is none of the machine's named faults is still one.
+
+    An export or import touches only the file named and the journal: an ``OSError`` there (a
+    missing folder, a name too long) is the machine refusing, never a bug nor damage.
+    """
+    fault = from_os_error(error, path)
+    if fault is not None:
+        return fault
+    where = str(error.filename if error.filename is not None else path)
+    return MachineFault(where, error.strerror or str(error), "Choose another file and try again")
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+
+def ask_export(app: SleepPlanApp, kind: str | None = None) -> None:
+    """Export the open profile's data: which kind (unless given), which file, then write it."""
+    if app.workspace.profile is None:
+        app.notify("No profile is open: there is nothing to export.", severity="warning")
+        return
+    if kind is None:
+
+        def chosen(choice: str | None) -> None:
+            if choice in EXPORT_KINDS:
+                ask_export(app, choice)
+
+        choices = [(key, export.label) for key, export in EXPORT_KINDS.items()]
+        app.push_screen(ChoicePrompt("Export what?", [*choices, ("cancel", "Cancel")]), chosen)
+        return
+    folder = Path.cwd()
+    workspace = app.workspace
+    # tonight's doses are named by their night, the rest by today's date
+    today = (
+        workspace.night if kind == "ics" else timing.in_zone(workspace.now, workspace.zone).date()
+    )
+    assert workspace.profile is not None
+    suggested = default_export_path(workspace.profile.name, kind, today, folder)
+
+    def answered(text: str | None) -> None:
+        if text:
+            _confirm_then_export(app, kind, typed_path(text, folder))
+
+    app.push_screen(
+        TextPrompt(
+            f"{EXPORT_KINDS[kind].label}\nWrite to which file? (~ is your home folder)",
+            str(suggested),
+            partial(export_path_problem, folder=folder),
+        ),
+        answered,
+    )
+
+
+def _confirm_then_export(app: SleepPlanApp, kind: str, path: Path) -> None:
+    """Refuse a file of the home; ask before replacing a file that exists; then export."""
+    try:
+        paths.check_export_target(app.home, path, force=True)
+    except InputError as error:
+        app.notify(error.render(), title="Not exported", severity="error", timeout=15)
+        return
+    if not os.path.lexists(path):
+        _run(app, partial(_export, app, kind, path))
+        return
+
+    def replace(yes: bool | None) -> None:
+        if yes:
+            _run(app, partial(_export, app, kind, path))
+        else:
+            app.notify(f"Nothing exported: {visible(str(path))} is left as it was.")
+
+    app.push_screen(
+        ConfirmDialog(f"{path} exists already. Replace it?", "Replace", "Keep it"), replace
+    )
+
+
+def _export(app: SleepPlanApp, kind: str, path: Path) -> None:
+    """In a worker: build the export and write it (0600, atomically)."""
+    from sleepplan.store import exports
+
+    try:
+        data, what = export_data(app.workspace, kind)
+        paths.check_export_target(app.home, path, force=True)  # again: it may be a link now
+        exports.write_private(path, data)
+    except InputError as error:
+        app.call_from_thread(_refused, app, "Not exported", error.render())
+    except MachineFault as error:
+        app.call_from_thread(_refused, app, "Not exported: the machine refused", error.render())
+    except OSError as error:
+        fault = machine_fault(error, path).render()
+        app.call_from_thread(_refused, app, "Not exported: the machine refused", fault)
+    else:
+        app.call_from_thread(app.notify, f"Exported {what} to {visible(str(path))}", timeout=10)
+
+
+def _refused(app: SleepPlanApp, title: str, message: str) -> None:
+    app.notify(message, title=title, severity="error", timeout=15)
+
+
+def _run(app: SleepPlanApp, job: Callable[[], None]) -> None:
+    """Run a read or write off the UI thread, one at a time."""
+    app.run_worker(job, thread=True, group="data-files", exclusive=True)
+
+
+# -- import ---------------------------------------------------------------------------------------
+
+
+def ask_import(app: SleepPlanApp) -> None:
+    """Import check-ins from a file into the open profile (or the export's own, if chosen)."""
+    if app.workspace.profile is None:
+        app.notify("No profile is open to import into.", severity="warning")
+        return
+    folder = Path.cwd()
+
+    def answered(text: str | None) -> None:
+        if text:
+            _run(app, partial(_read, app, typed_path(text, folder)))
+
+    app.push_screen(
+        TextPrompt(
+            f"Import check-ins from which file? ({IMPORT_HINT})",
+            f"{folder}{os.sep}",
+            partial(import_path_problem, folder=folder),
+        ),
+        answered,
+    )
+
+
+def _read(app: SleepPlanApp, path: Path) -> None:
+    """In a worker: read the file; ask which profile when it is another profile's export."""
+    from sleepplan.store.exports import read_import
+
+    workspace = app.workspace
+    current = workspace.profile.name if workspace.profile else ""
+    try:
+        bundle = read_import(path)
+    except InputError as error:
+        app.call_from_thread(_refused, app, "Not imported", error.render())
+        return
+    except (MachineFault, OSError) as error:
+        _import_fault(app, error, path)
+        return
+    other = bundle.profile_name
+    if other and other != current and (paths.profiles_dir(app.home) / f"{other}.toml").is_file():
+        app.call_from_thread(_ask_profile, app, path, bundle, other)
+        return
+    _save(app, path, bundle, current, None)
+
+
+def _ask_profile(app: SleepPlanApp, path: Path, bundle: ImportBundle, other: str) -> None:
+    current = app.workspace.profile.name if app.workspace.profile else ""
+
+    def chosen(choice: str | None) -> None:
+        if choice in ("current", "other"):
+            name = current if choice == "current" else other
+            _run(app, partial(_save, app, path, bundle, name, None))
+
+    app.push_screen(
+        ChoicePrompt(
+            f"{path.name} is an export of the profile {other}.",
+            [
+                ("other", f"Import into {other}"),
+                ("current", f"Import into the open profile, {current}"),
+                ("cancel", "Cancel (import nothing)"),
+            ],
+        ),
+        chosen,
+    )
+
+
+def _save(
+    app: SleepPlanApp, path: Path, bundle: ImportBundle, name: str, existing: str | None
+) -> None:
+    """In a worker: check and score every check-in, then store them in one transaction.
+
+    ``existing`` says what to do with nights the journal has already: ``None`` asks (nothing
+    is written until answered), ``"replace"`` or ``"keep"``.
+    """
+    from sleepplan.store.exports import evaluate_all
+    from sleepplan.store.journal import Journal
+    from sleepplan.store.profiles import load_profile, profile_path
+
+    workspace = app.workspace
+    try:
+        if workspace.profile is not None and name == workspace.profile.name:
+            profile, catalog = workspace.profile, workspace.catalog
+        else:
+            loaded = load_profile(profile_path(app.home, name), workspace.cache_dir)
+            profile, catalog = loaded.profile, loaded.catalog
+        zone = workspace.zone_of(profile)
+        records = evaluate_all(
+            bundle, str(path), zone, profile.sleep_need_min, lambda cid: cid in catalog
+        )
+        with Journal(paths.journal_path(app.home)) as journal:
+            there = [r["night"] for r in records if journal.has(name, r["night"])]
+            if there and existing is None:
+                app.call_from_thread(_ask_existing, app, path, bundle, name, there)
+                return
+            if existing == "keep":
+                records = [r for r in records if r["night"] not in there]
+            journal.save_many(
+                name, records, workspace.now.isoformat(), replace=existing == "replace"
+            )
+    except InputError as error:
+        app.call_from_thread(_refused, app, "Not imported", error.render())
+        return
+    except (MachineFault, OSError) as error:
+        _import_fault(app, error, path)
+        return
+    kept = f"; {len(there)} recorded already kept as they were" if existing == "keep" else ""
+    replaced = f" ({len(there)} replaced)" if existing == "replace" and there else ""
+    message = (
+        f"Imported {len(records)} check-in{'' if len(records) == 1 else 's'}{replaced} from "
+        f"{visible(str(path))} into profile {visible(name)}{kept}"
+    )
+    app.call_from_thread(_imported, app, message)
+
+
+def _imported(app: SleepPlanApp, message: str) -> None:
+    app.notify(message, timeout=10)
+    app.bump()  # History and the check-in read the journal again
+
+
+def _import_fault(app: SleepPlanApp, error: MachineFault | OSError, path: Path) -> None:
+    fault = error if isinstance(error, MachineFault) else machine_fault(error, path)
+    app.call_from_thread(_refused, app, "Not imported: the machine refused", fault.render())
+
+
+def _ask_existing(
+    app: SleepPlanApp, path: Path, bundle: ImportBundle, name: str, there: list[str]
+) -> None:
+    shown = ", ".join(there[:3]) + (f" and {len(there) - 3} more" if len(there) > 3 else "")
+    nights = "night has" if len(there) == 1 else "nights have"
+
+    def chosen(choice: str | None) -> None:
+        if choice in ("replace", "keep"):
+            _run(app, partial(_save, app, path, bundle, name, choice))
+        else:
+            app.notify("Nothing imported.")
+
+    app.push_screen(
+        ChoicePrompt(
+            f"{len(there)} {nights} a check-in already in {name} ({shown}).",
+            [
+                ("keep", "Keep those as they are; import only the other nights"),
+                ("replace", "Replace them with the file's"),
+                ("cancel", "Cancel (import nothing)"),
+            ],
+        ),
+        chosen,
+    )
