@@ -22,7 +22,7 @@ from sleepplan.core.amounts import parse_amount
 from sleepplan.core.catalog import Catalog, Compound
 from sleepplan.core.errors import InputError
 from sleepplan.core.interactions import resolve_medications
-from sleepplan.core.planner import NightSettings, Plan, build_plan, plan_for
+from sleepplan.core.planner import NightSettings, Plan, build_plan, plan_for, word_for_both_arms
 from sleepplan.core.profile import profile_from_data
 from sleepplan.core.safety import (
     Intake,
@@ -124,10 +124,34 @@ def tonights_plan(ctx: Context) -> tuple[LoadedProfile, Plan, list[SafetyWarning
             str(loaded.path), place, f"no routine {args.routine or ''!r} (routines: {names})"
         ) from None
     settings = NightSettings(night, bedtime, wake, profile.dinner, zone_name)
-    plan = build_plan(routine, loaded.catalog, settings)  # --night is within timing's nights
+    experiments = experiments_on(ctx, profile.experiments, night)
+    # --night is within timing's nights
+    plan = build_plan(routine, loaded.catalog, settings, experiments)
     past = _nights_taken(ctx, profile.name, (dose.compound for dose in plan.doses), night)
     context = safety_context(ctx, profile.medications, past)
-    return loaded, plan, plan_warnings(plan, context)
+    return loaded, plan, word_for_both_arms(plan, plan_warnings(plan, context))
+
+
+def experiments_on(
+    ctx: Context, registrations: Sequence[ExperimentPlan], night: dt.date
+) -> list[ExperimentPlan]:
+    """Full plans of the experiments with a night on ``night`` (sealed files read only then).
+
+    An experiment whose sealed plan cannot be read is left out, said on stderr: the plan
+    is still printed, as the routine without it.
+    """
+    found = []
+    for registration in registrations:
+        if not registration.may_include(night):
+            continue
+        try:
+            full = _followed(ctx, registration, strict=True)
+        except InputError as error:
+            print(f"note: {error.render()}", file=sys.stderr)
+            continue
+        if full.tonight(night) is not None:
+            found.append(full)
+    return found
 
 
 def _nights_taken(
@@ -292,6 +316,10 @@ def cmd_export(ctx: Context) -> int:
     from sleepplan.store import exports
 
     args = ctx.args
+    if args.daily and args.format != "ics":
+        raise InputError.single(
+            "--daily", "", f"--daily is for --format ics (daily reminders); not {args.format}"
+        )
     if args.all and args.format not in ("csv", "json"):
         raise InputError.single(
             "--all",
@@ -315,11 +343,20 @@ def cmd_export(ctx: Context) -> int:
             if args.night
             else timing.tonight(timing.in_zone(ctx.now(), zone), profile.wake)
         )
-        plan = plan_for(profile, loaded.catalog, night, zone)
+        experiments = [] if args.daily else experiments_on(ctx, profile.experiments, night)
+        plan = plan_for(profile, loaded.catalog, night, zone, experiments=experiments)
         if plan is None:
             raise InputError.single(str(loaded.path), "routines", "the profile has no routine")
-        data = exports.export_ics(plan, profile.name, ctx.now())
-        what = f"{len(plan.doses)} doses for the night of {night}"
+        if args.daily:
+            skip, one_off = _experiment_nights_ics(ctx, loaded, night, zone)
+            data = exports.export_ics_daily(plan, profile.name, ctx.now(), skip, one_off)
+            what = (
+                f"daily reminders for {_count(len(plan.doses), 'dose')} and the morning "
+                f"check-in, from the night of {night}"
+            )
+        else:
+            data = exports.export_ics(plan, profile.name, ctx.now())
+            what = f"{len(plan.doses)} doses for the night of {night}"
     else:
         with _journal(ctx) as journal:
             records = journal.records(profile.name)
@@ -395,8 +432,11 @@ def _export_all(ctx: Context, format_name: str) -> tuple[bytes, str]:
     writer = csv.writer(out, lineterminator="\n")
     # as export_csv: a row with a lone "\r" has every cell quoted (readers split lines on it)
     quoting = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    # one header for all: dose columns for the night with most doses of any profile
+    columns = exports.csv_columns(record for rows in by_profile.values() for record in rows)
     for index, (name, records) in enumerate(by_profile.items()):
-        rows = list(csv.reader(io.StringIO(exports.export_csv(records), newline="")))
+        text = exports.export_csv(records, columns)
+        rows = list(csv.reader(io.StringIO(text, newline="")))
         if index == 0:
             writer.writerow(["profile", *rows[0]])
         for row in rows[1:]:
@@ -498,13 +538,18 @@ def _experiment(loaded: LoadedProfile, experiment_id: str | None) -> ExperimentP
 
 
 def cmd_experiment(ctx: Context) -> int:
-    """Experiment new / status / report."""
+    """Experiment new / status / report.
+
+    ``new`` seals the full plan in the home first, then saves the profile with only its
+    registration and hash; a blinded plan's envelope key is printed once (or written to
+    ``--key-file``). ``status`` says only tonight's instruction; ``report`` waits for the end.
+    """
     import secrets
 
     from sleepplan.core.experiment_analysis import analyse
-    from sleepplan.core.experiments import make_plan, progress
+    from sleepplan.core.experiments import progress, register
     from sleepplan.output import report
-    from sleepplan.store import exports
+    from sleepplan.store import exports, sealed
 
     args = ctx.args
     loaded = ctx.profile()
@@ -515,8 +560,13 @@ def cmd_experiment(ctx: Context) -> int:
         compound = loaded.catalog.find(args.compound)
         if compound is None:
             raise InputError.single("--compound", "", loaded.catalog.unknown_message(args.compound))
+        if args.key_file:  # before any work: the key never replaces a file
+            paths.check_export_target(ctx.home, Path(args.key_file), False)
         start = _flag("--start", timing.parse_date, args.start) if args.start else tonight
-        plan = make_plan(
+        plan = register(
+            tonight=tonight,
+            others=[_followed(ctx, other) for other in profile.experiments],
+            places=EXPERIMENT_FLAGS,
             catalog=loaded.catalog,
             compound=compound.id,
             dose_a_mg=_flag("--dose-a", parse_amount, args.dose_a) if args.dose_a != "0" else 0,
@@ -525,7 +575,8 @@ def cmd_experiment(ctx: Context) -> int:
             mid=args.mid,
             start=start,
             created_at=ctx.now().astimezone(dt.UTC).replace(tzinfo=None),
-            seed=args.seed if args.seed is not None else secrets.randbits(32),
+            # 128 bits: the profile's hash must not let anyone find the seed by trying them all
+            seed=args.seed if args.seed is not None else secrets.randbits(128),
             hypothesis=args.hypothesis or "",
             baseline_nights=args.baseline,
             blocks=args.blocks,
@@ -534,7 +585,10 @@ def cmd_experiment(ctx: Context) -> int:
         )
         if any(existing.id == plan.id for existing in profile.experiments):
             raise InputError.single("--start", "", f"an experiment {plan.id!r} exists already")
-        updated = dataclasses.replace(profile, experiments=(*profile.experiments, plan))
+        # the sealed plans first: a crash before the profile is saved leaves an unused file
+        kept = sealed.seal_legacy(ctx.home, profile.experiments)
+        sealed.seal(ctx.home, plan)
+        updated = dataclasses.replace(profile, experiments=(*kept, plan.registration()))
         save_profile(loaded.path, updated, loaded.fingerprint, catalog=ctx.catalog())
         print(f"Registered experiment {plan.id} in {visible(str(loaded.path))}")
         print(f"SHA-256 {plan.sha256}")
@@ -545,11 +599,23 @@ def cmd_experiment(ctx: Context) -> int:
         )
         print(report.instruction(plan, tonight, compound.name))
         if plan.blinded:
+            key = report.envelope_key_text(plan, compound.name)
             print()
-            print(report.envelope_key_text(plan, compound.name))
+            if args.key_file:
+                exports.write_private(Path(args.key_file), (key + "\n").encode("utf-8"))
+                print(
+                    f"Wrote the envelope key to {visible(args.key_file)}: hand it to the person "
+                    "who prepares the envelopes. sleepplan shows it again only in the report."
+                )
+            else:
+                print(key)
+                print(
+                    "Hand this key to the person who prepares the envelopes. sleepplan shows "
+                    "it again only in the report, once the experiment is complete."
+                )
         print("\nResults stay hidden until the plan completes. " + DISCLAIMER)
         return 0
-    plan = _experiment(loaded, args.id)
+    plan = _followed(ctx, _experiment(loaded, args.id), strict=True)
     name = loaded.catalog.get(plan.compound).name
     records = {dt.date.fromisoformat(r["night"]): r for r in _journal_records(ctx, profile.name)}
     state = progress(plan, records, tonight)
@@ -566,12 +632,55 @@ def cmd_experiment(ctx: Context) -> int:
             "nights to go); `sleepplan experiment status` shows progress",
         )
     text = report.report_markdown(plan, analyse(plan, records), name, tonight)
+    if plan.blinded:  # complete: the key may be read now
+        text += "\n## Envelope key\n\n```\n" + report.envelope_key_text(plan, name) + "\n```\n"
     if args.out:
         exports.write_private(Path(args.out), text.encode("utf-8"))
         print(f"wrote the report to {visible(args.out)}", file=sys.stderr)
     else:
         print(text)
     return 0
+
+
+def _experiment_nights_ics(
+    ctx: Context, loaded: LoadedProfile, first: dt.date, zone: str
+) -> tuple[dict[str, list[dt.date]], list[Any]]:
+    """Experiment nights from ``first`` on, for the daily .ics (see ``exports.experiment_nights``).
+
+    An experiment whose sealed plan cannot be read is left out, said on stderr.
+    """
+    from sleepplan.store import exports
+
+    full_plans = []
+    for registration in loaded.profile.experiments:
+        if registration.span()[1] < first:
+            continue
+        try:
+            full_plans.append(_followed(ctx, registration, strict=True))
+        except InputError as error:
+            print(f"note: {error.render()}", file=sys.stderr)
+    return exports.experiment_nights(
+        loaded.profile, loaded.catalog, full_plans, first, zone, ctx.now()
+    )
+
+
+EXPERIMENT_FLAGS = {"start": "--start", "mid": "--mid", "blocks": "--blocks"}
+"""How ``experiment new`` names the fields a registration check refuses."""
+
+
+def _followed(ctx: Context, registration: ExperimentPlan, strict: bool = False) -> ExperimentPlan:
+    """An experiment's full plan from its sealed file; a registration if it cannot be read.
+
+    With ``strict``, a missing or damaged sealed plan is the error it is (exit 2).
+    """
+    from sleepplan.store import sealed
+
+    try:
+        return sealed.unseal(ctx.home, registration)
+    except InputError:
+        if strict:
+            raise
+        return registration
 
 
 def cmd_profile(ctx: Context) -> int:
@@ -789,6 +898,9 @@ def _experiment_arguments(experiment: argparse.ArgumentParser) -> None:
     new_exp.add_argument("--blind", action="store_true", help="numbered envelopes, guesses")
     new_exp.add_argument("--seed", type=int, help="randomisation seed (default: random)")
     new_exp.add_argument("--start", metavar="YYYY-MM-DD", help="first night (default tonight)")
+    new_exp.add_argument(
+        "--key-file", metavar="FILE", help="blinded: write the envelope key here, not on screen"
+    )
     for action in ("status", "report"):
         sub = experiment_commands.add_parser(action, help=f"an experiment's {action}")
         sub.add_argument("--id", help="experiment id (default: the latest)")
@@ -808,6 +920,11 @@ def _export_arguments(export: argparse.ArgumentParser) -> None:
         help="every profile's check-ins (csv: a profile column; json: one entry per profile)",
     )
     export.add_argument("--night", metavar="YYYY-MM-DD", help="the night (ics; default tonight)")
+    export.add_argument(
+        "--daily",
+        action="store_true",
+        help="ics: every dose and a morning check-in as daily reminders (from the night)",
+    )
     export.add_argument("--out", metavar="FILE", help="write to a file (0600) instead of stdout")
     export.add_argument(
         "--force",
@@ -842,7 +959,7 @@ def _profile_arguments(profile: argparse.ArgumentParser) -> None:
         dest="example",
         default="example",
         metavar="EXAMPLE",
-        help="example to start from (example, deep-sleep, rem-wbtb)",
+        help="example to start from (example, deep-sleep, rem-wbtb, stay-asleep)",
     )
     duplicate = profile_commands.add_parser("duplicate", help="copy a profile under a new name")
     duplicate.add_argument("source", metavar="NAME|PATH")

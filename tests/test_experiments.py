@@ -125,3 +125,137 @@ def test_blinded_flow_end_to_end(catalog: Catalog) -> None:
     assert not before.complete and before.nights_to_go > 0
     after = progress(registered, records, registered.last_night + dt.timedelta(days=1))
     assert after.complete and after.nights_recorded == 12
+
+
+def test_a_registration_is_the_plan_without_its_schedule(catalog: Catalog) -> None:
+    full = plan(catalog, blinded=True, compound="galantamine", dose_b_mg=4)
+    registration = full.registration()
+    assert registration.seed is None and registration.schedule == ()
+    assert registration.start == START and registration.sha256 == full.digest()
+    assert not registration.intact  # only the full plan proves its hash
+    first, last = registration.span()
+    assert first == full.first_night and last >= full.last_night  # the longest it could run
+    assert full.span() == (full.first_night, full.last_night)
+    assert registration.may_include(full.last_night)
+    assert not registration.may_include(START - dt.timedelta(days=1))
+
+
+def details(catalog: Catalog, **overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = dict(
+        catalog=catalog,
+        compound="melatonin",
+        dose_a_mg=0,
+        dose_b_mg=0.5,
+        primary="onset",
+        mid=5,
+        start=START,
+        created_at=CREATED,
+        seed=42,
+        baseline_nights=0,
+        blocks=2,
+        block_nights=1,
+    )
+    fields.update(overrides)
+    return fields
+
+
+@pytest.mark.parametrize(
+    ("overrides", "place", "words"),
+    [
+        ({"start": START - dt.timedelta(days=1)}, "--start", "is in the past"),
+        ({"mid": 0}, "--mid", "above 0 and at most 50"),
+        ({"mid": -3}, "--mid", "above 0 and at most 50"),
+        ({"mid": 50.5}, "--mid", "above 0 and at most 50"),
+        ({"start": START + dt.timedelta(days=3)}, "--start", "overlap experiment"),
+    ],
+)
+def test_register_refuses_bad_registrations(
+    catalog: Catalog, overrides: dict[str, Any], place: str, words: str
+) -> None:
+    from sleepplan.core.errors import InputError
+    from sleepplan.core.experiments import register
+
+    existing = plan(catalog).registration()  # 8 nights from START
+    with pytest.raises(InputError) as caught:
+        register(
+            tonight=START,
+            others=[existing],
+            places={"start": "--start", "mid": "--mid"},
+            **details(catalog, **overrides),
+        )
+    assert caught.value.problems[0][0] == place and words in caught.value.problems[0][1]
+
+
+def test_register_accepts_other_compounds_and_later_starts(catalog: Catalog) -> None:
+    from sleepplan.core.experiments import register
+
+    existing = plan(catalog)  # the full plan: its real last night counts
+    later = existing.last_night + dt.timedelta(days=1)
+    assert register(tonight=START, others=[existing], **details(catalog, start=later)).intact
+    other = details(catalog, compound="l-theanine", dose_b_mg=200, mid=50)
+    assert register(tonight=START, others=[existing], **other).compound == "l-theanine"
+
+
+def test_night_instructions_never_say_a_blinded_arm(catalog: Catalog) -> None:
+    from sleepplan.core.experiments import night_instruction
+
+    blind = plan(catalog, blinded=True, baseline_nights=1)
+    said = [night_instruction(blind, item.night) for item in blind.schedule]
+    assert said[0] == ("none tonight — baseline", "none")
+    assert said[1:] == [(f"envelope {n}", f"env. {n}") for n in range(1, 9)]
+    assert night_instruction(blind, START - dt.timedelta(days=1)) is None
+    open_ = plan(catalog, dose_a_mg=0.3)
+    for item in open_.schedule:
+        amount = 0.3 if item.arm == "A" else 0.5
+        assert night_instruction(open_, item.night) == (
+            f"{amount:g} mg — arm {item.arm}",
+            f"{amount:g} mg {item.arm}",
+        )
+
+
+def test_tonight_follows_the_experiment(catalog: Catalog) -> None:
+    from sleepplan.core.planner import NightSettings, build_plan
+    from tests.factories import routine
+
+    blind = plan(catalog, blinded=True, baseline_nights=1, dose_b_mg=3)
+    evening = routine(("melatonin", 0.5), ("l-theanine", 200))
+
+    def on(night: dt.date, plans: list[ExperimentPlan]) -> Any:
+        settings = NightSettings(night, dt.time(23), dt.time(7), dt.time(19), "Europe/Berlin")
+        return build_plan(evening, catalog, settings, plans)
+
+    baseline = on(START, [blind])
+    assert [d.compound.id for d in baseline.doses] == ["l-theanine"]
+    assert [(d.compound.id, d.amount_text) for d in baseline.set_aside] == [("melatonin", "none")]
+    assert baseline.experiments == ((blind.id, "none tonight — baseline"),)
+    nights = {item.arm: item.night for item in blind.schedule}
+    a_night, b_night = on(nights["A"], [blind]), on(nights["B"], [blind])
+    for tonight in (a_night, b_night):
+        melatonin = next(d for d in tonight.doses if d.compound.id == "melatonin")
+        assert melatonin.amount_mg == 3  # the larger arm, whichever the envelope holds
+        assert melatonin.amount_text.startswith("env. ")
+        assert "experiment tonight: envelope" in melatonin.why
+    assert on(nights["A"], []).doses[0].amount_mg == 0.5  # no experiment: the routine as is
+    theanine = plan(catalog, compound="l-theanine", dose_b_mg=100)  # open, A = none
+    arm_a = next(item.night for item in theanine.schedule if item.arm == "A")
+    open_night = on(arm_a, [theanine])
+    assert [d.compound.id for d in open_night.doses] == ["melatonin"]
+    assert [d.amount_text for d in open_night.set_aside] == ["none A"]
+
+
+def test_blinded_warnings_are_worded_for_both_arms(catalog: Catalog) -> None:
+    from sleepplan.core.planner import NightSettings, build_plan, word_for_both_arms
+    from sleepplan.core.safety import SafetyWarning, Severity
+    from tests.factories import routine
+
+    blind = plan(catalog, blinded=True, dose_b_mg=3)
+    night = blind.schedule[0].night
+    settings = NightSettings(night, dt.time(23), dt.time(7), dt.time(19), "Europe/Berlin")
+    tonight = build_plan(routine(("melatonin", 0.5)), catalog, settings, [blind])
+    about = SafetyWarning(Severity.CAUTION, "x", ("melatonin",), "Melatonin: too much.")
+    other = SafetyWarning(Severity.INFO, "y", ("l-theanine",), "Theanine.")
+    worded = word_for_both_arms(tonight, [about, other])
+    assert worded[0].message == (
+        "If tonight's envelope 1 holds Melatonin (up to 3 mg): Melatonin: too much."
+    )
+    assert worded[1] == other

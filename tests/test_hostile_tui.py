@@ -267,7 +267,9 @@ async def test_hostile_names_are_shown_literally_and_never_act_in_any_area(home:
         morning = "\n".join(
             str(tick.label) for tick in app.screen.query("#taken Tick").results(Tick)
         )
-        assert CLICK in morning and "Chamomile tea␛]8;;" in morning
+        assert CLICK in morning and "[/]zz" in morning
+        # last night was the experiment's arm A (none): the check-in follows it, not the routine
+        assert "Chamomile tea␛]8;;" not in morning
         _screen(app)
 
         # History: every cell of every table clicked

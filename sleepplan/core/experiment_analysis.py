@@ -41,7 +41,14 @@ class Analysis:
 
 
 def analyse(plan: ExperimentPlan, records: Mapping[dt.date, Mapping[str, Any]]) -> Analysis:
-    """Paired block differences and their statistics (B − A on the primary score)."""
+    """Paired block differences and their statistics (B − A on the primary score).
+
+    ``plan`` is the full plan, its sealed schedule and seed read back: a registration alone
+    has neither.
+    """
+    if plan.seed is None:
+        raise ValueError(f"experiment {plan.id}: analysing needs its sealed schedule and seed")
+    seed = plan.seed
     by_block: dict[int, dict[str, list[float]]] = {}
     right = guessed = 0
     for item in plan.schedule:
@@ -72,8 +79,8 @@ def analyse(plan: ExperimentPlan, records: Mapping[dt.date, Mapping[str, Any]]) 
         block_diffs=tuple(diffs),
         mean_diff=centre,
         t_ci95=(low, high),
-        bootstrap_ci95=_bootstrap(values, plan.seed),
-        randomisation_p=_randomisation_p(values, plan.seed),
+        bootstrap_ci95=_bootstrap(values, seed),
+        randomisation_p=_randomisation_p(values, seed),
         p_exceeds_mid=_posterior_exceeds(values, plan.mid),
         blinding=blinding,
     )

@@ -2,9 +2,14 @@
 
 A plan is written before the first night: baseline nights, then blocks in which the two arms
 (A and B: two doses, or none and a dose) follow each other in a random order drawn from a
-stored seed, with washout nights between arms when the compound's half-life calls for them. Its
+seed, with washout nights between arms when the compound's half-life calls for them. Its
 SHA-256 is recorded with it, so any later change shows. Results stay hidden until the plan is
 complete; ``experiment_analysis`` then analyses it.
+
+The profile keeps only the *registration* (everything but the seed and the schedule, plus the
+hash of the full plan): the user opens that file to edit their routines, and a schedule there
+would break the blind the first time they looked. The full plan is sealed outside it
+(``store.sealed``). Profiles written before that still carry the schedule and keep working.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import hashlib
 import itertools
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
@@ -68,35 +73,75 @@ class ExperimentPlan:
     washout_nights: Annotated[int, Bounds(ge=0, le=14)]
     """Nights without the compound whenever the arm changes."""
     blinded: bool
-    seed: int
+    start: dt.date | None = None
+    """The first night (profiles written before the schedule was sealed leave it out)."""
+    seed: int | None = None
+    """The full plan only: the seed the schedule was drawn from (never in a new profile)."""
     created_at: dt.datetime
-    schedule: tuple[ScheduledNight, ...]
+    schedule: tuple[ScheduledNight, ...] = ()
+    """The full plan only: every night and its arm (never in a new profile)."""
     sha256: str = ""
-    """The hash of everything above, recorded before the first night."""
+    """The hash of the full plan, recorded before the first night."""
 
     def digest(self) -> str:
-        """The SHA-256 of the plan's content (everything but the hash itself)."""
-        content = dump(self, exclude={"sha256"})
+        """The SHA-256 of the plan's content (everything but the hash and the start).
+
+        The start is left out because the schedule already holds it (and profiles written
+        before the start was recorded must keep their hash).
+        """
+        content = dump(self, exclude={"sha256", "start"})
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     @property
     def intact(self) -> bool:
-        """Whether the plan is unchanged since it was registered."""
-        return self.sha256 == self.digest()
+        """Whether the full plan is unchanged since it was registered."""
+        return self.has_schedule and self.sha256 == self.digest()
+
+    @property
+    def has_schedule(self) -> bool:
+        """Whether this is the full plan (sealed, or an older profile's), not a registration."""
+        return bool(self.schedule)
+
+    def registration(self) -> ExperimentPlan:
+        """What the profile keeps: the plan without its seed and schedule, with its start."""
+        return replace(self, start=self.first_night, seed=None, schedule=())
 
     @property
     def first_night(self) -> dt.date:
         """The first night of the plan."""
-        return self.schedule[0].night
+        if self.schedule:
+            return self.schedule[0].night
+        if self.start is None:
+            raise ValueError(f"experiment {self.id} has neither a start nor a schedule")
+        return self.start
 
     @property
     def last_night(self) -> dt.date:
-        """The last night of the plan."""
+        """The last night of the full plan."""
+        if not self.schedule:
+            raise ValueError(f"experiment {self.id}: only the full plan knows its last night")
         return self.schedule[-1].night
 
+    def span(self) -> tuple[dt.date, dt.date]:
+        """The plan's first and last nights; a registration gives the latest it could end.
+
+        The number of washout runs depends on the drawn order, so a registration counts one
+        between every two arms: a run is never longer than that.
+        """
+        if self.schedule:
+            return self.first_night, self.last_night
+        arms = 2 * self.blocks
+        longest = self.baseline_nights + arms * self.block_nights + (arms - 1) * self.washout_nights
+        return self.first_night, self.first_night + dt.timedelta(days=longest - 1)
+
+    def may_include(self, night: dt.date) -> bool:
+        """Whether a night can be one of the plan's (without reading its sealed schedule)."""
+        first, last = self.span()
+        return first <= night <= last
+
     def tonight(self, night: dt.date) -> ScheduledNight | None:
-        """What the plan says for a night, if it is one of its nights."""
+        """What the full plan says for a night, if it is one of its nights."""
         return next((item for item in self.schedule if item.night == night), None)
 
     def dose_of(self, arm: Arm) -> float:
@@ -156,6 +201,7 @@ def make_plan(
         "block_nights": block_nights,
         "washout_nights": washout,
         "blinded": blinded,
+        "start": start,
         "seed": seed,
         "created_at": created_at.replace(microsecond=0),
     }
@@ -211,3 +257,102 @@ def progress(plan: ExperimentPlan, recorded: Mapping[dt.date, Any], today: dt.da
     complete = today > plan.last_night
     to_go = max(0, (plan.last_night - today).days + 1) if not complete else 0
     return Progress(total, done, complete, to_go)
+
+
+MID_LIMIT = 50.0
+"""The largest minimal important difference a new experiment may register, in score points."""
+
+
+def register(
+    *,
+    tonight: dt.date,
+    others: Iterable[ExperimentPlan],
+    places: Mapping[str, str] | None = None,
+    source: str = "the experiment",
+    **details: Any,
+) -> ExperimentPlan:
+    """Check a new experiment's registration, then write its plan (``make_plan``'s arguments).
+
+    Refused, with one problem per field: a start before ``tonight``, a minimal important
+    difference not above 0 or above ``MID_LIMIT``, and nights that overlap another experiment
+    on the same compound (``others``: full plans where they could be read, else their
+    registrations, whose latest possible end is used). ``places`` names each field the way
+    the caller asked for it (``{"mid": "--mid"}``); nothing is written here either way.
+    """
+    names = places or {}
+    start: dt.date = details["start"]
+    mid: float = details["mid"]
+    problems = []
+    if start < tonight:
+        problems.append(
+            ("start", f"{start} is in the past: an experiment starts tonight ({tonight}) or later")
+        )
+    if not 0 < mid <= MID_LIMIT:
+        problems.append(
+            (
+                "mid",
+                f"{mid:g} points: a minimal important difference is above 0 and at most "
+                f"{MID_LIMIT:g} (a score runs from 0 to 100)",
+            )
+        )
+    if problems:
+        raise InputError(source, [(names.get(field, field), text) for field, text in problems])
+    plan = make_plan(**details)
+    first, last = plan.span()
+    for other in others:
+        other_first, other_last = other.span()
+        if other.compound == plan.compound and first <= other_last and other_first <= last:
+            raise InputError.single(
+                source,
+                names.get("start", "start"),
+                f"its nights ({first} to {last}) overlap experiment {other.id} on the same "
+                f"compound ({other_first} to {other_last}): start after {other_last}",
+            )
+    return plan
+
+
+def night_instruction(plan: ExperimentPlan, night: dt.date) -> tuple[str, str] | None:
+    """What the full plan says for a night, in words and in a table cell of 9 characters.
+
+    ``("envelope 7", "env. 7")`` blinded, ``("none tonight — baseline", "none")`` on baseline
+    and washout nights, ``("0.5 mg — arm B", "0.5 mg B")`` open; ``None`` off the plan. A
+    blinded night never says its arm.
+    """
+    item = plan.tonight(night)
+    if item is None:
+        return None
+    if item.arm in ("baseline", "washout"):
+        return f"none tonight — {item.arm}", "none"
+    if plan.blinded:
+        return f"envelope {item.envelope}", f"env. {item.envelope}"
+    amount = plan.dose_of(item.arm)
+    if amount == 0:
+        return f"none tonight — arm {item.arm}", f"none {item.arm}"
+    return f"{amount:g} mg — arm {item.arm}", f"{amount:g} mg {item.arm}"
+
+
+MID_HINTS: dict[str, str] = {
+    "onset": (
+        "On the onset score, 5 points is about falling asleep 4½ minutes sooner, 10 about 9 "
+        "minutes, 15 about 13½ minutes (with your 'getting to sleep' rating unchanged)."
+    ),
+    "maintenance": (
+        "On the maintenance score, 5 points is about 5 fewer minutes awake in the night, "
+        "10 about 10, 15 about 15 (with your sleep-quality rating unchanged)."
+    ),
+    "next_morning": (
+        "On the next-morning score, 5 points is a little over one step less sleepy on the "
+        "1–9 sleepiness question, 10 about 2½ steps, 15 about 3½ steps."
+    ),
+    "morning": (
+        "On the morning score, one step up the 1–5 quality question adds about 4 points and "
+        "one step less sleepy about 2½: 5 points is a small change, 10 a clear one, 15 a large "
+        "one."
+    ),
+}
+"""What 5, 10 and 15 points mean on each score, from the check-in's scoring (design §7).
+
+Onset is the mean of a minutes-to-sleep part (100·(60 − SOL)/45) and a 0–100 rating, so a
+minute sooner is 100/45/2 ≈ 1.1 points; a minute less awake moves the WASO and efficiency
+parts of maintenance by about 1 point together; one sleepiness step is 100/8/3 ≈ 4.2
+next-morning points, and 0.20·12.5 = 2.5 morning points; a quality step is 0.15·25 ≈ 4."""

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from sleepplan.core import timing
 from sleepplan.core.architecture import PredictedNight, predict_night
 from sleepplan.core.catalog import Anchor, Catalog, Compound
+from sleepplan.core.experiments import ExperimentPlan, night_instruction
 from sleepplan.core.kinetics import Curve
 from sleepplan.core.profile import Dose, Profile, Routine
 from sleepplan.core.vocabulary import Stage
+
+if TYPE_CHECKING:
+    from sleepplan.core.safety import SafetyWarning
+
+
+@dataclass(frozen=True, slots=True)
+class ExperimentDose:
+    """What an experiment says about a dose tonight, in place of the routine's amount."""
+
+    experiment_id: str
+    instruction: str
+    """In words: "envelope 7", "none tonight — baseline", "0.5 mg — arm B"."""
+    label: str
+    """The same in a table cell of 9 characters: "env. 7", "none", "0.5 mg B"."""
+    blinded: bool
+    """A blinded A/B night: planned at the larger arm's amount, which says nothing of the arm."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +61,13 @@ class PlannedDose:
     residual_at_wake: float | None
     peak_in_window: bool | None
     """Whether the peak falls inside a window of a stage it targets (``None``: no curve)."""
+    experiment: ExperimentDose | None = None
+    """Set on an experiment night: the night's instruction replaces the amount."""
+
+    @property
+    def amount_text(self) -> str:
+        """The amount as a table shows it: the experiment's instruction when there is one."""
+        return self.experiment.label if self.experiment else f"{self.amount_mg:g} mg"
 
     @property
     def stage(self) -> Stage:
@@ -68,6 +94,8 @@ class PlannedDose:
             )
         elif self.curve is None:
             parts.append("no sourced kinetics, so no curve")
+        if self.experiment is not None:
+            parts.insert(0, f"experiment tonight: {self.experiment.instruction}")
         return "; ".join(parts)
 
 
@@ -79,6 +107,16 @@ class Plan:
     routine_name: str
     night: PredictedNight
     doses: tuple[PlannedDose, ...] = field(default=())
+    """The doses taken tonight (what safety checks and the timeline draws)."""
+    set_aside: tuple[PlannedDose, ...] = field(default=())
+    """Routine doses an experiment leaves out tonight (baseline, washout, a "none" arm)."""
+    experiments: tuple[tuple[str, str], ...] = field(default=())
+    """(id, instruction) of every experiment with a night tonight."""
+
+    @property
+    def rows(self) -> list[PlannedDose]:
+        """Every dose to list, taken or set aside, in stage and time order."""
+        return sorted((*self.doses, *self.set_aside), key=_order)
 
     @property
     def bedtime(self) -> dt.datetime:
@@ -94,14 +132,30 @@ class Plan:
         """Doses grouped under their stage, stages in night order, empty stages left out."""
         groups: list[tuple[Stage, list[PlannedDose]]] = []
         for stage in Stage:
-            members = [dose for dose in self.doses if dose.stage is stage]
+            members = [dose for dose in self.rows if dose.stage is stage]
             if members:
                 groups.append((stage, members))
         return groups
 
 
-def build_plan(routine: Routine, catalog: Catalog, settings: NightSettings) -> Plan:
-    """Place every dose of a routine on the night, with its curve, peak and residual at wake."""
+def _order(item: PlannedDose) -> tuple[int, dt.datetime, str]:
+    return item.stage.order, timing.utc(item.at), item.compound.name
+
+
+def build_plan(
+    routine: Routine,
+    catalog: Catalog,
+    settings: NightSettings,
+    experiments: Sequence[ExperimentPlan] = (),
+) -> Plan:
+    """Place every dose of a routine on the night, with its curve, peak and residual at wake.
+
+    ``experiments`` are full plans (``store.sealed.unseal``): on one of their nights the
+    routine's dose of the compound under test follows the night's instruction (a compound the
+    routine lacks is added at its catalog time). A blinded A/B night is planned at the larger
+    arm's amount, so warnings and curves are the same whichever arm the envelope holds;
+    baseline, washout and "none" nights set the dose aside: not taken, no curve, no warning.
+    """
     bedtime, wake = timing.night_bounds(
         settings.night, settings.bedtime, settings.wake, settings.zone
     )
@@ -111,18 +165,80 @@ def build_plan(routine: Routine, catalog: Catalog, settings: NightSettings) -> P
         _place(index, dose, catalog.get(dose.compound), night, dinner)
         for index, dose in enumerate(routine.doses)
     ]
-    planned.sort(key=lambda item: (item.stage.order, timing.utc(item.at), item.compound.name))
-    return Plan(settings, routine.name, night, tuple(planned))
+    set_aside: list[PlannedDose] = []
+    running: list[tuple[str, str]] = []
+    for experiment in experiments:
+        said = night_instruction(experiment, settings.night)
+        item = experiment.tonight(settings.night)
+        if said is None or item is None or experiment.compound not in catalog:
+            continue
+        running.append((experiment.id, said[0]))
+        blinded = experiment.blinded and item.arm in ("A", "B")
+        amount = (
+            max(experiment.dose_a_mg, experiment.dose_b_mg)
+            if blinded
+            else experiment.dose_of(item.arm)
+        )
+        note = ExperimentDose(experiment.id, said[0], said[1], blinded)
+        index = next(
+            (i for i, dose in enumerate(planned) if dose.compound.id == experiment.compound), None
+        )
+        if index is None:  # the routine lacks it: the experiment's dose at its catalog time
+            extra = Dose(compound=experiment.compound, amount_mg=experiment.dose_b_mg)
+            index = len(planned)
+            planned.append(_place(-1, extra, catalog.get(experiment.compound), night, dinner))
+        dose = replace(planned.pop(index), experiment=note, amount_mg=amount)
+        if amount > 0:
+            planned.insert(index, dose)
+        elif dose.routine_index >= 0:  # a routine dose not taken tonight stays listed
+            set_aside.append(
+                replace(dose, curve=None, peak_at=None, residual_at_wake=None, peak_in_window=None)
+            )
+    planned.sort(key=_order)
+    return Plan(settings, routine.name, night, tuple(planned), tuple(set_aside), tuple(running))
 
 
 def plan_for(
-    profile: Profile, catalog: Catalog, night: dt.date, zone: str, routine_name: str | None = None
+    profile: Profile,
+    catalog: Catalog,
+    night: dt.date,
+    zone: str,
+    routine_name: str | None = None,
+    experiments: Sequence[ExperimentPlan] = (),
 ) -> Plan | None:
     """A profile's routine (default: its default) on a night; ``None`` if it has no routine."""
     if not profile.routines:
         return None
     settings = NightSettings(night, profile.bedtime, profile.wake, profile.dinner, zone)
-    return build_plan(profile.routine(routine_name), catalog, settings)
+    return build_plan(profile.routine(routine_name), catalog, settings, experiments)
+
+
+def word_for_both_arms(plan: Plan, warnings: list[SafetyWarning]) -> list[SafetyWarning]:
+    """Blinded nights: warnings about the compound under test, worded for either envelope.
+
+    The plan used the larger arm's amount every A/B night, so the same warnings show whichever
+    arm tonight is; this says so, instead of stating as fact what the envelope may not hold.
+    """
+    blinded = {
+        dose.compound.id: dose
+        for dose in plan.doses
+        if dose.experiment is not None and dose.experiment.blinded
+    }
+    if not blinded:
+        return warnings
+    worded = []
+    for warning in warnings:
+        about = [blinded[c] for c in warning.compounds if c in blinded]
+        if about:
+            dose = about[0]
+            assert dose.experiment is not None
+            prefix = (
+                f"If tonight's {dose.experiment.instruction} holds {dose.compound.name} "
+                f"(up to {dose.amount_mg:g} mg): "
+            )
+            warning = replace(warning, message=prefix + warning.message)
+        worded.append(warning)
+    return worded
 
 
 def _place(

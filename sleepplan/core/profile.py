@@ -190,4 +190,7 @@ def migrate_profile_data(
 def profile_to_data(profile: Profile) -> dict[str, Any]:
     """The profile as plain TOML-ready data (no ``None`` values, times as ``"HH:MM"``)."""
     data: dict[str, Any] = toml_ready(dump(profile))
+    for experiment in data.get("experiments", ()):
+        if not experiment.get("schedule"):  # a registration: its schedule is sealed elsewhere
+            experiment.pop("schedule", None)
     return data

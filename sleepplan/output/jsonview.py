@@ -18,11 +18,21 @@ def _iso(instant: dt.datetime | None) -> str | None:
 
 
 def dose_json(dose: PlannedDose) -> dict[str, Any]:
-    """One planned dose."""
+    """One planned dose; on an experiment night, with the night's instruction.
+
+    A blinded night's dose shows the instruction in place of its amount (``amount_mg`` is
+    ``null``); a dose the experiment leaves out tonight has ``amount_mg`` 0.
+    """
+    experiment = dose.experiment
+    amount: float | str | None = dose.amount_mg
+    if experiment is not None and experiment.blinded:
+        amount = None
+    extra = {} if experiment is None else {"instruction": experiment.instruction}
     return {
         "compound": dose.compound.id,
         "name": dose.compound.name,
-        "amount_mg": dose.amount_mg,
+        "amount_mg": amount,
+        **extra,
         "at": _iso(dose.at),
         "minutes_from_bedtime": dose.minutes_from_bedtime,
         "stage": dose.stage.value,
@@ -62,11 +72,20 @@ def plan_json(plan: Plan, warnings: list[SafetyWarning], profile_name: str) -> d
             stage.value: [_iso(window.start), _iso(window.end)]
             for stage, window in plan.night.windows.items()
         },
-        "doses": [dose_json(dose) for dose in plan.doses],
+        "doses": [dose_json(dose) for dose in plan.rows],
         "warnings": [warning_json(warning) for warning in warnings],
         "scope": SCOPE,
         "disclaimer": DISCLAIMER,
+        **_experiment_json(plan),
     }
+
+
+def _experiment_json(plan: Plan) -> dict[str, Any]:
+    """``experiment`` (the first) and ``experiments`` (all), only on an experiment night."""
+    if not plan.experiments:
+        return {}
+    found = [{"id": id_, "instruction": said} for id_, said in plan.experiments]
+    return {"experiment": found[0], "experiments": found}
 
 
 def compound_json(compound: Compound) -> dict[str, Any]:

@@ -51,10 +51,15 @@ def _dose_line(dose: PlannedDose) -> list[str]:
     mark = {True: "✓", False: "✗", None: " "}[dose.peak_in_window]
     residual = "" if dose.residual_at_wake is None else f"{dose.residual_at_wake:.0%} at wake"
     head = (
-        f"  {dose.at:%H:%M}  {visible(dose.compound.name)[:26]:<26} {_mg(dose.amount_mg):>8}  "
+        f"  {dose.at:%H:%M}  {visible(dose.compound.name)[:26]:<26} {_amount(dose):>8}  "
         f"{_minutes(dose.minutes_from_bedtime):>9}  {peak} {mark}  {residual}"
     )
     return [head.rstrip(), f"         {dose.why}"]
+
+
+def _amount(dose: PlannedDose) -> str:
+    """The amount, or on an experiment night the night's instruction in its place."""
+    return dose.amount_text if dose.experiment is not None else _mg(dose.amount_mg)
 
 
 def plan_text(
@@ -80,8 +85,9 @@ def plan_text(
     ]
     if medications is not None:
         lines.append(visible(medications_summary(medications)))
+    lines += [f"Experiment {visible(id_)}: {said}" for id_, said in plan.experiments]
     lines.append("")
-    if not plan.doses:
+    if not plan.rows:
         lines += ["This routine has no doses yet.", ""]
     for stage, doses in plan.by_stage():
         window = night.windows[stage]

@@ -1,21 +1,23 @@
 """Export and import of the user's data (design §9).
 
 JSON and CSV of the journal, TOML of a profile with its journal, and an iCalendar file of a
-night's doses. Imports validate every check-in like a check-in file and land in one
-transaction: all or nothing.
+night's doses or of daily reminders. Imports validate every check-in like a check-in file and
+land in one transaction: all or nothing.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
+import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
 from pydantic import ValidationError
@@ -29,11 +31,17 @@ from sleepplan.core.checkin import (
     evaluate,
 )
 from sleepplan.core.errors import InputError, from_validation_error
-from sleepplan.core.planner import Plan
+from sleepplan.core.planner import Plan, PlannedDose, plan_for
 from sleepplan.core.profile import Profile, profile_to_data
 from sleepplan.core.tomldoc import parse_toml, toml_ready
 from sleepplan.output import DISCLAIMER
 from sleepplan.store.files import atomic_write, decode_user_bytes, read_user_bytes
+
+if TYPE_CHECKING:
+    from icalendar import Event
+
+    from sleepplan.core.catalog import Catalog
+    from sleepplan.core.experiments import ExperimentPlan
 
 MAX_IMPORT_NIGHTS = 20_000
 """The most check-ins one import takes: 55 years of nights, five times the ten years sleepplan
@@ -82,6 +90,10 @@ CSV_COLUMNS = [
     *(f"scores.{key}" for key in SCORE_KEYS),
     "flags",
 ]
+"""The columns of the CSV export, with ``taken`` standing for its dose columns."""
+DOSE_FIELDS = ("compound", "amount_mg", "at")
+"""Each dose taken gets one column of each: ``taken_1_compound``, ``taken_1_amount_mg``, ..."""
+DOSE_COLUMN = re.compile(r"taken_([1-9][0-9]{0,3})_(compound|amount_mg|at)")
 LIST_SEPARATOR = ";"
 BYTE_ORDER_MARK = "\ufeff"
 """Some editors (and Excel) start UTF-8 files with it; it is not part of the text."""
@@ -98,38 +110,63 @@ def export_json(profile_name: str, records: list[dict[str, Any]]) -> str:
     )
 
 
-def export_csv(records: list[dict[str, Any]]) -> str:
-    """One row per check-in; lists joined by ";", doses as ``compound:amount@time``.
+def export_csv(records: list[dict[str, Any]], columns: list[str] | None = None) -> str:
+    """One row per check-in; lists joined by ";", each dose taken in its own columns.
 
-    A cell a spreadsheet would take for a formula gets a leading ``'`` (see ``neutralised``).
+    Dose N of a night is in ``taken_N_compound``, ``taken_N_amount_mg`` and ``taken_N_at``,
+    with as many groups as the night with most doses needs (``columns``, from ``csv_columns``,
+    when several exports must share a header). A cell a spreadsheet would take for a formula
+    gets a leading ``'`` (see ``neutralised``).
     """
+    columns = columns or csv_columns(records)
     out = io.StringIO()
-    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
     # The csv module quotes a cell holding "\n" (its line end) but not a lone "\r", which
     # every reader takes for a line end too: a row with one has all its cells quoted.
-    quoting = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    quoting = csv.DictWriter(out, columns, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
     for record in records:
-        row: dict[str, Any] = {}
-        for key in ANSWER_KEYS:
-            value = record.get(key)
-            if key in ("effects", "confounders"):
-                value = LIST_SEPARATOR.join(value or [])
-            elif key == "taken":
-                value = LIST_SEPARATOR.join(
-                    f"{d['compound']}:{d['amount_mg']:g}@{d.get('at') or ''}" for d in value or []
-                )
-            row[key] = "" if value is None else value
-        for key in METRIC_KEYS:
-            value = record["metrics"].get(key)
-            row[f"metrics.{key}"] = "" if value is None else value
-        for key in SCORE_KEYS:
-            value = record["scores"].get(key)
-            row[f"scores.{key}"] = "" if value is None else value
-        row["flags"] = LIST_SEPARATOR.join(record.get("flags") or [])
-        cells = {key: neutralised(str(value)) for key, value in row.items()}
+        cells = {key: neutralised(str(value)) for key, value in _csv_row(record).items()}
         (quoting if any("\r" in cell for cell in cells.values()) else writer).writerow(cells)
     return out.getvalue()
+
+
+def csv_columns(records: Iterable[dict[str, Any]]) -> list[str]:
+    """The CSV header for these check-ins: ``taken`` becomes a group of columns per dose."""
+    most = max((len(record.get("taken") or ()) for record in records), default=0)
+    doses = [f"taken_{n}_{field}" for n in range(1, most + 1) for field in DOSE_FIELDS]
+    at = CSV_COLUMNS.index("taken")
+    return [*CSV_COLUMNS[:at], *doses, *CSV_COLUMNS[at + 1 :]]
+
+
+def _csv_row(record: dict[str, Any]) -> dict[str, Any]:
+    """A check-in's cells by column, before neutralising; an empty cell is ``""``."""
+    row: dict[str, Any] = {}
+    for key in ANSWER_KEYS:
+        value = record.get(key)
+        if key in ("effects", "confounders"):
+            row[key] = LIST_SEPARATOR.join(value or [])
+        elif key == "taken":
+            for n, dose in enumerate(value or (), start=1):
+                row[f"taken_{n}_compound"] = dose["compound"]
+                row[f"taken_{n}_amount_mg"] = _amount_text(dose["amount_mg"])
+                row[f"taken_{n}_at"] = dose.get("at") or ""
+        else:
+            row[key] = "" if value is None else value
+    for key in METRIC_KEYS:
+        value = record["metrics"].get(key)
+        row[f"metrics.{key}"] = "" if value is None else value
+    for key in SCORE_KEYS:
+        value = record["scores"].get(key)
+        row[f"scores.{key}"] = "" if value is None else value
+    row["flags"] = LIST_SEPARATOR.join(record.get("flags") or [])
+    return row
+
+
+def _amount_text(amount_mg: float) -> str:
+    """An amount as people write it (``200``, ``0.5``), but never rounded."""
+    short = f"{amount_mg:g}"
+    return short if float(short) == amount_mg else repr(float(amount_mg))
 
 
 def neutralised(cell: str) -> str:
@@ -164,28 +201,188 @@ def export_toml(profile: Profile, records: list[dict[str, Any]]) -> str:
 
 def export_ics(plan: Plan, profile_name: str, now: dt.datetime) -> bytes:
     """A night's doses as calendar events, each with an alarm at its time."""
-    from icalendar import Alarm, Calendar, Event  # only this export needs it
+    from icalendar import Calendar  # only this export needs it
 
     calendar = Calendar()
     calendar.add("prodid", "-//sleepplan//sleep-support routine//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"sleepplan: {profile_name}, night of {plan.settings.night}")
-    for index, dose in enumerate(plan.doses):
-        event = Event()
-        event.add("uid", f"{plan.settings.night}-{index}-{dose.compound.id}@sleepplan")
-        start = dose.at.astimezone(dt.UTC)
-        event.add("dtstamp", now.astimezone(dt.UTC))
-        event.add("dtstart", start)
-        event.add("dtend", timing.shift(start, minutes=5))
-        event.add("summary", f"Take {dose.compound.name} {dose.amount_mg:g} mg")
-        event.add("description", f"{dose.why}. {DISCLAIMER}")
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", f"{dose.compound.name} {dose.amount_mg:g} mg")
-        alarm.add("trigger", dt.timedelta(minutes=0))
-        event.add_component(alarm)
-        calendar.add_component(event)
+    for index, dose in enumerate(plan.rows):
+        calendar.add_component(dose_event(dose, plan.settings.night, index, now))
     return bytes(calendar.to_ical())
+
+
+def dose_event(dose: PlannedDose, night: dt.date, index: int, now: dt.datetime) -> Event:
+    """One night's dose as an event with an alarm at its time.
+
+    On an experiment night the night's instruction stands in place of the amount ("Melatonin:
+    envelope 7", "Melatonin: none tonight — baseline"): a blinded night never says its arm.
+    """
+    from icalendar import Alarm, Event
+
+    what = (
+        f"{dose.compound.name}: {dose.experiment.instruction}"
+        if dose.experiment is not None
+        else f"{dose.compound.name} {dose.amount_mg:g} mg"
+    )
+    event = Event()
+    event.add("uid", f"{night}-{index}-{dose.compound.id}@sleepplan")
+    start = dose.at.astimezone(dt.UTC)
+    event.add("dtstamp", now.astimezone(dt.UTC))
+    event.add("dtstart", start)
+    event.add("dtend", timing.shift(start, minutes=5))
+    event.add("summary", what if dose.experiment is not None else f"Take {what}")
+    event.add("description", f"{dose.why}. {DISCLAIMER}")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", what)
+    alarm.add("trigger", dt.timedelta(minutes=0))
+    event.add_component(alarm)
+    return event
+
+
+def export_ics_daily(
+    plan: Plan,
+    profile_name: str,
+    now: dt.datetime,
+    skip_nights: Mapping[str, Collection[dt.date]] | None = None,
+    one_off_events: Iterable[Event] = (),
+) -> bytes:
+    """The routine's doses and a morning check-in, every day, as recurring calendar events.
+
+    ``plan`` is the first night's, planned with the profile's usual times. Each reminder
+    repeats daily (RRULE) at the same local wall time: its start carries the zone's TZID,
+    described by a VTIMEZONE the icalendar library builds from the zone's rules, so 22:15 stays
+    22:15 when the clocks change. UIDs are stable per profile and dose, so importing a newer
+    export into a calendar updates the reminders instead of adding a second set.
+
+    Args:
+        plan: The first night's plan.
+        profile_name: Whose reminders these are (part of every UID).
+        now: The export's instant (DTSTAMP).
+        skip_nights: Nights left out of a compound's daily series (EXDATE), by compound id,
+            for nights planned differently; their events go in ``one_off_events``.
+        one_off_events: Events added as they are, e.g. one night's instruction.
+    """
+    from icalendar import Calendar  # only this export needs it
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//sleepplan//sleep-support routine//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"sleepplan: {profile_name}, daily reminders")
+    for event in daily_events(plan, profile_name, now, skip_nights):
+        calendar.add_component(event)
+    for event in one_off_events:
+        calendar.add_component(event)
+    first = plan.settings.night
+    # the library writes each change of offset in a range: from the first night to 20 years on
+    calendar.add_missing_timezones(
+        first_date=first - dt.timedelta(days=1), last_date=dt.date(first.year + 20, 1, 1)
+    )
+    return bytes(calendar.to_ical())
+
+
+def experiment_nights(
+    profile: Profile,
+    catalog: Catalog,
+    experiments: Iterable[ExperimentPlan],
+    first: dt.date,
+    zone: str,
+    now: dt.datetime,
+) -> tuple[dict[str, list[dt.date]], list[Event]]:
+    """Experiment nights from ``first`` on, for the daily .ics.
+
+    Returns the nights each compound's daily series leaves out (EXDATE) and a one-off event
+    per such night carrying its instruction ("envelope 7", "none tonight — baseline").
+    ``experiments`` are full plans (their sealed schedules read by the caller).
+    """
+    skip: dict[str, list[dt.date]] = {}
+    events = []
+    for full in experiments:
+        for item in full.schedule:
+            if item.night < first:
+                continue
+            plan = plan_for(profile, catalog, item.night, zone, experiments=[full])
+            for index, dose in enumerate(plan.rows if plan else ()):
+                if dose.experiment is not None and dose.compound.id == full.compound:
+                    skip.setdefault(full.compound, []).append(item.night)
+                    events.append(dose_event(dose, item.night, index, now))
+    return skip, events
+
+
+def daily_events(
+    plan: Plan,
+    profile_name: str,
+    now: dt.datetime,
+    skip_nights: Mapping[str, Collection[dt.date]] | None = None,
+) -> list[Event]:
+    """One daily event per dose of ``plan`` and one for the morning check-in, each alarmed."""
+    zone = timing.zone(plan.settings.zone)
+    events = []
+    seen: dict[str, int] = {}
+    for dose in sorted(plan.doses, key=lambda item: item.routine_index):
+        compound = dose.compound.id
+        # a compound twice in a routine: numbered in routine order, so each keeps its UID
+        seen[compound] = seen.get(compound, 0) + 1
+        start = dose.at.astimezone(zone)
+        event = _daily_event(
+            _stable_uid("dose", profile_name, compound, str(seen[compound])),
+            start,
+            now,
+            f"Take {dose.compound.name} {dose.amount_mg:g} mg",
+            f"Every day, from the sleepplan routine {plan.routine_name}: {dose.why}. {DISCLAIMER}",
+        )
+        skipped = sorted((skip_nights or {}).get(compound, ()))
+        if skipped:
+            # the occurrence of a night: same wall time, the same days after the night's date
+            event.add(
+                "exdate",
+                [start + (night - plan.settings.night) for night in skipped],
+            )
+        events.append(event)
+    wake = plan.wake.astimezone(zone)
+    events.append(
+        _daily_event(
+            _stable_uid("checkin", profile_name),
+            wake,
+            now,
+            "Morning check-in: how did you sleep?",
+            f"Every morning at your usual wake time: record last night in sleepplan "
+            f"(Morning check-in, key m). {DISCLAIMER}",
+        )
+    )
+    return events
+
+
+def _daily_event(
+    uid: str, start: dt.datetime, now: dt.datetime, summary: str, description: str
+) -> Event:
+    """An event repeating every day from ``start`` (local wall time), alarmed at its start."""
+    from icalendar import Alarm, Event
+
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", now.astimezone(dt.UTC))
+    event.add("dtstart", start)
+    event.add("dtend", start + dt.timedelta(minutes=5))  # wall-clock arithmetic: same zone
+    event.add("rrule", {"freq": "daily"})
+    event.add("summary", summary)
+    event.add("description", description)
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", dt.timedelta(minutes=0))
+    event.add_component(alarm)
+    return event
+
+
+def _stable_uid(kind: str, profile_name: str, *parts: str) -> str:
+    """A UID the same in every export of this profile's ``kind`` of reminder, and no other's.
+
+    Hashed: a profile name or compound id may hold any character, a UID should not.
+    """
+    digest = hashlib.sha256("\0".join((profile_name, *parts)).encode("utf-8")).hexdigest()
+    return f"sleepplan-{kind}-{digest[:32]}@sleepplan"
 
 
 def write_private(path: Path, data: bytes) -> None:
@@ -271,13 +468,11 @@ def _bundle_from_csv(data: bytes, source: str) -> ImportBundle:
         columns = reader.fieldnames or []
         if "night" not in columns:
             raise InputError.single(source, "line 1", "the header has no 'night' column")
-        unknown = sorted(set(columns) - set(CSV_COLUMNS))
-        if unknown:
-            raise InputError.single(source, "line 1", f"unknown column {unknown[0]!r}")
+        dose_groups = _dose_groups(columns, source)
         for index, row in enumerate(reader):
             if index == MAX_IMPORT_NIGHTS:
                 raise _too_many_nights(source, f"line {reader.line_num}")
-            record = _row_to_record(row, source, reader.line_num)
+            record = _row_to_record(row, dose_groups, source, reader.line_num)
             answers.append(_answer(record, source, index))
     except csv.Error as error:
         raise InputError.single(source, f"line {reader.line_num}", f"CSV error: {error}") from None
@@ -297,7 +492,31 @@ def _too_many_nights(source: str, place: str) -> InputError:
     )
 
 
-def _row_to_record(row: dict[str, Any], source: str, line: int) -> dict[str, Any]:
+def _dose_groups(columns: Sequence[str], source: str) -> list[int]:
+    """The numbers N of the header's ``taken_N_*`` columns, checking every column is known.
+
+    An export before the dose columns had one ``taken`` column of ``compound:amount@time``
+    items joined by ";"; it is still read, but not mixed with dose columns.
+    """
+    groups: set[int] = set()
+    for column in columns:
+        match = DOSE_COLUMN.fullmatch(column)
+        if match:
+            groups.add(int(match.group(1)))
+        elif column not in CSV_COLUMNS:
+            raise InputError.single(source, "line 1", f"unknown column {column!r}")
+    if groups and "taken" in columns:
+        raise InputError.single(
+            source,
+            "line 1",
+            "has both a 'taken' column and taken_N_ columns; keep one way of listing doses",
+        )
+    return sorted(groups)
+
+
+def _row_to_record(
+    row: dict[str, Any], dose_groups: list[int], source: str, line: int
+) -> dict[str, Any]:
     if None in row:  # more cells than the header has columns
         raise InputError.single(source, f"line {line}", "more cells than columns")
     record: dict[str, Any] = {}
@@ -306,7 +525,9 @@ def _row_to_record(row: dict[str, Any], source: str, line: int) -> dict[str, Any
         cell = raw.strip()
         if key in ("effects", "confounders"):
             record[key] = [item for item in cell.split(LIST_SEPARATOR) if item]
-        elif key == "taken":
+        elif key == "taken" and dose_groups:
+            record[key] = _dose_columns(row, dose_groups, source, line)
+        elif key == "taken":  # the packed layout of older exports
             record[key] = [
                 _dose_cell(item, source, line) for item in cell.split(LIST_SEPARATOR) if item
             ]
@@ -315,6 +536,32 @@ def _row_to_record(row: dict[str, Any], source: str, line: int) -> dict[str, Any
         elif cell:
             record[key] = cell
     return record
+
+
+def _dose_columns(
+    row: dict[str, Any], dose_groups: list[int], source: str, line: int
+) -> list[dict[str, Any]]:
+    """The doses of a row's ``taken_N_*`` columns; a group left empty is no dose."""
+    doses = []
+    for n in dose_groups:
+        cells = {
+            field: restored(row.get(f"taken_{n}_{field}") or "").strip() for field in DOSE_FIELDS
+        }
+        if not any(cells.values()):
+            continue
+        place = f"line {line}, taken_{n}_amount_mg"
+        if not cells["amount_mg"]:
+            raise InputError.single(source, place, "the amount is missing")
+        try:
+            amount = float(cells["amount_mg"])
+        except ValueError:
+            raise InputError.single(
+                source, place, f"{cells['amount_mg']!r} is not an amount in mg"
+            ) from None
+        doses.append(
+            {"compound": cells["compound"], "amount_mg": amount, "at": cells["at"] or None}
+        )
+    return doses
 
 
 def _dose_cell(text: str, source: str, line: int) -> dict[str, Any]:

@@ -198,6 +198,8 @@ class SleepPlanApp(App[None]):
         self._state_read = False
         self.unsaved_forms: dict[str, str] = {}
         """Work outside the profile not saved yet, by area: what it is, for the quit question."""
+        self.deleted_nights: list[tuple[str, int]] = []
+        """Check-ins deleted since the app started, (night, journal version): undo restores."""
         self._keys_on_the_way = 0
         """Keys handed to a text field (see ``on_key``) that it has not typed yet."""
         self._waited: weakref.WeakSet[events.Key] = weakref.WeakSet()
@@ -285,6 +287,7 @@ class SleepPlanApp(App[None]):
             return
         key, in_home = profile_key(self.home, workspace.path)
         state = self.state.remembering(key, workspace.routine_name, in_home)
+        state = state.keeping_deleted(key, workspace.trash, workspace.now)  # undo outlasts a quit
         if state != self.state:
             self.state = state
             self._write_state(state)
@@ -350,13 +353,10 @@ class SleepPlanApp(App[None]):
         )
 
     def action_undo_delete(self) -> None:
-        """Restore the routine deleted last (the trash lasts until the app closes)."""
-        restored = self.workspace.undo_delete()
-        if restored is None:
-            self.notify("Nothing to undo: no routine was deleted.", severity="warning")
-            return
-        self.notify(f"Restored routine {visible(restored)}")
-        self.bump()
+        """Restore the routine deleted last (kept in the state file: undo outlasts a restart)."""
+        from sleepplan.tui.dialogs.routines import restore_deleted
+
+        restore_deleted(self)
 
     def choose_routine(self, name: str) -> None:
         """Make a routine current."""
@@ -421,6 +421,8 @@ class SleepPlanApp(App[None]):
     def _loaded(self, message: ProfileLoaded) -> None:
         self.workspace.open(message.loaded)
         key, _ = profile_key(self.home, message.loaded.path)
+        workspace = self.workspace  # its routines deleted before, even in an earlier run
+        workspace.trash = self.state.deleted_for(key, message.loaded.profile, workspace.now)
         remembered = self.state.routine_for(key)
         if remembered in self.workspace.routine_names():
             self.workspace.routine_name = remembered
@@ -688,7 +690,7 @@ class SleepPlanApp(App[None]):
         if unknown:
             self.notify(
                 f"[keymap] names unknown bindings: {visible(', '.join(unknown))} "
-                f"(known: {', '.join(sorted(known))})",
+                "(the help, ?, lists the binding ids)",  # the full list would cover the screen
                 severity="warning",
                 timeout=10,
             )

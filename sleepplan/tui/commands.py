@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from textual.fuzzy import Matcher
 
     from sleepplan.tui.app import SleepPlanApp
+    from sleepplan.tui.screens.experiment_wizard import ExperimentWizard
 
 Command = tuple[str, str, Callable[[], object]]
 
@@ -69,6 +70,11 @@ class SleepPlanCommands(Provider):
                 partial(app.action_settings, "med-input"),
             ),
             (
+                "New experiment",
+                "Register a randomised, optionally blinded self-experiment",
+                lambda: app.push_screen(_experiment_wizard()),
+            ),
+            (
                 "First-run setup",
                 "A new profile of your own from your times, medications and goal",
                 app.action_first_run,
@@ -94,6 +100,9 @@ class SleepPlanCommands(Provider):
             )
         commands += _routine_commands(app)
         commands += _finding_commands(app)
+        commands += _data_commands(app)
+        named = {name for name, _, _ in commands}  # History's keys name the same actions
+        commands += [command for command in _night_commands(app) if command[0] not in named]
         for compound in sorted(workspace.catalog, key=lambda c: c.name.casefold()):
             amount = compound.dose_mg.typical if compound.dose_mg else None
             if amount is not None:
@@ -128,10 +137,16 @@ class SleepPlanCommands(Provider):
                 yield Hit(score, _highlighted(matcher, name), callback, text=name, help=help_text)
 
 
+def _experiment_wizard() -> ExperimentWizard:
+    from sleepplan.tui.screens.experiment_wizard import ExperimentWizard  # only when asked
+
+    return ExperimentWizard()
+
+
 def _routine_commands(app: SleepPlanApp) -> list[Command]:
     """The routine manager's actions, undo, and the choices for tonight only."""
     from sleepplan.tui.dialogs.just_tonight import ask_just_tonight
-    from sleepplan.tui.dialogs.routines import RoutineManager
+    from sleepplan.tui.dialogs.routines import RoutineManager, deleted_when, restore_deleted
 
     def manager(start: str | None = None) -> Callable[[], object]:
         return lambda: app.push_screen(RoutineManager(start))
@@ -141,7 +156,7 @@ def _routine_commands(app: SleepPlanApp) -> list[Command]:
         ("Routine: new", "Empty, from a goal, or a copy of the current one", manager("new")),
         ("Routine: rename the current one", "Give tonight's routine a new name", manager("rename")),
         ("Routine: duplicate the current one", "Copy it under a new name", manager("duplicate")),
-        ("Routine: delete the current one", "Undo restores it until you quit", manager("delete")),
+        ("Routine: delete the current one", "Undo restores it, also later", manager("delete")),
         (
             "Routine: make the current one the default",
             "Saved with the profile",
@@ -150,6 +165,14 @@ def _routine_commands(app: SleepPlanApp) -> list[Command]:
     ]
     if app.workspace.trash:
         commands.append(("Undo: restore the deleted routine", "key ctrl+z", app.action_undo_delete))
+    for entry in reversed(app.workspace.trash):  # each one, the latest first
+        commands.append(
+            (
+                f"Restore deleted routine: {entry.name}",
+                f"Deleted {deleted_when(app, entry)}; back where it stood",
+                partial(restore_deleted, app, entry),
+            )
+        )
     for start, label in (("bedtime", "bedtime"), ("wake", "wake time"), ("routine", "routine")):
         commands.append(
             (
@@ -185,6 +208,20 @@ def _highlighted(matcher: Matcher, name: str) -> Content:
     return shown
 
 
+def _data_commands(app: SleepPlanApp) -> list[Command]:
+    """Export the open profile's data (each kind), and import check-ins from a file."""
+    from sleepplan.tui.dialogs.data_files import EXPORT_KINDS, ask_export, ask_import
+
+    commands: list[Command] = [
+        (f"Export: {kind.label}", "Write a file (you choose where)", partial(ask_export, app, key))
+        for key, kind in EXPORT_KINDS.items()
+    ]
+    commands.append(
+        ("Import check-ins from a file", "A CSV, JSON or TOML export", partial(ask_import, app))
+    )
+    return commands
+
+
 def _finding_commands(app: SleepPlanApp) -> list[Command]:
     """Searching the catalog, and mending a profile that failed to load."""
 
@@ -206,5 +243,32 @@ def _finding_commands(app: SleepPlanApp) -> list[Command]:
                 "Open its backup, or edit it in $EDITOR (in Profiles)",
                 partial(app.switch_mode, "profiles"),
             )
+        )
+    return commands
+
+
+def _night_commands(app: SleepPlanApp) -> list[Command]:
+    """The calendar of past nights, and undoing a night's delete."""
+
+    def calendar() -> None:
+        from sleepplan.tui.screens.calendar import CalendarScreen  # loads when first opened
+
+        app.push_screen(CalendarScreen())
+
+    def undo() -> None:
+        from sleepplan.tui.screens.night import undo_delete_night
+
+        undo_delete_night(app)
+
+    commands: list[Command] = [
+        (
+            "Calendar: a month at a glance",
+            "Each night's score; weekly and monthly summaries",
+            calendar,
+        )
+    ]
+    if app.deleted_nights:
+        commands.append(
+            ("Undo delete night: restore the check-in deleted last", "key u in History", undo)
         )
     return commands

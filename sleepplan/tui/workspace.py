@@ -13,13 +13,16 @@ from pathlib import Path
 from sleepplan.core import editing, timing
 from sleepplan.core.catalog import Catalog
 from sleepplan.core.errors import InputError
+from sleepplan.core.experiments import ExperimentPlan
 from sleepplan.core.interactions import resolve_medications
-from sleepplan.core.planner import Plan, plan_for
+from sleepplan.core.planner import Plan, plan_for, word_for_both_arms
 from sleepplan.core.profile import Dose, Profile
 from sleepplan.core.safety import SafetyContext, SafetyWarning, Severity, plan_warnings
 from sleepplan.store import paths
 from sleepplan.store.bundled import bundled_catalog, bundled_interactions
+from sleepplan.store.faults import MachineFault
 from sleepplan.store.profiles import Fingerprint, LoadedProfile
+from sleepplan.store.state import DeletedRoutine
 
 
 @dataclass
@@ -40,12 +43,17 @@ class Workspace:
     """What the profile file held when loaded or last saved."""
     past_nights: dict[str, list[dt.date]] = field(default_factory=dict)
     """Nights each compound was taken (from the journal), for cycling budgets."""
-    trash: list[editing.TrashedRoutine] = field(default_factory=list)
-    """Routines deleted since the profile was opened, the latest last (undo restores them)."""
+    trash: list[DeletedRoutine] = field(default_factory=list)
+    """Routines deleted from this profile, the latest last (undo restores them).
+
+    The app keeps them in the home's state file, so they outlast a restart (``AppState``).
+    """
     tonight_bedtime: dt.time | None = None
     """Bedtime for tonight only (the profile's usual bedtime is unchanged); ``None``: usual."""
     tonight_wake: dt.time | None = None
     """Wake time for tonight only; ``None``: the profile's usual."""
+    sealed: dict[str, ExperimentPlan | InputError | MachineFault] = field(default_factory=dict)
+    """Experiments' full plans read from their sealed files (or why not), by hash."""
 
     def __post_init__(self) -> None:
         self.catalog = self.bundled_catalog()
@@ -192,20 +200,27 @@ class Workspace:
         return renamed
 
     def delete_routine(self, name: str) -> None:
-        """Delete a routine to the trash (``undo_delete`` puts it back until the app closes)."""
-        profile, trashed = editing.delete_routine(self._require_profile(), name)
+        """Delete a routine to the trash (``undo_delete`` puts it back where it was)."""
+        before = self._require_profile()
+        places = [i for i, ack in enumerate(before.acknowledgements) if ack.routine == name]
+        profile, trashed = editing.delete_routine(before, name)
         self.profile = profile
-        self.trash.append(trashed)
+        self.trash.append(DeletedRoutine.of(trashed, places, self.now))
         if self.routine_name == name:
             self.routine_name = profile.routine().name if profile.routines else None
 
-    def undo_delete(self) -> str | None:
-        """Restore the routine deleted last and make it current; its name, or ``None``."""
+    def undo_delete(self, entry: DeletedRoutine | None = None) -> str | None:
+        """Restore a deleted routine (the latest by default) and make it current.
+
+        Returns its name, or ``None`` when there is nothing to restore. ``InputError``: the
+        kept record cannot be restored (it leaves the trash all the same).
+        """
         if not self.trash or self.profile is None:
             return None
-        trashed = self.trash.pop()
+        chosen = self.trash[-1] if entry is None else entry
+        self.trash.remove(chosen)
         before = set(self.routine_names())
-        self.profile = editing.restore_routine(self.profile, trashed)
+        self.profile = chosen.restore_into(self.profile, self.catalog)
         self.routine_name = next(n for n in self.routine_names() if n not in before)
         return self.routine_name
 
@@ -228,13 +243,52 @@ class Workspace:
             return None
         name = routine_name or self.routine_name
         profile = self.tonight_profile() or self.profile
-        return plan_for(profile, self.catalog, self.night, self.zone, name)
+        night = self.night
+        experiments = self.experiments_on(night)
+        return plan_for(profile, self.catalog, night, self.zone, name, experiments)
+
+    def experiments_on(self, night: dt.date) -> list[ExperimentPlan]:
+        """Full plans of the profile's experiments with a night on ``night``.
+
+        A sealed file is read only when the night falls within an experiment's longest
+        possible run (so Tonight reads nothing more on other nights), and once per app run.
+        """
+        found = []
+        for registration in self.profile.experiments if self.profile else ():
+            if not registration.may_include(night):
+                continue
+            full = self.full_plan(registration)
+            if isinstance(full, ExperimentPlan) and full.tonight(night) is not None:
+                found.append(full)
+        return found
+
+    def full_plan(self, registration: ExperimentPlan) -> ExperimentPlan | InputError | MachineFault:
+        """An experiment's full plan from its sealed file, or the error that says why not."""
+        if registration.has_schedule:  # a profile written before schedules were sealed
+            return registration
+        known = self.sealed.get(registration.sha256)
+        if isinstance(known, ExperimentPlan):  # the registration may have been edited since
+            return replace(registration, seed=known.seed, schedule=known.schedule)
+        if known is None:
+            from sleepplan.store.sealed import unseal
+
+            try:
+                known = unseal(self.home, registration)
+            except (InputError, MachineFault) as error:
+                known = error
+            self.sealed[registration.sha256] = known
+        return known
 
     def plan_for_night(self, night: dt.date) -> Plan | None:
-        """The default routine's plan on another night (for a check-in's "as planned")."""
+        """The default routine's plan on another night (for a check-in's "as planned").
+
+        An experiment's night follows its instruction: a baseline night plans none of the
+        compound, a blinded night its envelope.
+        """
         if self.profile is None:
             return None
-        return plan_for(self.profile, self.catalog, night, self.zone)
+        experiments = self.experiments_on(night)
+        return plan_for(self.profile, self.catalog, night, self.zone, experiments=experiments)
 
     @property
     def cache_dir(self) -> Path:
@@ -254,8 +308,10 @@ class Workspace:
         )
 
     def warnings(self, plan: Plan | None) -> list[SafetyWarning]:
-        """Warnings for a plan, danger first."""
-        return plan_warnings(plan, self.safety()) if plan is not None else []
+        """Warnings for a plan, danger first (worded for both arms on a blinded night)."""
+        if plan is None:
+            return []
+        return word_for_both_arms(plan, plan_warnings(plan, self.safety()))
 
     def is_acknowledged(self, routine_name: str, warning: SafetyWarning) -> bool:
         """Whether the user has acknowledged this danger for this routine."""

@@ -66,7 +66,7 @@ comparisons with a usual night (30%), alertness from sleepiness (20%) and qualit
 unanswered blocks are left out and the weights renormalised.
 """
 
-GUESS_WORDS = {1: "A", 2: "B"}
+GUESS_WORDS = {1: "A", 2: "B", 3: "don't know"}
 QUALITY_WORDS = {1: "very poor", 2: "poor", 3: "fair", 4: "good", 5: "very good"}
 KSS_WORDS = {
     1: "extremely alert",
@@ -146,8 +146,18 @@ class CheckinScreen(AreaScreen):
             super().__init__()
             self.record = record
 
-    def __init__(self) -> None:
+    def __init__(self, night: dt.date | None = None, record: dict[str, Any] | None = None) -> None:
+        """The morning form; ``night`` opens it on a past night, ``record`` to correct it.
+
+        Opened on a night (from History or the calendar) it is pushed over them, its night
+        fixed, and closes once saved; a correction replaces the night's check-in, and the
+        journal keeps the previous version.
+        """
         super().__init__()
+        self.given_night = night
+        self.correcting = record
+        self._form_key = "checkin" if night is None else f"checkin:{night}"
+        """What the quit question knows this form by (the area's, or a past night's)."""
         self._prefilled_for: tuple[str, dt.date] | None = None
         self._planned: list[TakenDose] = []
         self._taken_ticks: list[Tick] = []
@@ -172,12 +182,6 @@ class CheckinScreen(AreaScreen):
                         compact=True,
                         tooltip="The evening the night began (YYYY-MM-DD)",
                     )
-                yield Label(
-                    "Blinded experiment: which do you think you took last night?",
-                    classes="question",
-                    id="guess-label",
-                )
-                yield Scale(1, 2, describe=GUESS_WORDS.__getitem__, id="guess")
                 yield Label("Overall sleep quality (CSD-style)", classes="question")
                 yield Scale(1, 5, describe=QUALITY_WORDS.__getitem__, id="quality")
                 yield Label("Sleepiness right now (KSS)", classes="question")
@@ -216,6 +220,13 @@ class CheckinScreen(AreaScreen):
                 yield Vertical(id="taken")
                 yield Label("Notes", classes="question")
                 yield Input(id="notes", compact=True, placeholder="anything else")
+                # last in the focus order: digits typed for the usual questions never answer it
+                yield Label(
+                    "Which do you think you took last night? (blinded experiment)",
+                    classes="question",
+                    id="guess-label",
+                )
+                yield Scale(1, 3, describe=GUESS_WORDS.__getitem__, id="guess")
                 yield Button("Save check-in (ctrl+s)", id="save-checkin", variant="primary")
             with VerticalScroll(id="checkin-score-pane"):
                 yield LiveText(id="checkin-score")
@@ -226,6 +237,10 @@ class CheckinScreen(AreaScreen):
         for widget in self.query("Scale, Input, Checkbox"):
             if widget.parent is not self.query_one("#taken"):  # those come with a plan: _prefill
                 self._watch_answer(widget)
+        if self.given_night is not None:  # a past night's form: its night is fixed
+            self.query_one("#night", Input).disabled = True
+            doing = "Correcting" if self.correcting is not None else "Filling in"
+            self.sub_title = f"{doing} the night of {self.given_night} · escape: back"
 
     def _watch_answer(self, widget: Widget) -> None:
         # A watcher runs as the value changes, inside the keystroke's own handler: the score
@@ -249,15 +264,18 @@ class CheckinScreen(AreaScreen):
                 Text(workspace.error.render() if workspace.error else "Loading your profile…")
             )
             return
-        night = self._night() or (
-            timing.in_zone(workspace.now, workspace.zone).date() - dt.timedelta(days=1)
+        night = (
+            self._night()
+            or self.given_night
+            or (timing.in_zone(workspace.now, workspace.zone).date() - dt.timedelta(days=1))
         )
         key = (workspace.profile.name, night)
         if key != self._prefilled_for and not self._touched:
             self._prefill(night)
-        blinded = any(
-            plan.blinded and plan.tonight(night) is not None
-            for plan in workspace.profile.experiments
+        blinded = any(  # after an A/B night only: not baseline, not washout, not open
+            plan.blinded and item is not None and item.arm in ("A", "B")
+            for plan in workspace.experiments_on(night)
+            for item in [plan.tonight(night)]
         )
         self.query_one("#guess", Scale).display = blinded
         self.query_one("#guess-label", Label).display = blinded
@@ -287,17 +305,26 @@ class CheckinScreen(AreaScreen):
         ):
             self._set(key, value)
         self._planned = list(taken_from_plan(plan.doses)) if plan else []
+        ticked = [True] * len(self._planned)
+        if self.correcting is not None:  # what was taken, then the plan's others unticked
+            self._planned, ticked = recorded_taken(self.correcting, self._planned)
+        # an experiment's dose shows its instruction ("envelope 7"), never the arm's amount
+        shown = (
+            {(d.compound.id, d.at.isoformat()): d.amount_text for d in plan.doses} if plan else {}
+        )
         # a checkbox reads a str label as markup: the compound's name goes in as Content
+        catalog = workspace.catalog
         ticks = [
             Tick(
                 plain(
-                    f"{workspace.catalog.get(d.compound).name} {d.amount_mg:g} mg "
+                    f"{catalog.get(d.compound).name if d.compound in catalog else d.compound} "
+                    f"{shown.get((d.compound, d.at or ''), f'{d.amount_mg:g} mg')} "
                     f"at {d.at[11:16] if d.at else '?'}"
                 ),
-                value=True,
+                value=value,
                 compact=True,
             )
-            for d in self._planned
+            for d, value in zip(self._planned, ticked, strict=True)
         ]
         self._taken_ticks = ticks
         for tick in ticks:
@@ -305,7 +332,42 @@ class CheckinScreen(AreaScreen):
         taken = self.query_one("#taken", Vertical)
         taken.remove_children()
         taken.mount_all(ticks)
+        if self.correcting is not None:
+            self._fill_answers(self.correcting)
         self._load_last(profile.name, night)
+
+    def _fill_answers(self, record: dict[str, Any]) -> None:
+        """Prefill the form with a stored check-in's answers (a correction), times in the zone."""
+        zone = self.workspace.zone
+        for key in ("in_bed", "tried_sleep", "final_wake", "out_of_bed"):
+            value = record.get(key)
+            try:
+                instant = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+            except ValueError:
+                instant = None
+            self._set(key, f"{timing.in_zone(instant, zone):%H:%M}" if instant else "")
+        for key in (*COUNT_LABELS, "notes"):
+            value = record.get(key)
+            self._set(key, "" if value is None else str(value))
+        self._filling = True
+        try:
+            for key in ("quality", "kss", *COMPARISONS):
+                value = record.get(key)
+                self.query_one(f"#{key}", Scale).value = value if isinstance(value, int) else None
+            for name in EFFECTS:
+                self.query_one(f"#effect-{name}", Checkbox).value = name in (
+                    record.get("effects") or []
+                )
+            for name in CONFOUNDERS:
+                self.query_one(f"#confounder-{name}", Checkbox).value = name in (
+                    record.get("confounders") or []
+                )
+            guess = {word: number for number, word in GUESS_WORDS.items()}.get(
+                str(record.get("guess"))
+            )
+            self.query_one("#guess", Scale).value = guess
+        finally:
+            self._filling = False
 
     def _set(self, widget_id: str, value: str) -> None:
         """Fill in a field for the user: not an answer, so nothing counts as touched."""
@@ -332,7 +394,7 @@ class CheckinScreen(AreaScreen):
     @on(LastLoaded)
     def _last_loaded(self, message: LastLoaded) -> None:
         self._recent = message.recent
-        if message.last and not self._touched:
+        if message.last and not self._touched and self.correcting is None:
             for key in COUNT_LABELS:
                 value = message.last.get(key)
                 if value is not None:
@@ -357,7 +419,25 @@ class CheckinScreen(AreaScreen):
         """Tell the app the form holds answers not in the journal: quitting asks first."""
         night = self._night()
         shown = f"the night of {night.isoformat()}" if night else "this morning"
-        self.sleep_app.unsaved_forms["checkin"] = f"the check-in for {shown}"
+        self.sleep_app.unsaved_forms[self._form_key] = f"the check-in for {shown}"
+
+    def action_leave_field(self) -> None:
+        """Leave a text field; on a past night's form, outside one, go back (asking if changed)."""
+        if self.given_night is None or isinstance(self.focused, Input):
+            super().action_leave_field()
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.sleep_app.unsaved_forms.pop(self._form_key, None)
+                self.dismiss()
+
+        if not self._touched:
+            answered(True)
+            return
+        self.app.push_screen(
+            ConfirmDialog("Go back without saving these answers?", "Go back", "Stay"), answered
+        )
 
     # -- the answers and the score ------------------------------------------------------------
 
@@ -377,7 +457,7 @@ class CheckinScreen(AreaScreen):
             if rating is not None:
                 data[key] = rating
         guess = self.query_one("#guess", Scale)
-        if guess.display and guess.value is not None:
+        if guess.display and guess.value in (1, 2):  # "don't know" is no guess
             data["guess"] = GUESS_WORDS[guess.value]
         data["effects"] = [n for n in EFFECTS if self.query_one(f"#effect-{n}", Checkbox).value]
         data["confounders"] = [
@@ -419,8 +499,16 @@ class CheckinScreen(AreaScreen):
             record = self.record()
         except InputError as error:
             self.notify(error.render(), title="Not saved", severity="error")
+            self._focus_problem(error)
             return
-        self._save(record, replace=False)
+        self._save(record, replace=self.correcting is not None)  # a correction replaces
+
+    def _focus_problem(self, error: InputError) -> None:
+        """Put the focus on the answer a refusal names, so it is corrected in its field."""
+        place = error.problems[0][0] if error.problems else ""
+        fields = self.query(f"#{place}") if place.isidentifier() else None
+        if fields:
+            fields.first().focus()
 
     @on(Button.Pressed, "#save-checkin")
     def _save_pressed(self) -> None:
@@ -464,11 +552,34 @@ class CheckinScreen(AreaScreen):
         self._saved_record = message.record
         self._recent = message.recent
         self._touched = False
-        self.sleep_app.unsaved_forms.pop("checkin", None)
+        self.sleep_app.unsaved_forms.pop(self._form_key, None)
         self.query_one("#checkin-score", LiveText).show(
             score_panel(message.record, message.recent, saved=True)
         )
-        self.notify(f"Check-in saved for the night of {message.record['night']}")
+        if self.correcting is not None:
+            self.notify(
+                f"Corrected the night of {message.record['night']}: the score is recomputed, "
+                "and the journal keeps the previous version."
+            )
+        else:
+            self.notify(f"Check-in saved for the night of {message.record['night']}")
+        if self.given_night is not None:  # a past night's form goes back to where it was opened
+            self.dismiss()
+
+
+def recorded_taken(
+    record: dict[str, Any], planned: list[TakenDose]
+) -> tuple[list[TakenDose], list[bool]]:
+    """A stored check-in's doses, ticked, then the plan's other compounds, unticked."""
+    doses: list[TakenDose] = []
+    for dose in record.get("taken") or []:
+        try:
+            doses.append(TakenDose.model_validate(dose))
+        except ValidationError:
+            continue  # the journal is checked when written: nothing else to show for it
+    recorded = {dose.compound for dose in doses}
+    others = [dose for dose in planned if dose.compound not in recorded]
+    return doses + others, [True] * len(doses) + [False] * len(others)
 
 
 def score_panel(record: dict[str, Any], recent: list[float], saved: bool) -> Text:

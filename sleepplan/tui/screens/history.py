@@ -7,6 +7,7 @@ experiments. Everything is read from the journal and analysed in a worker.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,14 +16,23 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Label, Sparkline, Static
 
 from sleepplan.core import timing
+from sleepplan.core.chart_scale import last_and_range
 from sleepplan.core.errors import InputError
 from sleepplan.core.experiment_analysis import analyse
-from sleepplan.core.experiments import progress
-from sleepplan.core.insights import Effect, Night, compound_effects, morning_trend
+from sleepplan.core.experiments import ExperimentPlan, progress
+from sleepplan.core.insights import (
+    VERDICT_WORDS,
+    Effect,
+    Night,
+    compound_effects,
+    effect_titles,
+    verdict_words,
+)
 from sleepplan.core.visible import visible
 from sleepplan.output.report import instruction
 from sleepplan.store import paths
@@ -32,19 +42,25 @@ from sleepplan.tui.plain import cell, plain
 from sleepplan.tui.screens.base import AreaScreen
 from sleepplan.tui.widgets.effect_bar import interval_bar
 from sleepplan.tui.widgets.key_footer import KeyFooter
+from sleepplan.tui.widgets.score_chart import ScoreChart
 
 HELP = """\
 # History
 
 Your mornings over time and what seems to help you.
 
-- **The chart**: each morning's score (0–100) and its 7-night average.
-- **Sparklines**: the onset, maintenance and next-morning scores, newest on the right.
+- **The chart**: each morning's score (0–100) as a dot and the average of the last 7 scored
+  mornings as a line, on an axis fitted to your scores.
+- **Sparklines**: the onset, maintenance and next-morning scores, newest on the right; beside
+  each, its last value and its range (lowest–highest).
 - **Nights**: score, sleep, efficiency, sleepiness and what you took (`/` filters by compound).
 - **What helps**: for each compound, nights with it minus nights without, on the score its
-  stage implies, with the 95% interval drawn as `├──●──┤` against the zero line `│`. "Likely
-  helps" or "likely hurts" only when the interval excludes zero; fewer than three nights either
-  way says "not enough nights yet". Chronic compounds compare the weeks before and after.
+  stage implies (a row per score for one that targets several), with the 95% interval drawn
+  as `├──●──┤` against the zero line `│`. "Likely helps" or "likely hurts" only when the
+  interval excludes zero; fewer than three nights either way says "too few nights", and the
+  lines under the table say what would answer it. Chronic compounds (`*`) compare weeks
+  without them (before starting, or a pause of a week or more) with weeks on them; one taken
+  since your first night "needs comparison": a pause or an experiment.
   This compares your nights; it does not prove cause. An experiment can.
 - **Experiments**: their progress and what to take tonight; results appear when complete.
 
@@ -53,15 +69,15 @@ Your mornings over time and what seems to help you.
 | `/` | filter the nights by compound |
 | `x` | leave out (or put back) nights with confounders such as alcohol or illness |
 | `r` | reload from the journal |
+| `enter` | open the night under the cursor: every answer; `c` corrects it, `d` deletes it |
+| `u` | undo: restore the night deleted last |
+| `f` | fill in a missed night |
+| `c` | the calendar: a month at a glance, with weekly and monthly summaries |
 """
 
-SHORT_VERDICTS = {
-    "not_enough_nights": "too few nights",
-    "no_clear_effect": "no clear effect",
-    "likely_helps": "likely helps",
-    "likely_hurts": "likely hurts",
-}
 CHART_NIGHTS = 365
+NAME_WIDTH = 21
+"""The effects table's compound column: "Glycine · maintenance" fits."""
 TABLE_NIGHTS = 120
 
 
@@ -100,6 +116,35 @@ class HistoryScreen(AreaScreen):
             tooltip="Leave out or put back nights with confounders",
         ),
         Binding("r", "reload", "Reload", id="history.reload", tooltip="Reload from the journal"),
+        Binding(
+            "c",
+            "calendar",
+            "Calendar",
+            id="history.calendar",
+            tooltip="Calendar: a month at a glance",
+        ),
+        Binding(
+            "f",
+            "fill_in",
+            "Fill in",
+            id="history.fill",
+            tooltip="Fill in a missed night (a past night with no check-in)",
+        ),
+        Binding(
+            "e",
+            "new_experiment",
+            "Experiment",
+            id="history.experiment",
+            tooltip="New experiment: register a randomised, optionally blinded trial",
+        ),
+        Binding(
+            "u",
+            "undo_delete_night",
+            "Undo delete",
+            show=False,
+            id="history.undo_night",
+            tooltip="Undo delete night: restore the check-in deleted last",
+        ),
     ]
 
     class Loaded(Message):
@@ -121,28 +166,31 @@ class HistoryScreen(AreaScreen):
         self.exclude_confounded = False
         self.data: HistoryData | None = None
         self._loaded_for: str | None = None
+        self._opened_night: str | None = None
+        """The night opened from the list: coming back, the list shows it again."""
 
     def compose(self) -> ComposeResult:
         """Chart, sparklines, nights, effects, experiments."""
         yield Header()
         with VerticalScroll(id="history"):
             yield Static("Loading your journal…", id="history-summary")
-            from textual_plotext import PlotextPlot  # charts load with the area, not at start
-
-            yield PlotextPlot(id="score-chart")
-            with Horizontal(classes="sparkline-row"):
-                for name in ("onset", "maintenance", "next_morning"):
+            yield ScoreChart(limit=CHART_NIGHTS, id="score-chart")
+            for name in ("onset", "maintenance", "next_morning"):
+                with Horizontal(classes="sparkline-row"):
                     yield Label(name.replace("_", " ").capitalize(), classes="spark-label")
                     yield Sparkline([], id=f"spark-{name}", classes="spark")
+                    yield Static("", id=f"spark-{name}-values", classes="spark-values")
             yield Label(
                 "What helps you (nights with minus without, 95% interval)", classes="section"
             )
             yield Static(
                 "On your onset score for sleep-onset compounds, maintenance for the rest; "
-                "* = weeks before vs after (chronic compounds). Not proof of cause.",
+                "* = weeks without vs on (chronic compounds). Nights: with/without. "
+                "Not proof of cause.",
                 classes="hint",
             )
             yield DataTable(id="effects", cursor_type="row")
+            yield Static("", id="effect-hints", classes="hint")
             yield Label("Experiments", classes="section")
             yield Static("", id="experiments")
             yield Label("Nights", classes="section")
@@ -154,11 +202,11 @@ class HistoryScreen(AreaScreen):
         """Columns; then follow the app's state."""
         effects = self.query_one("#effects", DataTable)
         for label, width in (
-            ("Compound", 18),
+            ("Compound", NAME_WIDTH),
             ("Diff", 6),
             ("−40     0     +40", 17),
-            ("Verdict", 15),
-            ("With/w.o.", 12),
+            ("Verdict", 16),
+            ("Nights", 6),
         ):
             effects.add_column(label, width=width)
         nights = self.query_one("#nights", DataTable)
@@ -176,8 +224,9 @@ class HistoryScreen(AreaScreen):
     def on_screen_resume(self) -> None:
         """Reload whenever the area is shown (a check-in may have been saved); show the top."""
         self.load()
-        view = self.query_one("#history", VerticalScroll)
-        self.call_after_refresh(view.scroll_home, animate=False)
+        if self._opened_night is None:  # back from a night: stay at the list (_fill_nights)
+            view = self.query_one("#history", VerticalScroll)
+            self.call_after_refresh(view.scroll_home, animate=False)
 
     def refresh_view(self) -> None:
         """Reload when another profile is opened while the area is showing."""
@@ -188,6 +237,15 @@ class HistoryScreen(AreaScreen):
 
     def action_reload(self) -> None:
         """Reload from the journal."""
+        self.load()
+
+    def action_new_experiment(self) -> None:
+        """Open the experiment wizard; History reloads once it closes."""
+        from sleepplan.tui.screens.experiment_wizard import ExperimentWizard  # only when asked
+
+        self.app.push_screen(ExperimentWizard(), self._experiment_closed)
+
+    def _experiment_closed(self, _: None) -> None:
         self.load()
 
     def action_toggle_confounded(self) -> None:
@@ -220,7 +278,13 @@ class HistoryScreen(AreaScreen):
         by_night = {dt.date.fromisoformat(r["night"]): r for r in records}
         today = timing.in_zone(workspace.now, workspace.zone).date()
         experiments = []
-        for plan in profile.experiments:
+        for registration in profile.experiments:
+            plan = workspace.full_plan(registration)
+            if not isinstance(plan, ExperimentPlan):  # its sealed plan cannot be read
+                line = Text(visible(registration.id), style="bold")
+                line.append(f"\n  {visible(plan.render())}", style="italic")
+                experiments.append(line)
+                continue
             name = workspace.catalog.get(plan.compound).name
             state = progress(plan, by_night, today)
             line = Text()
@@ -259,61 +323,74 @@ class HistoryScreen(AreaScreen):
             summary.update("No check-ins yet. Each morning's check-in (m) adds a night here.")
         else:
             # the journal's nights are as untrusted as an import: shown literally
-            first, last = data.records[0]["night"], data.records[-1]["night"]
-            excluded = " · confounded nights left out (x)" if self.exclude_confounded else ""
-            summary.update(plain(f"{len(data.records)} nights, {first} to {last}{excluded}"))
+            summary.update(plain(self._summary(data.records)))
         self._draw_chart(data.nights)
         for name in ("onset", "maintenance", "next_morning"):
             values = [s for n in data.nights[-60:] if (s := n.scores.get(name)) is not None]
             self.query_one(f"#spark-{name}", Sparkline).data = values
+            self.query_one(f"#spark-{name}-values", Static).update(last_and_range(values))
         self._fill_effects(data.effects)
         experiments = self.query_one("#experiments", Static)
         experiments.update(
             Text("\n").join(data.experiments)
             if data.experiments
-            else Text("None yet: `sleepplan experiment new` registers one.", style="dim")
+            else Text("None yet: e (or `sleepplan experiment new`) registers one.", style="dim")
         )
         self._fill_nights()
 
     def _draw_chart(self, nights: list[Night]) -> None:
-        from textual_plotext import PlotextPlot
+        self.query_one("#score-chart", ScoreChart).show(nights)
 
-        chart = self.query_one("#score-chart", PlotextPlot)
-        plt = chart.plt
-        plt.clear_data()
-        plt.clear_figure()
-        trend = morning_trend(nights)[-CHART_NIGHTS:]
-        plt.title("Morning score")
-        plt.ylim(0, 100)
-        if trend:
-            xs = [float(index) for index in range(len(trend))]
-            plt.plot(xs, [score for _, score, _ in trend], marker="dot", label="morning")
-            plt.plot(
-                xs, [average for *_, average in trend], marker="braille", label="7-night average"
-            )
-            step = max(1, len(trend) // 6)
-            plt.xticks(xs[::step], [f"{night:%d %b}" for night, *_ in trend][::step])
-        chart.refresh()
+    def _summary(self, records: list[dict[str, Any]]) -> str:
+        """How many nights, from when to when: with `x`, only the nights left in."""
+        if not self.exclude_confounded:
+            return f"{len(records)} nights, {records[0]['night']} to {records[-1]['night']}"
+        kept = [record for record in records if not record.get("confounders")]
+        left_out = f"{len(records) - len(kept)} with confounders left out (x)"
+        if not kept:
+            return f"No nights without confounders · {left_out}"
+        return f"{len(kept)} nights, {kept[0]['night']} to {kept[-1]['night']} · {left_out}"
 
     def _fill_effects(self, effects: list[Effect]) -> None:
         table = self.query_one("#effects", DataTable)
         table.clear()
         names = {compound.id: compound.name for compound in self.workspace.catalog}
+        rows = Counter(effect.compound for effect in effects)
+        keyed: set[str] = set()
         for effect in effects:
-            verdict = SHORT_VERDICTS[effect.verdict]
             style = {"likely_helps": "bold", "likely_hurts": "bold reverse"}.get(effect.verdict)
-            # a table reads a str cell as markup: a name of the user's own goes in as Text
+            domain = f" · {effect.domain}" if rows[effect.compound] > 1 else ""
+            suffix = domain + ("*" if effect.method == "before_after" else "")
+            # a table reads a str cell as markup: a name of the user's own goes in as Text,
+            # cropped when a domain follows it, so the domain stays in sight
+            name = cell(names.get(effect.compound, effect.compound))
+            if domain:
+                name.truncate(NAME_WIDTH - len(suffix), overflow="ellipsis")
+            name.append(suffix)
+            # the first (primary) domain's row keeps the compound's own key
+            key = (
+                effect.compound
+                if effect.compound not in keyed
+                else f"{effect.compound} · {effect.domain}"
+            )
+            keyed.add(effect.compound)
             table.add_row(
-                cell(
-                    names.get(effect.compound, effect.compound)
-                    + ("*" if effect.method == "before_after" else "")
-                ),
+                name,
                 "–" if effect.mean_diff is None else f"{effect.mean_diff:+.1f}",
                 interval_bar(effect.mean_diff, effect.ci95),
-                Text(verdict, style=style or ""),
+                Text(VERDICT_WORDS[effect.verdict], style=style or ""),
                 f"{effect.nights_with}/{effect.nights_without}",
-                key=effect.compound,
+                key=key,
             )
+        # what would answer each open verdict, in the words of `sleepplan insights`
+        still_open = [
+            f"{title} — {verdict_words(effect)}"
+            for title, effect in zip(effect_titles(effects, names), effects, strict=True)
+            if effect.hint
+        ]
+        self.query_one("#effect-hints", Static).update(
+            Content("\n").join(plain(line) for line in still_open)
+        )
 
     @on(Input.Changed, "#night-filter")
     def _filter_changed(self) -> None:
@@ -341,7 +418,58 @@ class HistoryScreen(AreaScreen):
                 "–" if metrics.get("se_pct") is None else f"{metrics['se_pct']:.0f}",
                 cell(str(record.get("kss") if record.get("kss") is not None else "–")),
                 cell(taken or "–"),
+                key=str(record["night"]),
             )
             shown += 1
             if shown >= TABLE_NIGHTS:
                 break
+        if self._opened_night is not None:
+            opened, self._opened_night = self._opened_night, None
+            if opened in table.rows:
+                table.move_cursor(row=table.get_row_index(opened))
+            self.call_after_refresh(table.scroll_visible, animate=False)
+
+    @on(DataTable.RowSelected, "#nights")
+    def _night_chosen(self, event: DataTable.RowSelected) -> None:
+        """Open the night (enter or a click on its row)."""
+        from sleepplan.tui.screens.night import open_night  # loads when a night is opened
+
+        try:
+            night = dt.date.fromisoformat(str(event.row_key.value))
+        except ValueError:
+            return  # not a date (an import of the journal's own making): nothing to open
+        self._opened_night = night.isoformat()
+        open_night(self.sleep_app, night)
+
+    def action_calendar(self) -> None:
+        """A month at a glance."""
+        from sleepplan.tui.screens.calendar import CalendarScreen
+
+        self.app.push_screen(CalendarScreen())
+
+    def action_fill_in(self) -> None:
+        """Ask which missed night to fill in, then open the morning form on it."""
+        from sleepplan.tui.dialogs.prompt import TextPrompt
+        from sleepplan.tui.screens.night import fill_in_night, last_night_over, missed_night_problem
+
+        latest = last_night_over(self.sleep_app)
+        logged = {str(record["night"]) for record in self.data.records} if self.data else set()
+
+        def answered(text: str | None) -> None:
+            if text:
+                fill_in_night(self.sleep_app, dt.date.fromisoformat(text))
+
+        self.app.push_screen(
+            TextPrompt(
+                "Which night? (YYYY-MM-DD, the evening it began)",
+                latest.isoformat(),
+                check=lambda text: missed_night_problem(text, latest, logged),
+            ),
+            answered,
+        )
+
+    def action_undo_delete_night(self) -> None:
+        """Restore the check-in deleted last."""
+        from sleepplan.tui.screens.night import undo_delete_night
+
+        undo_delete_night(self.sleep_app)

@@ -38,6 +38,8 @@ medications and routines. You can edit them in any text editor.
 | `u` | duplicate the selected profile |
 | `e` | edit the selected profile's file in your `$EDITOR`, then open it |
 | `b` | open the backup of a profile that fails to load (`NAME.toml.bak`) |
+| `x` | export: the journal (CSV, JSON), the profile (TOML), reminders (.ics) |
+| `i` | import check-ins from a CSV, JSON or TOML export |
 | `ctrl+s` | save the open profile |
 
 A profile that fails to load is listed with its error (file, place, what is wrong); it is never
@@ -45,6 +47,11 @@ overwritten. `enter` on it offers its backup (the version before the last save, 
 or your editor (`$VISUAL` or `$EDITOR`): the app steps aside while the editor runs, then opens
 the file again. An opened backup is saved to the backup file itself; `s` saves it under a new
 name.
+
+Export asks for a file (a name in the current folder is suggested; `~` is your home folder)
+and before replacing one that exists. The calendar files hold tonight's doses, or daily
+reminders that repeat every day: each dose, and a morning check-in at your wake time. Import
+asks, when some nights have a check-in already, whether to keep or replace them.
 """
 
 
@@ -107,6 +114,20 @@ class ProfilesScreen(AreaScreen):
             "Edit",
             id="profiles.edit",
             tooltip="Edit the selected profile's file in $EDITOR, then open it",
+        ),
+        Binding(
+            "x",
+            "export",
+            "Export",
+            id="profiles.export",
+            tooltip="Export the open profile's data to a file (CSV, JSON, TOML, .ics)",
+        ),
+        Binding(
+            "i",
+            "import",
+            "Import",
+            id="profiles.import",
+            tooltip="Import check-ins from a CSV, JSON or TOML export",
         ),
         Binding(
             "b",
@@ -353,6 +374,18 @@ class ProfilesScreen(AreaScreen):
         self.app.push_screen(
             ChoicePrompt("Start from which example?", [(key, key) for key in examples]), named
         )
+
+    def action_export(self) -> None:
+        """Export the open profile's data: choose what, then the file."""
+        from sleepplan.tui.dialogs.data_files import ask_export
+
+        ask_export(self.sleep_app)
+
+    def action_import(self) -> None:
+        """Import check-ins from a file into the open profile."""
+        from sleepplan.tui.dialogs.data_files import ask_import
+
+        ask_import(self.sleep_app)
 
     def action_save_as(self) -> None:
         """Save the open profile under a new name."""

@@ -13,8 +13,9 @@ from textual.widgets.option_list import Option
 
 from sleepplan.core import editing, timing
 from sleepplan.core.amounts import parse_amount
+from sleepplan.core.experiments import ExperimentPlan
 from sleepplan.core.interactions import Medications, medications_summary
-from sleepplan.core.planner import Plan
+from sleepplan.core.planner import Plan, PlannedDose
 from sleepplan.core.safety import NOTHING_RECORDED, SafetyWarning, Severity, records_interaction
 from sleepplan.core.visible import visible
 from sleepplan.output.report import instruction
@@ -43,7 +44,7 @@ its clock time. Every change replans at once.
 | `r` | next routine (or click the routine's name to pick one) |
 | `R` | manage routines: new (empty, from a goal, a copy), rename, copy, delete, default |
 | `j` | just tonight: bedtime, wake or routine for tonight only (the profile is not changed) |
-| `ctrl+z` | restore the routine deleted last (until you quit) |
+| `ctrl+z` | restore the routine deleted last (also after a restart) |
 | `a` | add a compound from the catalog |
 | `e` | change the amount of the selected dose |
 | `[` / `]` | move the selected dose 15 minutes earlier / later |
@@ -89,6 +90,13 @@ NOT_CHECKED = "not checked (unknown):"
 
 DISCLAIMER_LINE = "Not medical advice; checks only what its sources record. Ask a pharmacist."
 """Tonight's one disclaimer line (the long ones are in the CLI's output and the README)."""
+
+
+def _row_key(dose: PlannedDose) -> str:
+    """A dose row's option id: its place in the routine, or the experiment that added it."""
+    if dose.routine_index < 0 and dose.experiment is not None:
+        return f"experiment:{dose.experiment.experiment_id}"
+    return f"dose:{dose.routine_index}"
 
 
 def columns(*cells: str) -> str:
@@ -316,15 +324,23 @@ class TonightScreen(AreaScreen):
         )
 
     def _experiments(self) -> Text:
-        """Tonight's instruction from every experiment running tonight."""
+        """Tonight's instruction from every experiment running tonight.
+
+        Blinded, it never says the arm. An experiment whose sealed plan cannot be read says so.
+        """
         workspace = self.workspace
         text = Text()
-        for experiment in workspace.profile.experiments if workspace.profile else ():
-            if experiment.tonight(workspace.night) is None:
-                continue
+        night = workspace.night
+        for experiment in workspace.experiments_on(night):
             name = workspace.catalog.get(experiment.compound).name
             text.append("Experiment: ", style="bold")
-            text.append(visible(instruction(experiment, workspace.night, name)) + "\n")
+            text.append(visible(instruction(experiment, night, name)) + "\n")
+        for registration in workspace.profile.experiments if workspace.profile else ():
+            if registration.may_include(night):
+                problem = workspace.full_plan(registration)
+                if not isinstance(problem, ExperimentPlan):
+                    text.append("Experiment: ", style="bold")
+                    text.append(visible(problem.render()) + "\n", style="italic")
         return text
 
     def _summary(self, plan: Plan | None) -> Text:
@@ -351,7 +367,7 @@ class TonightScreen(AreaScreen):
         selected_row = doses.highlighted or 0
         doses.clear_options()
         self._whys = {}
-        if plan is None or not plan.doses:
+        if plan is None or not plan.rows:
             if plan is not None:
                 empty = Text("No doses yet: press a to add one", "italic")
                 doses.add_option(Option(empty, "empty", disabled=True))
@@ -372,7 +388,7 @@ class TonightScreen(AreaScreen):
                     f"{dose.at:%H:%M}",
                     visible(dose.compound.name),
                     SEVERITY_MARK[severity.value] if severity else "",
-                    f"{dose.amount_mg:g} mg",
+                    dose.amount_text,
                     f"{dose.minutes_from_bedtime:+d} min",
                     peak,
                     residual,
@@ -381,9 +397,9 @@ class TonightScreen(AreaScreen):
                 prompt = Content(row)
                 if severity:
                     prompt = prompt.stylize(BADGE_STYLE[severity.value], *mark_span())
-                options.append(Option(prompt, f"dose:{dose.routine_index}"))
+                options.append(Option(prompt, _row_key(dose)))
         doses.add_options(options)
-        self._whys = {f"dose:{dose.routine_index}": dose.why for dose in plan.doses}
+        self._whys = {_row_key(dose): dose.why for dose in plan.rows}
         if selected_key in self._whys:
             # the cursor follows the dose, wherever the re-sorted plan put it
             doses.highlighted = doses.get_option_index(selected_key)
