@@ -67,3 +67,46 @@ def test_screen_snapshot(
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=open_screen)
+
+
+def _seed_nights(home: Path) -> None:
+    """Two weeks of check-ins with varied answers, one night missed (the 19th)."""
+    from sleepplan.store.journal import Journal
+    from sleepplan.store.profiles import ensure_home
+    from tests.test_past_nights import MISSED, checkin
+
+    ensure_home(home)
+    with Journal(home / "journal.sqlite3") as journal:
+        for day in range(8, 23):
+            night = f"2026-11-{day:02d}"
+            if night != MISSED:
+                record = checkin(night, quality=1 + day % 5, sol_min=10 + 7 * (day % 4))
+                journal.save("example", record, "2026-11-24T07:00:00+01:00")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("view", ["history", "calendar", "night", "wizard"])
+def test_nights_snapshot(
+    snap_compare: Any, tmp_path: Path, view: str, size: tuple[int, int]
+) -> None:
+    """History with two weeks of nights, the month calendar, one night opened, the wizard."""
+    home = tmp_path / "home"
+    _seed_nights(home)
+    app = make_app(home)
+
+    async def open_view(pilot: Pilot[None]) -> None:
+        from textual.widgets import DataTable
+
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        if view == "night":
+            table = pilot.app.screen.query_one("#nights", DataTable)
+            table.focus()
+            table.move_cursor(row=table.get_row_index("2026-11-17"))
+            await pilot.press("enter")
+        elif view != "history":
+            await pilot.press({"calendar": "c", "wizard": "e"}[view])
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=open_view)
