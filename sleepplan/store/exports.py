@@ -218,7 +218,7 @@ def dose_event(dose: PlannedDose, night: dt.date, index: int, now: dt.datetime) 
     On an experiment night the night's instruction stands in place of the amount ("Melatonin:
     envelope 7", "Melatonin: none tonight — baseline"): a blinded night never says its arm.
     """
-    from icalendar import Alarm, Event
+    from icalendar import Event
 
     what = (
         f"{dose.compound.name}: {dose.experiment.instruction}"
@@ -233,12 +233,7 @@ def dose_event(dose: PlannedDose, night: dt.date, index: int, now: dt.datetime) 
     event.add("dtend", timing.shift(start, minutes=5))
     event.add("summary", what if dose.experiment is not None else f"Take {what}")
     event.add("description", f"{dose.why}. {DISCLAIMER}")
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", what)
-    alarm.add("trigger", dt.timedelta(minutes=0))
-    event.add_component(alarm)
-    return event
+    return _with_alarm(event, what)
 
 
 def export_ics_daily(
@@ -358,7 +353,7 @@ def _daily_event(
     uid: str, start: dt.datetime, now: dt.datetime, summary: str, description: str
 ) -> Event:
     """An event repeating every day from ``start`` (local wall time), alarmed at its start."""
-    from icalendar import Alarm, Event
+    from icalendar import Event
 
     event = Event()
     event.add("uid", uid)
@@ -368,9 +363,16 @@ def _daily_event(
     event.add("rrule", {"freq": "daily"})
     event.add("summary", summary)
     event.add("description", description)
+    return _with_alarm(event, summary)
+
+
+def _with_alarm(event: Event, text: str) -> Event:
+    """The event with an alarm that shows ``text`` when it starts."""
+    from icalendar import Alarm
+
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", summary)
+    alarm.add("description", text)
     alarm.add("trigger", dt.timedelta(minutes=0))
     event.add_component(alarm)
     return event
