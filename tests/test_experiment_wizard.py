@@ -109,6 +109,7 @@ async def test_a_blinded_experiment_registered_from_the_palette(home: Path, tmp_
         await pilot.press("enter")
         await settle(pilot)
         assert "Saved to" in str(key_screen.query_one("#envelope-key-problem").render())
+        assert any(str(target) in str(n.message) for n in app._notifications)  # a toast too
         await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(app.screen, EnvelopeKeyScreen)

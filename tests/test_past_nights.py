@@ -84,6 +84,7 @@ async def test_a_night_opens_from_history_with_every_answer(home: Path) -> None:
         screen = await open_history_night(pilot, TUESDAY)
         details = shown(screen, "#night-details")
         assert "Tuesday 17 November 2026" in details
+        assert "recorded Tue 24 Nov 2026 07:00 (+01:00)" in details  # read as a person reads it
         assert "Quality 3/5 (fair)" in details and "Sleepiness 4/9" in details
         assert "In bed 23:00" in details and "got up 07:10" in details
         assert "Unusual: alcohol" in details and "Notes: late dinner" in details

@@ -131,8 +131,10 @@ def envelope_key_text(plan: ExperimentPlan, name: str) -> str:
     """The envelope key to prepare and seal (shown once, at the start)."""
     name = visible(name)
     lines = [
-        "ENVELOPE KEY — prepare identical capsules, put each night's in its numbered envelope,",
-        "then seal this key away (ideally ask someone else to fill the envelopes):",
+        # lines short enough for the app's 76-column key screen and a printout
+        "ENVELOPE KEY — prepare identical capsules, put each night's in its",
+        "numbered envelope, then seal this key away (ideally someone else fills",
+        "the envelopes):",
     ]
     for number, arm, dose in plan.envelope_key():
         lines.append(

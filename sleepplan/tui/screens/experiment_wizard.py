@@ -457,3 +457,4 @@ class EnvelopeKeyScreen(ModalScreen[None]):
             line.update(plain_lines(f"Not saved: {error.render()}"))
             return
         line.update(plain_lines(f"Saved to {target}."))
+        self.notify(f"Saved the envelope key to {visible(str(target))}")  # the line may be below

@@ -294,6 +294,17 @@ def _clock(value: object) -> str:
         return value
 
 
+def _moment(value: str) -> str:
+    """A stored instant as a person reads it, with its offset: "Sun 22 Nov 2026 07:30 (+01:00)"."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value  # the journal's text as it is
+    offset = moment.strftime("%z")
+    shown = f"{moment:%a %d %b %Y %H:%M}"
+    return f"{shown} ({offset[:3]}:{offset[3:]})" if offset else shown
+
+
 def _number(value: object, unit: str = "") -> str:
     return "–" if value is None else f"{value}{unit}"
 
@@ -311,7 +322,7 @@ def night_details(
     kss_words = KSS_WORDS.get(kss) if isinstance(kss, int) else None
     parts: list[str | Content | tuple[str, str]] = [
         (f"Night of {night:%A %d %B %Y}\n", "bold"),
-        plain(f"recorded {stored.recorded_at}", "dim"),
+        plain(f"recorded {_moment(stored.recorded_at)}", "dim"),
         "\n\n",
         ("Ratings\n", "bold"),
         plain(f"  Quality {_number(quality, '/5')} ({quality_words or 'not answered'})"),
@@ -379,7 +390,7 @@ def night_details(
         latest = versions[0]
         parts += [
             ("\n\nEarlier versions kept: ", "bold"),
-            plain(f"{len(versions)} (the last one {latest.reason} {latest.ended_at})"),
+            plain(f"{len(versions)} (the last one {latest.reason} {_moment(latest.ended_at)})"),
         ]
     parts.append(Content.styled("\n\nc correct · d delete · escape back", "dim"))
     return Content.assemble(*parts)
