@@ -546,7 +546,6 @@ def cmd_experiment(ctx: Context) -> int:
     """
     import secrets
 
-    from sleepplan.core.experiment_analysis import analyse
     from sleepplan.core.experiments import progress, register
     from sleepplan.output import report
     from sleepplan.store import exports, sealed
@@ -631,9 +630,7 @@ def cmd_experiment(ctx: Context) -> int:
             f"results stay hidden until the plan completes ({state.nights_to_go} "
             "nights to go); `sleepplan experiment status` shows progress",
         )
-    text = report.report_markdown(plan, analyse(plan, records), name, tonight)
-    if plan.blinded:  # complete: the key may be read now
-        text += "\n## Envelope key\n\n```\n" + report.envelope_key_text(plan, name) + "\n```\n"
+    text = report.experiment_report(plan, records, name, tonight)
     if args.out:
         exports.write_private(Path(args.out), text.encode("utf-8"))
         print(f"wrote the report to {visible(args.out)}", file=sys.stderr)

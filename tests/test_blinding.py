@@ -374,3 +374,40 @@ async def test_the_app_exports_follow_the_experiment_too(home: Path) -> None:
     exdate: Any = repeating["exdate"]
     assert {d.dt.date() for d in exdate.dts} == {i.night for i in plan.schedule if i.night >= night}
     assert f"Melatonin: envelope {envelope}" in [str(e["summary"]) for e in events]
+
+
+async def _report_from_palette(home: Path, now: dt.datetime) -> tuple[str, list[str], str]:
+    """Ask the palette for the experiment's report: what it shows, the toasts, then History's
+    line about the experiment."""
+    from sleepplan.tui.screens.experiment_wizard import ExperimentReportScreen
+
+    app = SleepPlanApp(home=home, now=now, zone="Europe/Berlin")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Experiment report", "enter")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        shown = screen_text(app) if isinstance(app.screen, ExperimentReportScreen) else ""
+        toasts = [str(n.message) for n in app._notifications]
+        await pilot.press("escape", "h")
+        await settle(pilot)
+        history = str(app.screen.query_one("#experiments").render())
+    return shown, toasts, history
+
+
+async def test_the_report_opens_in_the_app_only_once_the_experiment_is_complete(
+    home: Path,
+) -> None:
+    register(home, "--blind")
+    plan = full_plan(home)
+    shown, toasts, history = await _report_from_palette(home, at(plan.first_night, 18))
+    assert shown == "" and any("Results stay hidden" in toast for toast in toasts)
+    assert "Experiment report" not in history
+    done = at(plan.last_night + dt.timedelta(days=1), 9)
+    shown, _, history = await _report_from_palette(home, done)
+    assert f"'Experiment report: {plan.id}' shows it whole" in history
+    assert "## Envelope key" in shown and "envelope   1: arm" in shown
+    assert "# Self-experiment: Melatonin" in shown and plan.sha256 in shown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sleepplan.core.visible import visible
@@ -142,6 +143,22 @@ def envelope_key_text(plan: ExperimentPlan, name: str) -> str:
             + (" (placebo / none)" if dose == 0 else "")
         )
     return "\n".join(lines)
+
+
+def experiment_report(
+    plan: ExperimentPlan, records: Mapping[dt.date, Mapping[str, Any]], name: str, today: dt.date
+) -> str:
+    """A completed experiment's whole report: the analysis, then the envelope key if blinded.
+
+    ``plan`` is the full plan (its sealed schedule read back); only call this once it is
+    complete, since the key reveals every night's arm.
+    """
+    from sleepplan.core.experiment_analysis import analyse  # only a report needs it
+
+    text = report_markdown(plan, analyse(plan, records), name, today)
+    if plan.blinded:  # complete: the key may be read now
+        text += "\n## Envelope key\n\n```\n" + envelope_key_text(plan, name) + "\n```\n"
+    return text
 
 
 def report_markdown(plan: ExperimentPlan, analysis: Analysis, name: str, today: dt.date) -> str:

@@ -101,6 +101,7 @@ class SleepPlanCommands(Provider):
         commands += _routine_commands(app)
         commands += _finding_commands(app)
         commands += _data_commands(app)
+        commands += _report_commands(app)
         named = {name for name, _, _ in commands}  # History's keys name the same actions
         commands += [command for command in _night_commands(app) if command[0] not in named]
         for compound in sorted(workspace.catalog, key=lambda c: c.name.casefold()):
@@ -135,6 +136,21 @@ class SleepPlanCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, _highlighted(matcher, name), callback, text=name, help=help_text)
+
+
+def _report_commands(app: SleepPlanApp) -> list[Command]:
+    """Each experiment's report (shown once the experiment is complete)."""
+    from sleepplan.tui.screens.experiment_wizard import show_report
+
+    experiments = app.workspace.profile.experiments if app.workspace.profile else ()
+    return [
+        (
+            f"Experiment report: {plan.id}",  # ids are [a-z0-9-]: checked on load
+            "The analysis and, if blinded, the envelope key (once it is complete)",
+            partial(show_report, app, plan.id),
+        )
+        for plan in experiments
+    ]
 
 
 def _experiment_wizard() -> ExperimentWizard:

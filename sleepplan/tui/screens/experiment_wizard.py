@@ -383,49 +383,47 @@ def register_in_profile(app: SleepPlanApp, plan: ExperimentPlan) -> None:
     app.bump()
 
 
-class EnvelopeKeyScreen(ModalScreen[None]):
-    """The envelope key, shown once: hand it over, or save it to a file first."""
+class SavableText(ModalScreen[None]):
+    """A text shown whole, that ``s`` saves to a file outside the home (never one that exists)."""
 
     DEFAULT_CSS = """
-    EnvelopeKeyScreen { align: center middle; }
-    #envelope-key { width: 78; max-height: 22; height: auto; border: round $warning;
-        padding: 0 1; background: $surface; }
-    #envelope-key-problem { color: $error; }
+    SavableText { align: center middle; }
+    SavableText > VerticalScroll { width: 78; max-height: 22; height: auto; padding: 0 1;
+        border: round $accent; background: $surface; }
+    SavableText .saved-line { color: $error; }
     """
     BINDINGS = [
-        Binding("s", "save_key", "Save to a file", tooltip="Save the envelope key to a file"),
-        Binding("escape,enter", "close", "Done", tooltip="Close: the key is not shown again"),
+        Binding("s", "save", "Save to a file", tooltip="Save this text to a file"),
+        Binding("escape,enter", "close", "Done", tooltip="Close"),
     ]
+    KIND = "text"
+    """What the text is, in the prompt and the toast ("the envelope key")."""
+    ID = "savable-text"
+    """The id of the scroll; its text is ``ID-text``, the line under it ``ID-problem``."""
 
-    def __init__(self, key: str, experiment_id: str) -> None:
+    def __init__(self, intro: str, text: str, suggested_name: str) -> None:
         super().__init__()
-        self.key = key
-        self.experiment_id = experiment_id
+        self.intro = intro
+        self.text = text
+        self.suggested_name = suggested_name
 
     def compose(self) -> ComposeResult:
-        """The instruction, the key, and how to go on."""
-        with VerticalScroll(id="envelope-key"):
-            yield Static(
-                plain_lines(
-                    "Shown once. Hand this key to someone else: they fill each numbered "
-                    "envelope as it says and keep the key until the experiment is complete. "
-                    "sleepplan will not show it again until then (the report shows it).\n"
-                    "s saves it to a file · Enter or Escape closes"
-                )
-            )
-            yield Static(plain_lines(self.key), id="envelope-key-text")
-            yield Label("", id="envelope-key-problem", markup=False)
+        """The intro, the text, and a line that says what saving did."""
+        with VerticalScroll(id=self.ID):
+            yield Static(plain_lines(self.intro))
+            yield Static(plain_lines(self.text), id=f"{self.ID}-text")
+            yield Label("", id=f"{self.ID}-problem", markup=False, classes="saved-line")
 
     def action_close(self) -> None:
-        """Close; the key is gone from the app."""
+        """Close."""
         self.dismiss(None)
 
-    def action_save_key(self) -> None:
-        """Ask where to save the key (a file outside the home, not one that exists)."""
+    def action_save(self) -> None:
+        """Ask where to save the text (a file outside the home, not one that exists)."""
         from sleepplan.tui.dialogs.prompt import TextPrompt
 
         home = self.app.home if hasattr(self.app, "home") else Path.home()
-        suggested = Path.home() / f"sleepplan-envelope-key-{self.experiment_id}.txt"
+        suggested = Path.home() / self.suggested_name
 
         def problem(answer: str) -> str | None:
             try:
@@ -435,7 +433,7 @@ class EnvelopeKeyScreen(ModalScreen[None]):
             return None
 
         self.app.push_screen(
-            TextPrompt("Save the envelope key to which file?", str(suggested), problem),
+            TextPrompt(f"Save {self.KIND} to which file?", str(suggested), problem),
             self._save_to,
         )
 
@@ -445,9 +443,9 @@ class EnvelopeKeyScreen(ModalScreen[None]):
         from sleepplan.store.exports import write_private
 
         target = Path(answer).expanduser()
-        line = self.query_one("#envelope-key-problem", Label)
+        line = self.query_one(f"#{self.ID}-problem", Label)
         try:
-            write_private(target, (self.key + "\n").encode("utf-8"))
+            write_private(target, (self.text + "\n").encode("utf-8"))
         except OSError as error:
             fault = from_os_error(error, target)
             reason = fault.render() if fault else f"{target}: {error.strerror}"
@@ -457,4 +455,89 @@ class EnvelopeKeyScreen(ModalScreen[None]):
             line.update(plain_lines(f"Not saved: {error.render()}"))
             return
         line.update(plain_lines(f"Saved to {target}."))
-        self.notify(f"Saved the envelope key to {visible(str(target))}")  # the line may be below
+        self.notify(f"Saved {self.KIND} to {visible(str(target))}")  # the line may be below
+
+
+class EnvelopeKeyScreen(SavableText):
+    """The envelope key, shown once: hand it over, or save it to a file first."""
+
+    DEFAULT_CSS = """
+    EnvelopeKeyScreen > VerticalScroll { border: round $warning; }
+    """
+    BINDINGS = [
+        Binding("escape,enter", "close", "Done", tooltip="Close: the key is not shown again"),
+    ]
+    KIND = "the envelope key"
+    ID = "envelope-key"
+
+    def __init__(self, key: str, experiment_id: str) -> None:
+        super().__init__(
+            "Shown once. Hand this key to someone else: they fill each numbered envelope as it "
+            "says and keep the key until the experiment is complete. sleepplan will not show it "
+            "again until then (the report shows it).\ns saves it to a file · Enter or Escape "
+            "closes",
+            key,
+            f"sleepplan-envelope-key-{experiment_id}.txt",
+        )
+
+
+class ExperimentReportScreen(SavableText):
+    """A completed experiment's report (Markdown text, shown as text: never parsed)."""
+
+    KIND = "the report"
+    ID = "experiment-report"
+
+    def __init__(self, report: str, experiment_id: str) -> None:
+        super().__init__(
+            "The experiment is complete. s saves this report to a file (Markdown) · Enter or "
+            "Escape closes",
+            report,
+            f"sleepplan-report-{experiment_id}.md",
+        )
+
+
+def show_report(app: SleepPlanApp, experiment_id: str) -> None:
+    """Open a completed experiment's report (read in a worker); say why not if it is not done."""
+    app.run_worker(
+        lambda: _read_report(app, experiment_id),
+        thread=True,
+        exclusive=True,
+        group="experiment-report",
+    )
+
+
+def _read_report(app: SleepPlanApp, experiment_id: str) -> None:
+    from sleepplan.core.experiments import progress
+    from sleepplan.output.report import experiment_report
+    from sleepplan.store.journal import Journal
+
+    workspace = app.workspace
+    profile = workspace.profile
+    experiments = profile.experiments if profile else ()
+    registration = next((plan for plan in experiments if plan.id == experiment_id), None)
+    if profile is None or registration is None:
+        app.call_from_thread(app.notify, f"No experiment {experiment_id}.", severity="warning")
+        return
+    full = workspace.full_plan(registration)
+    try:
+        if not isinstance(full, ExperimentPlan):
+            raise full
+        with Journal(paths.journal_path(workspace.home)) as journal:
+            records = journal.records(profile.name)
+    except (InputError, MachineFault) as error:
+        app.call_from_thread(app.notify, error.render(), title="No report", severity="error")
+        return
+    by_night = {dt.date.fromisoformat(record["night"]): record for record in records}
+    today = timing.in_zone(workspace.now, workspace.zone).date()
+    state = progress(full, by_night, today)
+    if not state.complete:
+        app.call_from_thread(
+            app.notify,
+            f"Results stay hidden until experiment {experiment_id} completes "
+            f"({state.nights_to_go} nights to go).",
+            severity="warning",
+        )
+        return
+    name = workspace.catalog.get(full.compound).name
+    text = experiment_report(full, by_night, name, today)
+    app.call_from_thread(app.push_screen, ExperimentReportScreen(text, experiment_id))

@@ -298,6 +298,7 @@ class HistoryScreen(AreaScreen):
                         f"\n  complete: B − A {result.mean_diff:+.1f} points "
                         f"[{result.t_ci95[0]:+.1f}, {result.t_ci95[1]:+.1f}]"
                     )
+                line.append(f"\n  the palette's 'Experiment report: {plan.id}' shows it whole")
             else:
                 line.append(
                     f"\n  {visible(instruction(plan, workspace.night, name))} Results stay "
