@@ -56,6 +56,7 @@ from sleepplan.store.profiles import (
 
 if TYPE_CHECKING:
     from sleepplan.core.experiments import ExperimentPlan
+    from sleepplan.core.objective import ObjectiveNight
     from sleepplan.store.journal import Journal
 
 EXPORT_FORMATS = ("csv", "json", "toml", "ics")
@@ -297,9 +298,21 @@ def cmd_history(ctx: Context) -> int:
     loaded = ctx.profile()
     with _journal(ctx) as journal:
         stored = journal.history(loaded.profile.name, ctx.args.last)
+        tracked = journal.objective_nights(loaded.profile.name) if ctx.args.json else []
     records = [item.record for item in stored]
     if ctx.args.json:
-        _print_json({"profile": loaded.profile.name, "checkins": records})
+        from sleepplan.output.jsonview import objective_json
+
+        if ctx.args.last:  # the tracker's last N nights, as the check-ins' last N
+            dates = sorted({night.night for night in tracked})[-ctx.args.last :]
+            tracked = [night for night in tracked if dates and night.night >= dates[0]]
+        _print_json(
+            {
+                "profile": loaded.profile.name,
+                "checkins": records,
+                "objective": [objective_json(night) for night in tracked],
+            }
+        )
     else:
         from sleepplan.output import textview
 
@@ -360,6 +373,7 @@ def cmd_export(ctx: Context) -> int:
     else:
         with _journal(ctx) as journal:
             records = journal.records(profile.name)
+            tracked = journal.objective_nights(profile.name)  # csv: check-ins only
         if not records and args.format != "toml":  # the toml export still carries the profile
             raise InputError.single(
                 str(loaded.path),
@@ -369,9 +383,9 @@ def cmd_export(ctx: Context) -> int:
                 f"export every profile's with --all)",
             )
         text = {
-            "json": lambda: exports.export_json(profile.name, records),
+            "json": lambda: exports.export_json(profile.name, records, tracked),
             "csv": lambda: exports.export_csv(records),
-            "toml": lambda: exports.export_toml(profile, records),
+            "toml": lambda: exports.export_toml(profile, records, tracked),
         }[args.format]()
         data = text.encode("utf-8")
         what = f"{_count(len(records), 'check-in')} of profile {profile.name}"
@@ -413,6 +427,7 @@ def _export_all(ctx: Context, format_name: str) -> tuple[bytes, str]:
     with _journal(ctx) as journal:
         names = [row[0] for row in journal.db.execute("SELECT DISTINCT profile FROM checkins")]
         by_profile = {name: journal.records(name) for name in sorted(names)}
+        tracked = {name: journal.objective_nights(name) for name in by_profile}
     if not by_profile:
         raise InputError.single(
             str(paths.journal_path(ctx.home)),
@@ -425,7 +440,17 @@ def _export_all(ctx: Context, format_name: str) -> tuple[bytes, str]:
         f"({', '.join(by_profile)})"
     )
     if format_name == "json":
-        entries = [{"profile": name, "checkins": rows} for name, rows in by_profile.items()]
+        from sleepplan.output.jsonview import objective_json
+
+        entries = [
+            {"profile": name, "checkins": rows}
+            | (
+                {"objective": [objective_json(n, full=True) for n in tracked[name]]}
+                if tracked[name]
+                else {}
+            )
+            for name, rows in by_profile.items()
+        ]
         text = json.dumps({"profiles": entries}, indent=2, ensure_ascii=False) + "\n"
         return text.encode("utf-8"), what
     out = io.StringIO()
@@ -488,14 +513,188 @@ def cmd_import(ctx: Context) -> int:
         save_profile(created, profile)
     try:
         with _journal(ctx) as journal:
-            journal.save_many(name, records, ctx.now().isoformat(), replace=args.replace)
+            journal.save_many(
+                name, records, ctx.now().isoformat(), args.replace, objective=bundle.objective
+            )
     except BaseException:
         if created is not None:
             created.unlink(missing_ok=True)  # ours: save_profile made it new, under its lock
         raise
     if created is not None:
         print(f"created profile '{visible(name)}' from the export at {visible(str(created))}")
-    print(f"imported {len(records)} check-ins for profile '{visible(name)}'")
+    tracked = f" and {_count(len(bundle.objective), 'tracker night')}" if bundle.objective else ""
+    print(f"imported {len(records)} check-ins{tracked} for profile '{visible(name)}'")
+    return 0
+
+
+class _ReadProgress:
+    """A progress line on the terminal for a tracker file that takes longer than a second."""
+
+    def __init__(
+        self,
+        name: str,
+        stream: Any = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        import time
+
+        from sleepplan.output.terminal import VisibleWriter
+
+        stream = sys.stderr if stream is None else stream
+        # "\r" redraws the line: written to the terminal itself, the name made visible here
+        self.stream = stream.stream if isinstance(stream, VisibleWriter) else stream
+        self.clock = clock or time.monotonic
+        self.started = self.clock()
+        self.name = visible(name)
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        """Show how far the file is read, once a second has passed (only on a terminal)."""
+        if not self.shown and self.clock() - self.started < 1.0:
+            return
+        if not self.stream.isatty():
+            return
+        share = f"{100 * done // total}%" if total > 0 else f"{done // (1024 * 1024)} MiB"
+        self.stream.write(f"\rreading {self.name}: {share}")
+        self.stream.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        """End the progress line, if one was shown."""
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _tracker_nights(
+    ctx: Context, zone: str, priority: Sequence[str]
+) -> tuple[list[ObjectiveNight], list[dict[str, str]]]:
+    """Every night and skipped record of the files named, read whole before anything is saved.
+
+    A file that is not an export, or is damaged, is an ``InputError`` naming it; the machine
+    refusing a read is a ``MachineFault`` naming it.
+    """
+    from sleepplan.core.objective import ObjectiveNight
+    from sleepplan.store import faults, trackers
+    from sleepplan.store.files import read_user_bytes
+
+    nights: list[ObjectiveNight] = []
+    skipped: list[dict[str, str]] = []
+    for name in ctx.args.files:
+        path = Path(name)
+        read_user_bytes(path, 0)  # missing, a folder, unreadable: said plainly, exit 2
+        progress = _ReadProgress(name)
+        try:
+            for item in trackers.read_export(path, zone, ctx.args.source, progress, priority):
+                if isinstance(item, ObjectiveNight):
+                    nights.append(item)
+                else:
+                    skipped.append({"file": name, "record": item.record, "reason": item.reason})
+        except OSError as error:
+            fault = faults.from_os_error(error, path)
+            if fault is None:
+                raise
+            raise fault from None
+        finally:
+            progress.finish()
+    return nights, skipped
+
+
+def _minutes_text(minutes: float | None) -> str:
+    """Minutes as ``7 h 05``, or a dash when the tracker does not say."""
+    if minutes is None:
+        return "–"
+    whole = round(minutes)
+    return f"{whole // 60} h {whole % 60:02d}"
+
+
+def _device_cell(device: str | None, width: int = 18) -> str:
+    shown = visible(device) if device else "–"
+    return shown if len(shown) <= width else shown[: width - 1] + "…"
+
+
+def cmd_tracker(ctx: Context) -> int:
+    """Import sleep-tracker exports into the journal, or list the nights imported (design §15)."""
+    if ctx.args.tracker_command == "list":
+        return _tracker_list(ctx)
+    return _tracker_import(ctx)
+
+
+def _tracker_import(ctx: Context) -> int:
+    """``tracker import``: what the files hold, then what was added, replaced or unchanged."""
+    from sleepplan.core.objective import night_json
+
+    args = ctx.args
+    profile = ctx.profile().profile
+    zone = profile.timezone or system_zone()
+    nights, skipped = _tracker_nights(ctx, zone, profile.tracker_priority)
+    nights.sort(key=lambda n: (n.night, n.nap, n.source))
+    saved = None
+    if not args.dry_run and nights:
+        with _journal(ctx) as journal:
+            saved = journal.save_objective(profile.name, nights, ctx.now().isoformat())
+    if args.json:
+        counts = None if saved is None else dataclasses.asdict(saved)
+        _print_json(
+            {"nights": [night_json(n) for n in nights], "skipped": skipped, "saved": counts}
+        )
+        return 0
+    if nights:
+        print(f"{'night':<11} {'source':<16} {'device':<18} {'asleep':>7} {'deep':>7} {'REM':>7}")
+    for night in nights:
+        print(
+            f"{night.night.isoformat():<11} {night.source:<16} {_device_cell(night.device):<18} "
+            f"{_minutes_text(night.asleep_min):>7} {_minutes_text(night.deep_min):>7} "
+            f"{_minutes_text(night.rem_min):>7}" + ("  nap" if night.nap else "")
+        )
+    for item in skipped:
+        print(
+            f"skipped {visible(item['file'])}, {visible(item['record'])}: {visible(item['reason'])}"
+        )
+    found = f"{_count(len(nights), 'night')} found, {_count(len(skipped), 'record')} skipped"
+    if args.dry_run:
+        print(f"{found}; nothing was written (--dry-run)")
+    elif saved is None:
+        print(f"{found}; nothing to import")
+    else:
+        print(
+            f"{found}; for profile '{visible(profile.name)}': {saved.added} added, "
+            f"{saved.replaced} replaced, {saved.unchanged} unchanged (already imported)"
+        )
+    return 0
+
+
+def _tracker_list(ctx: Context) -> int:
+    """``tracker list``: the tracker nights stored, by night; ``*`` marks the one gone by."""
+    from sleepplan.core.objective import chosen_nights, night_json
+
+    profile = ctx.profile().profile
+    with _journal(ctx) as journal:
+        nights = journal.objective_nights(profile.name)
+    if ctx.args.json:
+        _print_json({"profile": profile.name, "nights": [night_json(n) for n in nights]})
+        return 0
+    if not nights:
+        print(
+            f"No tracker nights yet for profile {visible(profile.name)}. Import an export "
+            "with `sleepplan tracker import FILE`."
+        )
+        return 0
+    chosen = {id(n) for n in chosen_nights(nights, profile.tracker_priority).values()}
+    print(
+        f"  {'night':<11} {'source':<16} {'device':<18} {'asleep':>7} {'deep':>7} {'REM':>7} "
+        f"{'latency':>7} {'WASO':>7}"
+    )
+    for night in nights:
+        mark = "*" if id(night) in chosen else " "
+        print(
+            f"{mark} {night.night.isoformat():<11} {night.source:<16} "
+            f"{_device_cell(night.device):<18} {_minutes_text(night.asleep_min):>7} "
+            f"{_minutes_text(night.deep_min):>7} {_minutes_text(night.rem_min):>7} "
+            f"{_minutes_text(night.latency_min):>7} {_minutes_text(night.waso_min):>7}"
+            + ("  nap" if night.nap else "")
+        )
+    print("* the night sleepplan goes by ([trackers] priority in the profile)")
     return 0
 
 
@@ -507,17 +706,29 @@ def _journal_records(ctx: Context, profile_name: str) -> list[dict[str, Any]]:
 def cmd_insights(ctx: Context) -> int:
     """Per compound: nights with vs without, the 95% interval, the verdict."""
     from sleepplan.core.insights import Night, compound_effects
+    from sleepplan.core.stage_effects import stage_effects
     from sleepplan.output import report
 
     loaded = ctx.profile()
     nights = [Night.from_record(r) for r in _journal_records(ctx, loaded.profile.name)]
     effects = compound_effects(nights, loaded.catalog, ctx.args.exclude_confounded)
+    tracked = _chosen_objective_nights(ctx, loaded)
+    objective = stage_effects(nights, tracked, loaded.catalog, ctx.args.exclude_confounded)
     if ctx.args.json:
-        _print_json(report.insights_json(effects))
+        _print_json(report.insights_json(effects, objective))
     else:
         names = {compound.id: compound.name for compound in loaded.catalog}
-        print(report.insights_text(effects, names))
+        print(report.insights_text(effects, names, objective))
     return 0
+
+
+def _chosen_objective_nights(ctx: Context, loaded: LoadedProfile) -> dict[dt.date, ObjectiveNight]:
+    """The tracker's main sleep of each night, one source per night by the profile's priority."""
+    from sleepplan.core.objective import chosen_nights
+
+    profile = loaded.profile
+    with _journal(ctx) as journal:
+        return chosen_nights(journal.objective_nights(profile.name), profile.tracker_priority)
 
 
 def _experiment(loaded: LoadedProfile, experiment_id: str | None) -> ExperimentPlan:
@@ -546,7 +757,7 @@ def cmd_experiment(ctx: Context) -> int:
     """
     import secrets
 
-    from sleepplan.core.experiments import progress, register
+    from sleepplan.core.experiments import OBJECTIVE_PRIMARIES, progress, register
     from sleepplan.output import report
     from sleepplan.store import exports, sealed
 
@@ -630,7 +841,8 @@ def cmd_experiment(ctx: Context) -> int:
             f"results stay hidden until the plan completes ({state.nights_to_go} "
             "nights to go); `sleepplan experiment status` shows progress",
         )
-    text = report.experiment_report(plan, records, name, tonight)
+    tracked = _chosen_objective_nights(ctx, loaded) if plan.primary in OBJECTIVE_PRIMARIES else None
+    text = report.experiment_report(plan, records, name, tonight, tracked)
     if args.out:
         exports.write_private(Path(args.out), text.encode("utf-8"))
         print(f"wrote the report to {visible(args.out)}", file=sys.stderr)
@@ -753,6 +965,7 @@ COMMANDS: dict[str, str] = {
     "export": "export your journal or a night's plan",
     "import": "import a json, toml or csv export",
     "profile": "list, create and validate profiles",
+    "tracker": "import your sleep tracker's nights, and list them",
 }
 """Every command, with the line ``sleepplan -h`` shows for it."""
 
@@ -869,6 +1082,8 @@ def _insights_arguments(insights: argparse.ArgumentParser) -> None:
 
 
 def _experiment_arguments(experiment: argparse.ArgumentParser) -> None:
+    from sleepplan.core.experiments import MID_MINUTES, OBJECTIVE_PRIMARIES
+
     experiment_commands = experiment.add_subparsers(
         dest="experiment_command", metavar="ACTION", required=True
     )
@@ -879,14 +1094,19 @@ def _experiment_arguments(experiment: argparse.ArgumentParser) -> None:
         "--dose-a", default="0", metavar="AMOUNT", help="arm A (default 0: none or placebo)"
     )
     new_exp.add_argument(
-        "--primary", required=True, choices=["onset", "maintenance", "next_morning", "morning"]
+        "--primary",
+        required=True,
+        choices=["onset", "maintenance", "next_morning", "morning", *OBJECTIVE_PRIMARIES],
+        help="a check-in score, or a tracker measure in minutes (latency and WASO: fewer is "
+        "better)",
     )
     new_exp.add_argument(
         "--mid",
         required=True,
         type=float,
-        metavar="POINTS",
-        help="minimal important difference in score points",
+        metavar="N",
+        help="minimal important difference: score points, or minutes for a tracker measure "
+        f"({MID_MINUTES[0]:g}–{MID_MINUTES[1]:g})",
     )
     new_exp.add_argument("--hypothesis", metavar="TEXT")
     new_exp.add_argument("--baseline", type=int, default=7, metavar="NIGHTS")
@@ -968,6 +1188,31 @@ def _profile_arguments(profile: argparse.ArgumentParser) -> None:
     profile.set_defaults(handler=cmd_profile)
 
 
+def _tracker_arguments(tracker: argparse.ArgumentParser) -> None:
+    tracker_commands = tracker.add_subparsers(
+        dest="tracker_command", metavar="ACTION", required=True
+    )
+    imported = tracker_commands.add_parser(
+        "import", help="import exports of Apple Health, Fitbit, Oura, Garmin, Withings, …"
+    )
+    imported.add_argument("files", nargs="+", metavar="FILE")
+    from sleepplan.core.objective import SOURCES
+
+    imported.add_argument(
+        "--source",
+        metavar="NAME",
+        help=f"the tracker that wrote the files: {', '.join(SOURCES)} (default: told from "
+        "their content)",
+    )
+    imported.add_argument(
+        "--dry-run", action="store_true", help="show what the files hold; write nothing"
+    )
+    imported.add_argument("--json", action="store_true", help="print JSON")
+    listed = tracker_commands.add_parser("list", help="the tracker nights in the journal")
+    listed.add_argument("--json", action="store_true", help="print JSON")
+    tracker.set_defaults(handler=cmd_tracker)
+
+
 COMMAND_ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "plan": _plan_arguments,
     "catalog": _catalog_arguments,
@@ -979,6 +1224,7 @@ COMMAND_ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "export": _export_arguments,
     "import": _import_arguments,
     "profile": _profile_arguments,
+    "tracker": _tracker_arguments,
 }
 """Each command's arguments, added to its own parser when that command runs."""
 

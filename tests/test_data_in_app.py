@@ -249,3 +249,33 @@ async def test_another_profile_s_export_asks_where_it_goes(home: Path, here: Pat
         assert [r["night"] for r in journal.records("ben")] == ["2026-11-21"]
     assert qualities(home) == {"2026-11-20": 3}
     assert any("into profile ben" in t for t in toasts(app))
+
+
+async def test_the_app_s_json_and_toml_exports_carry_the_tracker_s_nights(home: Path) -> None:
+    import datetime as dt
+
+    from sleepplan.core.objective import ObjectiveNight
+    from sleepplan.tui.dialogs.data_files import export_data
+
+    seed(home, {"2026-11-20": 4})
+    onset = dt.datetime(2026, 11, 20, 23, 10, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    tracked = ObjectiveNight(
+        night=dt.date(2026, 11, 20),
+        source="oura",
+        record_id="night-1",
+        sleep_onset=onset,
+        asleep_min=430.0,
+        rem_min=95.0,
+    )
+    with Journal(home / "journal.sqlite3") as journal:
+        journal.save_objective("example", [tracked], "2026-11-21T08:00:00+01:00")
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        as_json, _ = export_data(app.workspace, "json")
+        as_toml, _ = export_data(app.workspace, "toml")
+    objective = json.loads(as_json)["objective"]
+    assert [(n["source"], n["night"], n["rem_min"]) for n in objective] == [
+        ("oura", "2026-11-20", 95.0)
+    ]
+    assert b"[[objective]]" in as_toml and b'record_id = "night-1"' in as_toml

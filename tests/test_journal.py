@@ -306,7 +306,7 @@ def test_migration_from_version_two_keeps_every_night_and_adds_versions(tmp_path
             "SELECT COUNT(*) FROM sqlite_master WHERE name = 'versions'"
         ).fetchone() == (0,)
     with Journal(path) as journal:
-        assert journal.version == SCHEMA_VERSION == 3
+        assert journal.version == SCHEMA_VERSION >= 3  # later migrations add more
         assert [c.morning for c in journal.history("me")] == [65, 55]
         assert len(journal.taken_rows("me")) == 2
         journal.save("me", record("2026-11-01", 75), "t1", replace=True)

@@ -36,6 +36,28 @@ def _unique_names(routines: tuple[Routine, ...]) -> tuple[Routine, ...]:
     return routines
 
 
+def _known_sources(priority: tuple[str, ...]) -> tuple[str, ...]:
+    from sleepplan.core.objective import SOURCES  # only when a profile is validated
+
+    for entry in priority:
+        source = entry.partition(":")[0]
+        if source not in SOURCES:
+            raise ValueError(
+                f"{entry!r} names no tracker source (sources: {', '.join(SOURCES)}; "
+                'a device of one as "source:device")'
+            )
+    return priority
+
+
+@file_record
+class Trackers:
+    """How the user's sleep trackers are read (design §15)."""
+
+    priority: Annotated[tuple[Name, ...], Check(_known_sources)] = ()
+    """Sources (or ``"source:device"``), most trusted first: where several recorded a night,
+    the first is the one to go by (never a sum); the rest follow ``objective.SOURCES``."""
+
+
 @file_record
 class Dose:
     """One compound in a routine."""
@@ -104,6 +126,13 @@ class Profile:
     """Key bindings remapped by binding id."""
     acknowledgements: tuple[Acknowledgement, ...] = ()
     """Danger warnings the user has acknowledged."""
+    trackers: Trackers | None = None
+    """The ``[trackers]`` table: which sleep tracker to go by (design §15)."""
+
+    @property
+    def tracker_priority(self) -> tuple[str, ...]:
+        """The ``[trackers]`` priority, empty when the profile sets none."""
+        return self.trackers.priority if self.trackers is not None else ()
 
     def routine(self, name: str | None = None) -> Routine:
         """The named routine, else the default, else the first; ``KeyError`` if none."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from sleepplan.core.catalog import Catalog, Compound
 from sleepplan.core.interactions import Medications
+from sleepplan.core.objective import ObjectiveNight, night_json
 from sleepplan.core.planner import Plan, PlannedDose
 from sleepplan.core.safety import SCOPE, Intake, SafetyWarning
 from sleepplan.core.validation import dump
@@ -133,3 +134,16 @@ def checkin_json(record: dict[str, Any]) -> dict[str, Any]:
         "flags": record["flags"],
         "record": record,
     }
+
+
+def objective_json(night: ObjectiveNight, full: bool = False) -> dict[str, Any]:
+    """A tracker's night, with the keys of ``tracker import --json``.
+
+    ``full`` (for exports) adds what a backup needs to bring the night back: its
+    ``record_id`` and its ``epochs`` as ``[start, end, stage]``.
+    """
+    data = night_json(night)
+    if full:
+        data["record_id"] = night.record_id
+        data["epochs"] = [[e.start.isoformat(), e.end.isoformat(), e.stage] for e in night.epochs]
+    return data

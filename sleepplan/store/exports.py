@@ -31,10 +31,12 @@ from sleepplan.core.checkin import (
     evaluate,
 )
 from sleepplan.core.errors import InputError, from_validation_error
+from sleepplan.core.objective import NIGHT_KEYS, PRECEDENCE, SOURCES, Epoch, ObjectiveNight
 from sleepplan.core.planner import Plan, PlannedDose, plan_for
 from sleepplan.core.profile import Profile, profile_to_data
 from sleepplan.core.tomldoc import parse_toml, toml_ready
 from sleepplan.output import DISCLAIMER
+from sleepplan.output.jsonview import objective_json
 from sleepplan.store.files import atomic_write, decode_user_bytes, read_user_bytes
 
 if TYPE_CHECKING:
@@ -102,12 +104,18 @@ BYTE_ORDER_MARK = "\ufeff"
 # -- export -------------------------------------------------------------------------------------
 
 
-def export_json(profile_name: str, records: list[dict[str, Any]]) -> str:
-    """``{"profile": NAME, "checkins": [...]}`` (design §9)."""
-    return (
-        json.dumps({"profile": profile_name, "checkins": records}, indent=2, ensure_ascii=False)
-        + "\n"
-    )
+def export_json(
+    profile_name: str, records: list[dict[str, Any]], objective: Sequence[ObjectiveNight] = ()
+) -> str:
+    """``{"profile": NAME, "checkins": [...]}`` (design §9).
+
+    With tracker nights, an ``"objective"`` list follows: each night with its ``record_id``
+    and ``epochs``, so ``import`` brings it back.
+    """
+    data: dict[str, Any] = {"profile": profile_name, "checkins": records}
+    if objective:
+        data["objective"] = [objective_json(night, full=True) for night in objective]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def export_csv(records: list[dict[str, Any]], columns: list[str] | None = None) -> str:
@@ -190,10 +198,17 @@ def restored(cell: str) -> str:
     return cell
 
 
-def export_toml(profile: Profile, records: list[dict[str, Any]]) -> str:
-    """The profile's own keys, then every check-in as ``[[checkins]]``."""
+def export_toml(
+    profile: Profile, records: list[dict[str, Any]], objective: Sequence[ObjectiveNight] = ()
+) -> str:
+    """The profile's own keys, then every check-in as ``[[checkins]]``.
+
+    Tracker nights follow as ``[[objective]]``, as in the JSON export.
+    """
     data = profile_to_data(profile)
     data["checkins"] = [toml_ready(record) for record in records]
+    if objective:
+        data["objective"] = [toml_ready(objective_json(n, full=True)) for n in objective]
     return "# sleepplan export: a profile with its journal. Not medical advice.\n" + tomli_w.dumps(
         data
     )
@@ -402,6 +417,8 @@ class ImportBundle:
     profile_name: str | None
     profile_data: dict[str, Any] | None
     answers: tuple[CheckinAnswers, ...]
+    objective: tuple[ObjectiveNight, ...] = ()
+    """The tracker nights of a JSON or TOML export."""
 
 
 def read_import(path: Path) -> ImportBundle:
@@ -443,21 +460,26 @@ def _bundle_from_json(text: str, source: str) -> ImportBundle:
         raise InputError.single(
             source, "", 'expected an object {"profile": ..., "checkins": [...]}'
         )
-    extra = sorted(set(data) - {"profile", "checkins"})
+    extra = sorted(set(data) - {"profile", "checkins", "objective"})
     if extra:
         raise InputError.single(source, extra[0], "unknown key")
     name = data.get("profile")
     if name is not None and not isinstance(name, str):
         raise InputError.single(source, "profile", "must be the profile's name (text)")
-    return ImportBundle(name, None, _answers(data.pop("checkins", []), source))
+    objective = _objective_nights(data.pop("objective", []), source)
+    return ImportBundle(name, None, _answers(data.pop("checkins", []), source), objective)
 
 
 def _bundle_from_toml(text: str, source: str) -> ImportBundle:
     data = parse_toml(text, source)
     checkins = data.pop("checkins", [])
+    objective = _objective_nights(data.pop("objective", []), source)
     name = data.get("name")
     return ImportBundle(
-        name if isinstance(name, str) else None, data or None, _answers(checkins, source)
+        name if isinstance(name, str) else None,
+        data or None,
+        _answers(checkins, source),
+        objective,
     )
 
 
@@ -609,6 +631,96 @@ def _no_night_twice(answers: list[CheckinAnswers], source: str) -> tuple[Checkin
     if repeated:
         raise InputError.single(source, "checkins", f"the night of {min(repeated)} appears twice")
     return tuple(answers)
+
+
+# -- tracker nights in an export ----------------------------------------------------------------
+
+_INSTANT_KEYS = ("in_bed", "sleep_onset", "final_wake", "out_of_bed")
+_MINUTE_KEYS = (
+    "asleep_min", "latency_min", "waso_min", "light_min", "deep_min", "rem_min", "awake_min",
+)  # fmt: skip
+_OBJECTIVE_KEYS = frozenset(NIGHT_KEYS) | {"record_id", "epochs"}
+
+
+def _objective_nights(items: object, source: str) -> tuple[ObjectiveNight, ...]:
+    """The tracker nights of an export (its ``objective`` list), checked field by field."""
+    if not isinstance(items, list):
+        raise InputError.single(source, "objective", "must be a list of tracker nights")
+    if len(items) > MAX_IMPORT_NIGHTS:
+        raise _too_many_nights(source, "objective")
+    return tuple(_objective_night(item, source, f"objective[{i}]") for i, item in enumerate(items))
+
+
+def _objective_night(item: object, source: str, place: str) -> ObjectiveNight:
+    def bad(key: str, message: str) -> InputError:
+        return InputError.single(source, f"{place}.{key}" if key else place, message)
+
+    def bad_in(key: str) -> Callable[[str], InputError]:
+        return lambda message: bad(key, message)
+
+    if not isinstance(item, dict):
+        raise bad("", "must be a table of a tracker's night")
+    for key in item:
+        if key not in _OBJECTIVE_KEYS:
+            raise bad(key, "unknown key")
+    for key in ("night", "source", "record_id"):
+        if not isinstance(item.get(key), str) or not item[key]:
+            raise bad(key, "is required (text)")
+    if item["source"] not in SOURCES:
+        raise bad("source", f"{item['source']!r} is no tracker source ({', '.join(SOURCES)})")
+    values: dict[str, Any] = {"source": item["source"], "record_id": item["record_id"]}
+    try:
+        values["night"] = dt.date.fromisoformat(item["night"])
+    except ValueError:
+        raise bad("night", "must be a date YYYY-MM-DD") from None
+    device = item.get("device")
+    if device is not None and not isinstance(device, str):
+        raise bad("device", "must be text")
+    values["device"] = device
+    nap = item.get("nap", False)
+    if not isinstance(nap, bool):
+        raise bad("nap", "must be true or false")
+    values["nap"] = nap
+    for key in _INSTANT_KEYS:
+        values[key] = _instant(item.get(key), bad_in(key))
+    for key in (*_MINUTE_KEYS, "awakenings"):
+        value = item.get(key)
+        whole = key == "awakenings"
+        number = int if whole else (int, float)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, number) or not 0 <= value <= 100_000
+        ):
+            kind = "a whole number" if whole else "a number of minutes"
+            raise bad(key, f"must be {kind} from 0, or left out")
+        values[key] = None if value is None else (value if whole else float(value))
+    epochs = item.get("epochs", [])
+    if not isinstance(epochs, list):
+        raise bad("epochs", "must be a list of [start, end, stage]")
+    values["epochs"] = tuple(
+        _epoch(epoch, bad_in(f"epochs[{i}]")) for i, epoch in enumerate(epochs)
+    )
+    return ObjectiveNight(**values)
+
+
+def _instant(value: object, bad: Callable[[str], InputError]) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        instant = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        instant = None
+    if instant is None or instant.utcoffset() is None:
+        raise bad("must be a date and time with its offset (ISO 8601), or left out")
+    return instant
+
+
+def _epoch(value: object, bad: Callable[[str], InputError]) -> Epoch:
+    if not isinstance(value, list) or len(value) != 3 or value[2] not in PRECEDENCE:
+        raise bad(f"must be [start, end, stage], the stage one of {', '.join(PRECEDENCE)}")
+    start, end = _instant(value[0], bad), _instant(value[1], bad)
+    if start is None or end is None:
+        raise bad("must have a start and an end")
+    return Epoch(start, end, value[2])
 
 
 def evaluate_all(

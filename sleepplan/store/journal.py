@@ -13,13 +13,14 @@ import os
 import shlex
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sleepplan.core.errors import InputError
+from sleepplan.core.objective import Epoch, ObjectiveNight, night_json
 from sleepplan.store import faults, paths
 
 if TYPE_CHECKING:
@@ -82,10 +83,44 @@ def _create_versions(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX versions_by_night ON versions (profile, night)")
 
 
+def _create_objective_nights(db: sqlite3.Connection) -> None:
+    # what a sleep tracker recorded (design §15), beside the check-ins and never mixed with them
+    db.execute(
+        """
+        CREATE TABLE objective_nights (
+            profile TEXT NOT NULL,
+            night TEXT NOT NULL,
+            source TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            device TEXT,
+            nap INTEGER NOT NULL,
+            in_bed TEXT,
+            sleep_onset TEXT,
+            final_wake TEXT,
+            out_of_bed TEXT,
+            asleep_min REAL,
+            latency_min REAL,
+            waso_min REAL,
+            awakenings INTEGER,
+            light_min REAL,
+            deep_min REAL,
+            rem_min REAL,
+            awake_min REAL,
+            epochs TEXT NOT NULL,
+            raw TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            UNIQUE (profile, source, record_id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX objective_by_night ON objective_nights (profile, night)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _create_checkins,
     _create_taken,
     _create_versions,
+    _create_objective_nights,
 ]
 """Migration ``i`` takes the journal from version ``i`` to ``i + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -131,6 +166,61 @@ class StoredVersion:
     """When it was replaced or deleted."""
     reason: str
     """``replaced`` or ``deleted``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveImport:
+    """What saving a tracker's nights did: how many were new, corrected, or known already."""
+
+    added: int = 0
+    replaced: int = 0
+    """Records imported before whose values (or epochs) the new export corrects."""
+    unchanged: int = 0
+    """Records imported before with the same values: re-importing a file changes nothing."""
+
+
+OBJECTIVE_COLUMNS = (
+    "night", "source", "record_id", "device", "nap", "in_bed", "sleep_onset", "final_wake",
+    "out_of_bed", "asleep_min", "latency_min", "waso_min", "awakenings", "light_min",
+    "deep_min", "rem_min", "awake_min", "epochs", "raw",
+)  # fmt: skip
+"""The columns of ``objective_nights`` that hold a night (besides profile and imported_at)."""
+
+
+def _objective_row(night: ObjectiveNight) -> tuple[Any, ...]:
+    """A night as the values of ``OBJECTIVE_COLUMNS``."""
+    data = night_json(night)
+    epochs = [[e.start.isoformat(), e.end.isoformat(), e.stage] for e in night.epochs]
+    values = {
+        **data,
+        "record_id": night.record_id,
+        "nap": int(night.nap),
+        "epochs": json.dumps(epochs),
+        "raw": json.dumps({**data, "record_id": night.record_id}, ensure_ascii=False),
+    }
+    return tuple(values[column] for column in OBJECTIVE_COLUMNS)
+
+
+def _objective_night(row: tuple[Any, ...]) -> ObjectiveNight:
+    """A row of ``OBJECTIVE_COLUMNS`` back as a night."""
+    values = dict(zip(OBJECTIVE_COLUMNS, row, strict=True))
+    instant = dt.datetime.fromisoformat
+    for key in ("in_bed", "sleep_onset", "final_wake", "out_of_bed"):
+        values[key] = instant(values[key]) if values[key] is not None else None
+    values["night"] = dt.date.fromisoformat(values["night"])
+    values["nap"] = bool(values["nap"])
+    values["epochs"] = tuple(
+        Epoch(instant(start), instant(end), stage)
+        for start, end, stage in json.loads(values.pop("epochs"))
+    )
+    del values["raw"]
+    return ObjectiveNight(**values)
+
+
+def _first_instant(night: ObjectiveNight) -> float:
+    """When a night began, for ordering nights of one date (unknown: first)."""
+    start = night.in_bed or night.sleep_onset
+    return start.timestamp() if start is not None else float("-inf")
 
 
 class CheckinExists(InputError):
@@ -366,10 +456,20 @@ class Journal:
         self.save_many(profile, [record], recorded_at, replace)
 
     def save_many(
-        self, profile: str, records: list[dict[str, Any]], recorded_at: str, replace: bool = False
+        self,
+        profile: str,
+        records: list[dict[str, Any]],
+        recorded_at: str,
+        replace: bool = False,
+        objective: Iterable[ObjectiveNight] = (),
     ) -> None:
-        """Store check-ins in one transaction: all or nothing; existing nights need ``replace``."""
+        """Store check-ins in one transaction: all or nothing; existing nights need ``replace``.
+
+        ``objective``: tracker nights that come with them (an import of an export), stored in
+        the same transaction as ``save_objective`` would.
+        """
         with self.transaction() as db:
+            _save_objective(db, profile, objective, recorded_at)
             if not replace:
                 existing = [r["night"] for r in records if self.has(profile, r["night"])]
                 if existing:
@@ -419,11 +519,46 @@ class Journal:
                     f"check-ins are recorded under the name {new!r} already; a profile renamed "
                     "to it would mix two histories. Choose another name; nothing was changed",
                 )
+            tracked = db.execute("SELECT COUNT(*) FROM objective_nights WHERE profile = ?", (new,))
+            if tracked.fetchone()[0]:
+                raise CheckinExists.single(
+                    str(self.path),
+                    "",
+                    f"tracker nights are recorded under the name {new!r} already; a profile "
+                    "renamed to it would mix two histories. Choose another name; nothing was "
+                    "changed",
+                )
             db.execute("PRAGMA defer_foreign_keys = ON")  # the doses follow within this step
             moved = db.execute("UPDATE checkins SET profile = ? WHERE profile = ?", (new, old))
             db.execute("UPDATE taken SET profile = ? WHERE profile = ?", (new, old))
             db.execute("UPDATE versions SET profile = ? WHERE profile = ?", (new, old))
+            db.execute("UPDATE objective_nights SET profile = ? WHERE profile = ?", (new, old))
             return int(moved.rowcount)
+
+    def save_objective(
+        self, profile: str, nights: Iterable[ObjectiveNight], imported_at: str
+    ) -> ObjectiveImport:
+        """Store a tracker's nights in one transaction; check-ins are never touched.
+
+        A record is known by its source and ``record_id``: the same values again change nothing
+        (re-importing a file is safe), other values (a later, corrected export) replace it.
+        """
+        with self.transaction() as db:
+            return _save_objective(db, profile, nights, imported_at)
+
+    def objective_nights(self, profile: str, night: dt.date | None = None) -> list[ObjectiveNight]:
+        """Every tracker night and nap of a profile, of every source, with epochs; oldest first.
+
+        ``night`` keeps only that night's records (what the morning form needs).
+        """
+        query = f"SELECT {', '.join(OBJECTIVE_COLUMNS)} FROM objective_nights WHERE profile = ?"
+        params = [profile]
+        if night is not None:
+            query += " AND night = ?"
+            params.append(night.isoformat())
+        rows = self.db.execute(query, params)
+        nights = [_objective_night(tuple(row)) for row in rows]
+        return sorted(nights, key=lambda n: (n.night, _first_instant(n), n.source, n.record_id))
 
     def delete(self, profile: str, night: str, deleted_at: str) -> int | None:
         """Delete a night's check-in, keeping it in the versions; its version id for ``restore``.
@@ -575,6 +710,63 @@ def read_nights_taken(
         pass  # damaged, or not a database: the full open below says what is wrong
     with Journal(path) as journal:
         return journal.nights_taken(profile, lookback)
+
+
+def read_objective_night(path: Path, profile: str, night: dt.date) -> list[ObjectiveNight]:
+    """Every source's record of one night, read quickly for Tonight's overlay.
+
+    Read like ``read_nights_taken``: read-only, on the night's index, without the full check
+    that opening the journal for writing does. No journal, another schema version, an
+    unreadable file or a row another tool wrote give ``[]``: the overlay is left out, and
+    History and the check-in report a damaged journal when they open it.
+    """
+    if not path.exists():
+        return []
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+            if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                return []
+            rows = db.execute(
+                f"SELECT {', '.join(OBJECTIVE_COLUMNS)} FROM objective_nights "
+                "WHERE profile = ? AND night = ?",
+                (profile, night.isoformat()),
+            ).fetchall()
+        return [_objective_night(tuple(row)) for row in rows]
+    except (sqlite3.Error, ValueError, TypeError):
+        return []
+
+
+def _save_objective(
+    db: sqlite3.Connection, profile: str, nights: Iterable[ObjectiveNight], imported_at: str
+) -> ObjectiveImport:
+    """Store tracker nights within the caller's transaction (see ``Journal.save_objective``)."""
+    added = replaced = unchanged = 0
+    marks = ", ".join("?" * (len(OBJECTIVE_COLUMNS) + 2))
+    for night in nights:
+        row = _objective_row(night)
+        stored = db.execute(
+            "SELECT raw, epochs FROM objective_nights "
+            "WHERE profile = ? AND source = ? AND record_id = ?",
+            (profile, night.source, night.record_id),
+        ).fetchone()
+        values = dict(zip(OBJECTIVE_COLUMNS, row, strict=True))
+        if stored is not None and tuple(stored) == (values["raw"], values["epochs"]):
+            unchanged += 1
+            continue
+        if stored is None:
+            added += 1
+        else:
+            replaced += 1
+            db.execute(
+                "DELETE FROM objective_nights WHERE profile = ? AND source = ? AND record_id = ?",
+                (profile, night.source, night.record_id),
+            )
+        db.execute(
+            f"INSERT INTO objective_nights (profile, {', '.join(OBJECTIVE_COLUMNS)}, "
+            f"imported_at) VALUES ({marks})",
+            (profile, *row, imported_at),
+        )
+    return ObjectiveImport(added, replaced, unchanged)
 
 
 def _keep_version(

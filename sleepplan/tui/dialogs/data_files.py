@@ -157,6 +157,7 @@ def export_data(workspace: Workspace, kind: str) -> tuple[bytes, str]:
 
     with Journal(paths.journal_path(workspace.home)) as journal:
         records = journal.records(profile.name)
+        objective = journal.objective_nights(profile.name)  # the tracker's nights go along
     if not records and kind != "toml":  # the TOML export still carries the profile
         raise InputError.single(
             str(workspace.path),
@@ -166,8 +167,8 @@ def export_data(workspace: Workspace, kind: str) -> tuple[bytes, str]:
         )
     text = {
         "csv": lambda: exports.export_csv(records),
-        "json": lambda: exports.export_json(profile.name, records),
-        "toml": lambda: exports.export_toml(profile, records),
+        "json": lambda: exports.export_json(profile.name, records, objective),
+        "toml": lambda: exports.export_toml(profile, records, objective),
     }[kind]()
     count = f"{len(records)} check-in{'' if len(records) == 1 else 's'}"
     return text.encode("utf-8"), f"{count} of profile {visible(profile.name)}"

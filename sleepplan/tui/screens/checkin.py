@@ -28,6 +28,7 @@ from sleepplan.core.checkin import (
     taken_from_plan,
 )
 from sleepplan.core.errors import InputError, from_validation_error
+from sleepplan.core.objective import SOURCE_NAMES, ObjectiveNight, chosen_nights
 from sleepplan.output import DISCLAIMER
 from sleepplan.store import paths
 from sleepplan.store.faults import MachineFault
@@ -126,10 +127,19 @@ class CheckinScreen(AreaScreen):
     class LastLoaded(Message):
         """The journal's latest check-in (for the usual counts) and this night's, if any."""
 
-        def __init__(self, last: dict[str, Any] | None, recent: list[float]) -> None:
+        def __init__(
+            self,
+            last: dict[str, Any] | None,
+            recent: list[float],
+            tracked: ObjectiveNight | None = None,
+            night: dt.date | None = None,
+        ) -> None:
             super().__init__()
             self.last = last
             self.recent = recent
+            self.tracked = tracked
+            """The tracker's night to prefill from: only when the night has no check-in."""
+            self.night = night
 
     class Saved(Message):
         """The check-in is in the journal."""
@@ -194,6 +204,9 @@ class CheckinScreen(AreaScreen):
                         yield Label(COMPARISON_LABELS[key], classes="field-label wide")
                         yield Scale(0, 100, 5, describe=_comparison_words, value=50, id=key)
                 yield Label("Last night (CSD-style diary)", classes="question")
+                note = Label(id="tracker-note")  # "From your Oura: …" when prefilled from it
+                note.display = False
+                yield note
                 with Horizontal(classes="row"):
                     for key in ("in_bed", "tried_sleep"):
                         yield Label(TIME_LABELS[key], classes="field-label")
@@ -294,6 +307,7 @@ class CheckinScreen(AreaScreen):
         assert profile is not None
         self._prefilled_for = (profile.name, night)
         self._set("night", night.isoformat())
+        self.query_one("#tracker-note", Label).display = False  # until this night's is read
         plan = workspace.plan_for_night(night)
         bed = timing.format_clock(profile.bedtime)
         wake = timing.format_clock(profile.wake)
@@ -386,10 +400,19 @@ class CheckinScreen(AreaScreen):
             with Journal(paths.journal_path(self.workspace.home)) as journal:
                 history = journal.history(profile, last=1)
                 recent = journal.recent_mornings(profile, night.isoformat())
+                tracked = None
+                if not journal.has(profile, night.isoformat()):  # the user's answers stay
+                    nights = journal.objective_nights(profile, night)
+                    tracked = chosen_nights(nights, self._tracker_priority()).get(night)
         except (InputError, MachineFault) as error:  # the form still works, unprefilled
             self.notify(error.render(), title="Journal not read", severity="error", timeout=15)
             return
-        self.post_message(self.LastLoaded(history[0].record if history else None, recent))
+        last = history[0].record if history else None
+        self.post_message(self.LastLoaded(last, recent, tracked, night))
+
+    def _tracker_priority(self) -> tuple[str, ...]:
+        profile = self.workspace.profile
+        return profile.tracker_priority if profile is not None else ()
 
     @on(LastLoaded)
     def _last_loaded(self, message: LastLoaded) -> None:
@@ -399,7 +422,46 @@ class CheckinScreen(AreaScreen):
                 value = message.last.get(key)
                 if value is not None:
                     self._set(key, str(value))
+        tracked = message.tracked
+        current = self._prefilled_for is not None and self._prefilled_for[1] == message.night
+        if tracked is not None and current and not self._touched and self.correcting is None:
+            self._fill_from_tracker(tracked)
         self._recompute()
+
+    def _fill_from_tracker(self, tracked: ObjectiveNight) -> None:
+        """Prefill the diary from what the tracker recorded, and say so in one line."""
+        zone = self.workspace.zone
+        times = {
+            "in_bed": tracked.in_bed,
+            "tried_sleep": tracked.in_bed,  # a tracker can't tell trying from lying in bed
+            "final_wake": tracked.final_wake,
+            "out_of_bed": tracked.out_of_bed,
+        }
+        counts = {
+            "sol_min": tracked.latency_min,
+            "awakenings": tracked.awakenings,
+            "waso_min": tracked.waso_min,
+        }
+        filled = []
+        for key, instant in times.items():
+            if instant is not None:
+                self._set(key, f"{timing.in_zone(instant, zone):%H:%M}")
+                filled.append(key)
+        for key, amount in counts.items():
+            if amount is not None:
+                self._set(key, str(round(amount)))
+                filled.append(key)
+        if not filled:
+            return
+        recorder = SOURCE_NAMES.get(tracked.source, tracked.source)
+        if tracked.device:
+            recorder += f" ({tracked.device})"
+        note = self.query_one("#tracker-note", Label)
+        note.styles.width = "100%"
+        note.styles.text_wrap = "nowrap"  # one line, however long the device's name
+        note.styles.text_overflow = "ellipsis"
+        note.update(plain(f"From your {recorder}: the times and counts below"))
+        note.display = True
 
     def _answer_changed(self, widget: Widget) -> None:
         """An answer was typed, rated or ticked: the score follows at once."""
