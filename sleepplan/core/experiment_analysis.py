@@ -4,6 +4,11 @@ Each block's B − A difference in the primary score; their mean with a t and a 
 interval; a randomisation-test p-value (sign flips of the block differences); and the posterior
 probability (normal prior, sd 50 points) that the effect exceeds the minimal important
 difference. Kept apart from the plan's records, which every start loads with the profile.
+
+A tracker measure as the primary outcome (``rem_min``, ``deep_min``, ``latency_min``,
+``waso_min``) is read from the tracker's night of each scheduled night, in minutes (the prior's
+sd is then 50 minutes); for latency and WASO fewer minutes is better, so the probability is
+that B − A lies below minus the minimal important difference.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sleepplan.core.experiments import ExperimentPlan
+from sleepplan.core.experiments import FEWER_IS_BETTER, OBJECTIVE_PRIMARIES, ExperimentPlan
+from sleepplan.core.objective import ObjectiveNight
 from sleepplan.core.stats import mean, normal_cdf, one_sample_interval
 
 PRIOR_SD = 50.0
@@ -36,15 +42,23 @@ class Analysis:
     bootstrap_ci95: tuple[float, float] | None
     randomisation_p: float | None
     p_exceeds_mid: float | None
+    """The probability the effect is at least the minimal important difference the better way
+    (B − A above it; below minus it where fewer minutes is better)."""
     blinding: tuple[int, int] | None
     """(right guesses, guesses) on blinded nights."""
 
 
-def analyse(plan: ExperimentPlan, records: Mapping[dt.date, Mapping[str, Any]]) -> Analysis:
+def analyse(
+    plan: ExperimentPlan,
+    records: Mapping[dt.date, Mapping[str, Any]],
+    objective: Mapping[dt.date, ObjectiveNight] | None = None,
+) -> Analysis:
     """Paired block differences and their statistics (B − A on the primary score).
 
     ``plan`` is the full plan, its sealed schedule and seed read back: a registration alone
-    has neither.
+    has neither. A night counts when it has a check-in (its record); with a tracker measure as
+    the primary, its value comes from ``objective`` (the tracker's night of each night key,
+    ``chosen_nights``), and a night the tracker did not measure counts for neither arm.
     """
     if plan.seed is None:
         raise ValueError(f"experiment {plan.id}: analysing needs its sealed schedule and seed")
@@ -55,7 +69,7 @@ def analyse(plan: ExperimentPlan, records: Mapping[dt.date, Mapping[str, Any]]) 
         record = records.get(item.night)
         if record is None or item.block is None:
             continue
-        score = (record.get("scores") or {}).get(plan.primary)
+        score = _primary_value(plan, record, (objective or {}).get(item.night))
         if score is not None:
             by_block.setdefault(item.block, {"A": [], "B": []})[item.arm].append(float(score))
         guess = record.get("guess")
@@ -81,9 +95,26 @@ def analyse(plan: ExperimentPlan, records: Mapping[dt.date, Mapping[str, Any]]) 
         t_ci95=(low, high),
         bootstrap_ci95=_bootstrap(values, seed),
         randomisation_p=_randomisation_p(values, seed),
-        p_exceeds_mid=_posterior_exceeds(values, plan.mid),
+        p_exceeds_mid=(
+            _posterior_exceeds([-value for value in values], plan.mid)
+            if plan.primary in FEWER_IS_BETTER
+            else _posterior_exceeds(values, plan.mid)
+        ),
         blinding=blinding,
     )
+
+
+def _primary_value(
+    plan: ExperimentPlan, record: Mapping[str, Any], tracked: ObjectiveNight | None
+) -> float | None:
+    """A night's primary outcome: its check-in score, or the tracker's minutes."""
+    if plan.primary not in OBJECTIVE_PRIMARIES:
+        score: float | None = (record.get("scores") or {}).get(plan.primary)
+        return score
+    if tracked is None or tracked.nap:
+        return None
+    minutes: float | None = getattr(tracked, plan.primary)
+    return minutes
 
 
 def _bootstrap(values: list[float], seed: int) -> tuple[float, float]:

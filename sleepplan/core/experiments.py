@@ -29,7 +29,21 @@ from sleepplan.core.errors import InputError
 from sleepplan.core.validation import Bounds, dump, file_record, validate
 
 Arm = Literal["baseline", "washout", "A", "B"]
-Domain = Literal["onset", "maintenance", "next_morning", "morning"]
+Domain = Literal[
+    "onset",
+    "maintenance",
+    "next_morning",
+    "morning",
+    "rem_min",
+    "deep_min",
+    "latency_min",
+    "waso_min",
+]
+"""A primary outcome: a check-in score (0–100 points), or a tracker measure in minutes."""
+OBJECTIVE_PRIMARIES = ("rem_min", "deep_min", "latency_min", "waso_min")
+"""Primary outcomes read from the tracker's night (design §15), in minutes."""
+FEWER_IS_BETTER = frozenset({"latency_min", "waso_min"})
+"""Tracker measures where fewer minutes is the better night."""
 CLEAR_HALF_LIVES = 5
 """After five half-lives about 3% of a dose is left."""
 
@@ -61,9 +75,9 @@ class ExperimentPlan:
     dose_b_mg: Annotated[float, Bounds(gt=0, le=100_000)]
     """Arm B."""
     primary: Domain
-    """The score the verdict is about."""
+    """The score (or tracker measure) the verdict is about."""
     mid: Annotated[float, Bounds(gt=0, le=100)]
-    """Minimal important difference, in score points."""
+    """Minimal important difference, in score points (minutes for a tracker measure)."""
     hypothesis: str = ""
     """What the user expects, in their words."""
     baseline_nights: Annotated[int, Bounds(ge=0, le=60)]
@@ -261,6 +275,12 @@ def progress(plan: ExperimentPlan, recorded: Mapping[dt.date, Any], today: dt.da
 
 MID_LIMIT = 50.0
 """The largest minimal important difference a new experiment may register, in score points."""
+MID_MINUTES = (1.0, 60.0)
+"""The smallest and largest minimal important difference on a tracker measure, in minutes.
+
+Trackers report stages in minutes at best, so less than a minute is below what they can tell
+apart; an hour is most of a typical night's deep sleep and about half its
+REM, so a larger difference is no longer a minimal one."""
 
 
 def register(
@@ -274,7 +294,8 @@ def register(
     """Check a new experiment's registration, then write its plan (``make_plan``'s arguments).
 
     Refused, with one problem per field: a start before ``tonight``, a minimal important
-    difference not above 0 or above ``MID_LIMIT``, and nights that overlap another experiment
+    difference not above 0 or above ``MID_LIMIT`` (in minutes, outside ``MID_MINUTES`` for a
+    tracker measure), and nights that overlap another experiment
     on the same compound (``others``: full plans where they could be read, else their
     registrations, whose latest possible end is used). ``places`` names each field the way
     the caller asked for it (``{"mid": "--mid"}``); nothing is written here either way.
@@ -287,7 +308,17 @@ def register(
         problems.append(
             ("start", f"{start} is in the past: an experiment starts tonight ({tonight}) or later")
         )
-    if not 0 < mid <= MID_LIMIT:
+    if details["primary"] in OBJECTIVE_PRIMARIES:
+        low, high = MID_MINUTES
+        if not low <= mid <= high:
+            problems.append(
+                (
+                    "mid",
+                    f"{mid:g} minutes: a minimal important difference on a tracker measure is "
+                    f"at least {low:g} and at most {high:g} minutes",
+                )
+            )
+    elif not 0 < mid <= MID_LIMIT:
         problems.append(
             (
                 "mid",
@@ -349,8 +380,27 @@ MID_HINTS: dict[str, str] = {
         "one step less sleepy about 2½: 5 points is a small change, 10 a clear one, 15 a large "
         "one."
     ),
+    "rem_min": (
+        "In minutes of REM, as your tracker estimates them (not score points): choose the "
+        "smallest change you would care about, e.g. 10 minutes. Trackers agree only moderately "
+        "with a sleep lab on stages."
+    ),
+    "deep_min": (
+        "In minutes of deep sleep, as your tracker estimates them (not score points): choose "
+        "the smallest change you would care about, e.g. 10 minutes. Trackers agree only "
+        "moderately with a sleep lab on stages."
+    ),
+    "latency_min": (
+        "In minutes to fall asleep, from your tracker (not score points); fewer is better: "
+        "e.g. 5 minutes sooner."
+    ),
+    "waso_min": (
+        "In minutes awake after first falling asleep, from your tracker (not score points); "
+        "fewer is better: e.g. 10 minutes less awake."
+    ),
 }
-"""What 5, 10 and 15 points mean on each score, from the check-in's scoring (design §7).
+"""What 5, 10 and 15 points mean on each score, from the check-in's scoring (design §7); for a
+tracker measure, that its unit is minutes and which way is better.
 
 Onset is the mean of a minutes-to-sleep part (100·(60 − SOL)/45) and a 0–100 rating, so a
 minute sooner is 100/45/2 ≈ 1.1 points; a minute less awake moves the WASO and efficiency

@@ -239,6 +239,22 @@ def chronic_hint(course: Course, scored_with: int, scored_without: int) -> str:
     return ", then ".join(step for step in steps if step) + " would answer it"
 
 
+def compound_sides(
+    compound_id: str, catalog: Catalog, every: Sequence[Night], kept_at: Sequence[int]
+) -> tuple[list[bool | None], str, int, Course | None]:
+    """How a compound is judged on the nights kept (``kept_at``: indices into ``every``).
+
+    Returns each kept night's side (True with it, False without, None neither), the method
+    ("nightly", or "before_after" for a chronic compound, whose pauses are read from every
+    night, kept or not), the fewest nights each way for a verdict, and the chronic course.
+    """
+    compound = catalog.get(compound_id) if compound_id in catalog else None
+    if compound is not None and compound.onset == "chronic":
+        course = chronic_course(compound_id, every)
+        return [course.sides[i] for i in kept_at], "before_after", CHRONIC_MIN_NIGHTS, course
+    return [compound_id in every[i].taken for i in kept_at], "nightly", MIN_NIGHTS, None
+
+
 def compound_effects(
     nights: Iterable[Night], catalog: Catalog, exclude_confounded: bool = False
 ) -> list[Effect]:
@@ -255,15 +271,7 @@ def compound_effects(
     effects = []
     for compound_id in compounds:
         compound = catalog.get(compound_id) if compound_id in catalog else None
-        course: Course | None = None
-        side: list[bool | None]
-        if compound is not None and compound.onset == "chronic":
-            course = chronic_course(compound_id, every)
-            side = [course.sides[i] for i in kept_at]
-            method, minimum = "before_after", CHRONIC_MIN_NIGHTS
-        else:
-            side = [compound_id in n.taken for n in kept]
-            method, minimum = "nightly", MIN_NIGHTS
+        side, method, minimum, course = compound_sides(compound_id, catalog, every, kept_at)
         next_diff, next_ci, _ = _compare(*_split(columns["next_morning"], side), minimum)
         for domain in domains_of(compound):
             with_, without = _split(columns[domain], side)

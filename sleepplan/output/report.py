@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from sleepplan.core.experiment_analysis import Analysis
     from sleepplan.core.experiments import ExperimentPlan, Progress
     from sleepplan.core.insights import Effect
+    from sleepplan.core.objective import ObjectiveNight
+    from sleepplan.core.stage_effects import StageEffect
 
 METHOD_WORDS = {"nightly": "nights with vs without", "before_after": "weeks without vs on"}
 
@@ -25,8 +27,10 @@ def _interval(ci: tuple[float, float] | None) -> str:
     return "" if ci is None else f"[{ci[0]:+.1f}, {ci[1]:+.1f}]"
 
 
-def insights_json(effects: list[Effect]) -> dict[str, Any]:
-    """``sleepplan insights --json`` (design §10)."""
+def insights_json(
+    effects: list[Effect], stage_effects: list[StageEffect] | None = None
+) -> dict[str, Any]:
+    """``sleepplan insights --json`` (design §10), with the tracker's stage effects (§15)."""
     return {
         "compounds": [
             {
@@ -44,15 +48,35 @@ def insights_json(effects: list[Effect]) -> dict[str, Any]:
             }
             for e in effects
         ],
+        "stage_effects": [
+            {
+                "compound": e.compound,
+                "stage": e.stage,
+                "measure": e.measure,
+                "diff_min": e.diff_min,
+                "ci95": list(e.ci95) if e.ci95 else None,
+                "share_diff_pct": e.share_diff_pct,
+                "nights_with": e.nights_with,
+                "nights_without": e.nights_without,
+                "verdict": e.verdict,
+                "hint": e.hint,
+            }
+            for e in stage_effects or []
+        ],
         "disclaimer": DISCLAIMER,
     }
 
 
-def insights_text(effects: list[Effect], names: dict[str, str]) -> str:
+def insights_text(
+    effects: list[Effect],
+    names: dict[str, str],
+    stage_effects: list[StageEffect] | None = None,
+) -> str:
     """A table: each compound's difference on its domain, the 95% interval, the verdict.
 
     A compound that targets several stages has a row per domain. Below the table, what would
-    answer each open verdict, in the words History uses.
+    answer each open verdict, in the words History uses; then, given ``stage_effects``, the
+    "Objective (your tracker)" section.
     """
     from sleepplan.core.insights import VERDICT_WORDS, effect_titles, verdict_words
 
@@ -83,9 +107,35 @@ def insights_text(effects: list[Effect], names: dict[str, str]) -> str:
         "compounds that work over weeks, without them and on them). This compares "
         "your nights; it does not prove cause — a randomised experiment can "
         "(`sleepplan experiment new`).",
-        DISCLAIMER,
     ]
+    if stage_effects is not None:
+        lines += ["", *objective_lines(stage_effects, names)]
+    lines.append(DISCLAIMER)
     return "\n".join(lines)
+
+
+def objective_lines(stage_effects: list[StageEffect], names: Mapping[str, str]) -> list[str]:
+    """The "Objective (your tracker)" section: a line per compound and stage, then the caveat."""
+    from sleepplan.core.insights import VERDICT_WORDS
+    from sleepplan.core.stage_effects import TRACKER_CAVEAT, effect_sentence
+
+    lines = ["Objective (your tracker)"]
+    if not stage_effects:
+        return [
+            *lines,
+            "  No tracked nights beside your check-ins yet: `sleepplan tracker import FILE` "
+            "brings in your tracker's nights.",
+        ]
+    for e in stage_effects:
+        name = visible(names.get(e.compound, e.compound))
+        words = VERDICT_WORDS[e.verdict] + (f": {e.hint}" if e.hint else "")
+        lines.append(f"  {effect_sentence(e, name)} — {words}")
+    lines += [
+        "Each compound is judged on the stage it targets, in minutes: with it minus without "
+        "(for time to fall asleep and time awake, fewer minutes is better).",
+        TRACKER_CAVEAT,
+    ]
+    return lines
 
 
 def status_text(plan: ExperimentPlan, state: Progress, tonight: dt.date, name: str) -> str:
@@ -146,16 +196,21 @@ def envelope_key_text(plan: ExperimentPlan, name: str) -> str:
 
 
 def experiment_report(
-    plan: ExperimentPlan, records: Mapping[dt.date, Mapping[str, Any]], name: str, today: dt.date
+    plan: ExperimentPlan,
+    records: Mapping[dt.date, Mapping[str, Any]],
+    name: str,
+    today: dt.date,
+    objective: Mapping[dt.date, ObjectiveNight] | None = None,
 ) -> str:
     """A completed experiment's whole report: the analysis, then the envelope key if blinded.
 
     ``plan`` is the full plan (its sealed schedule read back); only call this once it is
-    complete, since the key reveals every night's arm.
+    complete, since the key reveals every night's arm. ``objective`` (the tracker's night of
+    each night key) is where a tracker measure as the primary outcome is read from.
     """
     from sleepplan.core.experiment_analysis import analyse  # only a report needs it
 
-    text = report_markdown(plan, analyse(plan, records), name, today)
+    text = report_markdown(plan, analyse(plan, records, objective), name, today)
     if plan.blinded:  # complete: the key may be read now
         text += "\n## Envelope key\n\n```\n" + envelope_key_text(plan, name) + "\n```\n"
     return text
@@ -163,16 +218,31 @@ def experiment_report(
 
 def report_markdown(plan: ExperimentPlan, analysis: Analysis, name: str, today: dt.date) -> str:
     """The completed experiment as a Markdown report."""
+    from sleepplan.core.experiments import FEWER_IS_BETTER, OBJECTIVE_PRIMARIES
 
     def number(value: float | None, digits: int = 1) -> str:
         return "–" if value is None else f"{value:+.{digits}f}"
+
+    tracked = plan.primary in OBJECTIVE_PRIMARIES
+    unit = "minutes" if tracked else "points"
+    mid = f"minimal important difference {plan.mid:g} {unit}"
+    if tracked:
+        fewer = "; fewer is better" if plan.primary in FEWER_IS_BETTER else ""
+        primary = f"- **Primary outcome:** {plan.primary} (your tracker's estimate{fewer}); {mid}"
+    else:
+        primary = f"- **Primary score:** {plan.primary}; {mid}"
+    prior = "normal prior, sd 50 minutes" if tracked else "normal prior, sd 50"
+    if plan.primary in FEWER_IS_BETTER:
+        chance = f"Probability B − A is below −{plan.mid:g} minutes ({prior})"
+    else:
+        chance = f"Probability the effect exceeds {plan.mid:g} {unit} ({prior})"
 
     lines = [
         f"# Self-experiment: {visible(name)}",
         "",
         f"- **Hypothesis:** {visible(plan.hypothesis) or '(none written)'}",
         f"- **Arms:** A = {plan.dose_a_mg:g} mg, B = {plan.dose_b_mg:g} mg",
-        f"- **Primary score:** {plan.primary}; minimal important difference {plan.mid:g} points",
+        primary,
         f"- **Design:** {plan.baseline_nights} baseline nights, {plan.blocks} blocks of "
         f"{plan.block_nights} night(s) per arm in random order (seed {plan.seed}), "
         f"{plan.washout_nights} washout night(s) between arms; "
@@ -192,15 +262,15 @@ def report_markdown(plan: ExperimentPlan, analysis: Analysis, name: str, today: 
     boot = analysis.bootstrap_ci95
     lines += [
         "",
-        f"- Mean difference: **{number(analysis.mean_diff)} points**",
+        f"- Mean difference: **{number(analysis.mean_diff)} {unit}**",
         f"- 95% interval (t): {number(t_ci[0]) if t_ci else '–'} to "
         f"{number(t_ci[1]) if t_ci else '–'}",
         f"- 95% interval (bootstrap over blocks): {number(boot[0]) if boot else '–'} to "
         f"{number(boot[1]) if boot else '–'}",
         f"- Randomisation test p-value: "
         f"{'–' if analysis.randomisation_p is None else f'{analysis.randomisation_p:.3f}'}",
-        f"- Probability the effect exceeds {plan.mid:g} points (normal prior, sd 50): "
-        f"{'–' if analysis.p_exceeds_mid is None else f'{analysis.p_exceeds_mid:.0%}'}",
+        f"- {chance}: "
+        + ("–" if analysis.p_exceeds_mid is None else f"{analysis.p_exceeds_mid:.0%}"),
     ]
     if analysis.blinding is not None:
         right, total = analysis.blinding
@@ -217,7 +287,10 @@ def report_markdown(plan: ExperimentPlan, analysis: Analysis, name: str, today: 
         "unlikely to be chance; the probability line says how likely it is to matter to you. "
         "One person, a few weeks: the result is about you, now.",
         "",
-        f"*{DISCLAIMER}*",
-        "",
     ]
+    if tracked:
+        from sleepplan.core.stage_effects import TRACKER_CAVEAT
+
+        lines += [TRACKER_CAVEAT, ""]
+    lines += [f"*{DISCLAIMER}*", ""]
     return "\n".join(lines)

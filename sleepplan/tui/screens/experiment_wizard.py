@@ -40,6 +40,10 @@ PRIMARY_CHOICES = [
     ("maintenance — staying asleep", "maintenance"),
     ("next morning — how you feel", "next_morning"),
     ("morning score — everything", "morning"),
+    ("REM minutes — from your tracker", "rem_min"),
+    ("deep minutes — from your tracker", "deep_min"),
+    ("minutes to fall asleep — tracker", "latency_min"),
+    ("minutes awake in the night — tracker", "waso_min"),
 ]
 FIELD_OF = {
     "compound": "wizard-compound",
@@ -508,6 +512,7 @@ def show_report(app: SleepPlanApp, experiment_id: str) -> None:
 
 def _read_report(app: SleepPlanApp, experiment_id: str) -> None:
     from sleepplan.core.experiments import progress
+    from sleepplan.core.objective import chosen_nights
     from sleepplan.output.report import experiment_report
     from sleepplan.store.journal import Journal
 
@@ -524,9 +529,11 @@ def _read_report(app: SleepPlanApp, experiment_id: str) -> None:
             raise full
         with Journal(paths.journal_path(workspace.home)) as journal:
             records = journal.records(profile.name)
+            recorded = journal.objective_nights(profile.name)
     except (InputError, MachineFault) as error:
         app.call_from_thread(app.notify, error.render(), title="No report", severity="error")
         return
+    tracked = chosen_nights(recorded, profile.tracker_priority)
     by_night = {dt.date.fromisoformat(record["night"]): record for record in records}
     today = timing.in_zone(workspace.now, workspace.zone).date()
     state = progress(full, by_night, today)
@@ -539,5 +546,5 @@ def _read_report(app: SleepPlanApp, experiment_id: str) -> None:
         )
         return
     name = workspace.catalog.get(full.compound).name
-    text = experiment_report(full, by_night, name, today)
+    text = experiment_report(full, by_night, name, today, tracked)
     app.call_from_thread(app.push_screen, ExperimentReportScreen(text, experiment_id))
