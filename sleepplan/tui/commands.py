@@ -235,6 +235,15 @@ def _data_commands(app: SleepPlanApp) -> list[Command]:
     commands.append(
         ("Import check-ins from a file", "A CSV, JSON or TOML export", partial(ask_import, app))
     )
+    from sleepplan.tui.dialogs.tracker_import import ask_tracker_import
+
+    commands.append(
+        (
+            "Import tracker export…",
+            "Sleep tracker nights: Apple Health, Fitbit, Oura, Garmin, Withings, WHOOP…",
+            partial(ask_tracker_import, app),
+        )
+    )
     return commands
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.text import Text
@@ -24,7 +24,7 @@ from sleepplan.core import timing
 from sleepplan.core.chart_scale import last_and_range
 from sleepplan.core.errors import InputError
 from sleepplan.core.experiment_analysis import analyse
-from sleepplan.core.experiments import ExperimentPlan, progress
+from sleepplan.core.experiments import OBJECTIVE_PRIMARIES, ExperimentPlan, progress
 from sleepplan.core.insights import (
     VERDICT_WORDS,
     Effect,
@@ -33,6 +33,8 @@ from sleepplan.core.insights import (
     effect_titles,
     verdict_words,
 )
+from sleepplan.core.objective import ObjectiveNight, chosen_nights
+from sleepplan.core.stage_effects import TRACKER_CAVEAT, StageEffect, stage_effects
 from sleepplan.core.visible import visible
 from sleepplan.output.report import instruction
 from sleepplan.store import paths
@@ -62,6 +64,10 @@ Your mornings over time and what seems to help you.
   without them (before starting, or a pause of a week or more) with weeks on them; one taken
   since your first night "needs comparison": a pause or an experiment.
   This compares your nights; it does not prove cause. An experiment can.
+- **Your tracker** (once you import its export: `w` in Profiles, or the palette): REM and deep
+  minutes as sparklines, and each compound judged on the stage it targets, in minutes, nights
+  with minus without, with the same interval and verdicts. A verdict on stage minutes is about
+  the tracker's estimate of them. `enter` on a night shows the tracker's night as a bar.
 - **Experiments**: their progress and what to take tonight; results appear when complete.
 
 | key | does |
@@ -89,6 +95,14 @@ class HistoryData:
     records: list[dict[str, Any]]
     effects: list[Effect]
     experiments: list[Text]
+    tracked: dict[dt.date, ObjectiveNight] = field(default_factory=dict)
+    """The tracker's main sleep of each night (the profile's source priority)."""
+    stage_effects: list[StageEffect] = field(default_factory=list)
+
+
+TRACKED_SPARKLINES = {"rem_min": "REM min", "deep_min": "Deep min"}
+"""The tracker's stage minutes under the score sparklines, shown once a night has them."""
+MEASURE_SHORT = {"rem_min": "REM", "deep_min": "deep", "latency_min": "latency", "waso_min": "WASO"}
 
 
 class HistoryScreen(AreaScreen):
@@ -180,6 +194,11 @@ class HistoryScreen(AreaScreen):
                     yield Label(name.replace("_", " ").capitalize(), classes="spark-label")
                     yield Sparkline([], id=f"spark-{name}", classes="spark")
                     yield Static("", id=f"spark-{name}-values", classes="spark-values")
+            for measure, label in TRACKED_SPARKLINES.items():
+                with Horizontal(classes="sparkline-row tracked-row", id=f"row-{measure}"):
+                    yield Label(label, classes="spark-label")
+                    yield Sparkline([], id=f"spark-{measure}", classes="spark")
+                    yield Static("", id=f"spark-{measure}-values", classes="spark-values")
             yield Label(
                 "What helps you (nights with minus without, 95% interval)", classes="section"
             )
@@ -191,6 +210,17 @@ class HistoryScreen(AreaScreen):
             )
             yield DataTable(id="effects", cursor_type="row")
             yield Static("", id="effect-hints", classes="hint")
+            yield Label(
+                "What your tracker measured (minutes with minus without, 95% interval)",
+                classes="section tracked",
+            )
+            yield Static(
+                "Each compound on the stage it targets: deep or REM minutes, time to fall "
+                f"asleep, time awake in the night (fewer is better). {TRACKER_CAVEAT}",
+                classes="hint tracked",
+            )
+            yield DataTable(id="stage-effects", cursor_type="row", classes="tracked")
+            yield Static("", id="stage-effect-hints", classes="hint tracked")
             yield Label("Experiments", classes="section")
             yield Static("", id="experiments")
             yield Label("Nights", classes="section")
@@ -209,6 +239,15 @@ class HistoryScreen(AreaScreen):
             ("Nights", 6),
         ):
             effects.add_column(label, width=width)
+        tracked = self.query_one("#stage-effects", DataTable)
+        for label, width in (
+            ("Compound", NAME_WIDTH),
+            ("Δ min", 6),
+            ("−40     0     +40", 17),
+            ("Verdict", 16),
+            ("Nights", 6),
+        ):
+            tracked.add_column(label, width=width)
         nights = self.query_one("#nights", DataTable)
         for label, width in (
             ("Night", 10),
@@ -270,11 +309,14 @@ class HistoryScreen(AreaScreen):
         try:
             with Journal(paths.journal_path(workspace.home)) as journal:
                 records = journal.records(profile.name)
+                recorded = journal.objective_nights(profile.name)
         except (InputError, MachineFault) as error:
             self.post_message(self.Unreadable(error.render()))
             return
         nights = [Night.from_record(record) for record in records]
         effects = compound_effects(nights, workspace.catalog, self.exclude_confounded)
+        tracked = chosen_nights(recorded, profile.tracker_priority)
+        measured = stage_effects(nights, tracked, workspace.catalog, self.exclude_confounded)
         by_night = {dt.date.fromisoformat(r["night"]): r for r in records}
         today = timing.in_zone(workspace.now, workspace.zone).date()
         experiments = []
@@ -292,10 +334,11 @@ class HistoryScreen(AreaScreen):
             line.append(f"  {state.nights_recorded}/{state.nights_total} nights recorded · ")
             line.append("hash intact" if plan.intact else "HASH DOES NOT MATCH", style="bold")
             if state.complete:
-                result = analyse(plan, by_night)
+                result = analyse(plan, by_night, tracked)  # a tracker measure reads from it
+                unit = "min" if plan.primary in OBJECTIVE_PRIMARIES else "points"
                 if result.mean_diff is not None and result.t_ci95 is not None:
                     line.append(
-                        f"\n  complete: B − A {result.mean_diff:+.1f} points "
+                        f"\n  complete: B − A {result.mean_diff:+.1f} {unit} "
                         f"[{result.t_ci95[0]:+.1f}, {result.t_ci95[1]:+.1f}]"
                     )
                 line.append(f"\n  the palette's 'Experiment report: {plan.id}' shows it whole")
@@ -305,7 +348,8 @@ class HistoryScreen(AreaScreen):
                     "hidden until the plan completes."
                 )
             experiments.append(line)
-        self.post_message(self.Loaded(HistoryData(nights, records, effects, experiments)))
+        data = HistoryData(nights, records, effects, experiments, tracked, measured)
+        self.post_message(self.Loaded(data))
 
     @on(Unreadable)
     def _unreadable(self, message: Unreadable) -> None:
@@ -331,6 +375,7 @@ class HistoryScreen(AreaScreen):
             self.query_one(f"#spark-{name}", Sparkline).data = values
             self.query_one(f"#spark-{name}-values", Static).update(last_and_range(values))
         self._fill_effects(data.effects)
+        self._show_tracked(data)
         experiments = self.query_one("#experiments", Static)
         experiments.update(
             Text("\n").join(data.experiments)
@@ -391,6 +436,43 @@ class HistoryScreen(AreaScreen):
         ]
         self.query_one("#effect-hints", Static).update(
             Content("\n").join(plain(line) for line in still_open)
+        )
+
+    def _show_tracked(self, data: HistoryData) -> None:
+        """The tracker's sparklines and stage effects; hidden while no night has tracker data."""
+        recent = list(data.tracked.values())[-60:]
+        for measure in TRACKED_SPARKLINES:
+            values = [v for night in recent if (v := getattr(night, measure)) is not None]
+            self.query_one(f"#spark-{measure}", Sparkline).data = values
+            self.query_one(f"#spark-{measure}-values", Static).update(last_and_range(values))
+            self.query_one(f"#row-{measure}").display = bool(values)
+        for widget in self.query(".tracked"):
+            widget.display = bool(data.stage_effects)
+        table = self.query_one("#stage-effects", DataTable)
+        table.clear()
+        names = {compound.id: compound.name for compound in self.workspace.catalog}
+        hints = []
+        for effect in data.stage_effects:
+            style = {"likely_helps": "bold", "likely_hurts": "bold reverse"}.get(effect.verdict)
+            suffix = f" · {MEASURE_SHORT[effect.measure]}" + (
+                "*" if effect.method == "before_after" else ""
+            )
+            name = cell(names.get(effect.compound, effect.compound))
+            name.truncate(NAME_WIDTH - len(suffix), overflow="ellipsis")
+            name.append(suffix)
+            table.add_row(
+                name,
+                "–" if effect.diff_min is None else f"{effect.diff_min:+.0f}",
+                interval_bar(effect.diff_min, effect.ci95),
+                Text(VERDICT_WORDS[effect.verdict], style=style or ""),
+                f"{effect.nights_with}/{effect.nights_without}",
+                key=f"{effect.compound} · {effect.measure}",
+            )
+            if effect.hint:
+                what = names.get(effect.compound, effect.compound)
+                hints.append(f"{what} · {MEASURE_SHORT[effect.measure]} — {effect.hint}")
+        self.query_one("#stage-effect-hints", Static).update(
+            Content("\n").join(plain(line) for line in hints)
         )
 
     @on(Input.Changed, "#night-filter")

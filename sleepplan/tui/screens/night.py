@@ -23,6 +23,7 @@ from textual.widgets import Header, Static
 from sleepplan.core import timing
 from sleepplan.core.checkin import COMPARISONS
 from sleepplan.core.errors import InputError
+from sleepplan.core.objective import ObjectiveNight, chosen_nights
 from sleepplan.core.visible import visible
 from sleepplan.store import paths
 from sleepplan.store.faults import MachineFault
@@ -36,6 +37,7 @@ from sleepplan.tui.screens.checkin import (
     CheckinScreen,
     score_panel,
 )
+from sleepplan.tui.widgets.hypnogram import Hypnogram, tracker_summary
 from sleepplan.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -145,12 +147,20 @@ class NightScreen(OfTheApp, Screen[None]):
     ]
 
     class Loaded(Message):
-        """The night's check-in (or ``None``) and its earlier versions."""
+        """The night's check-in (or ``None``), its earlier versions and the tracker's night."""
 
-        def __init__(self, stored: StoredCheckin | None, versions: list[StoredVersion]) -> None:
+        def __init__(
+            self,
+            stored: StoredCheckin | None,
+            versions: list[StoredVersion],
+            tracker: ObjectiveNight | None = None,
+            others: int = 0,
+        ) -> None:
             super().__init__()
             self.stored = stored
             self.versions = versions
+            self.tracker = tracker
+            self.others = others
 
     class Deleted(Message):
         """The check-in was deleted; ``version`` restores it."""
@@ -170,6 +180,8 @@ class NightScreen(OfTheApp, Screen[None]):
         with Horizontal(id="night-view"):
             with VerticalScroll(id="night-answers"):
                 yield Static(f"Reading the night of {self.night}…", id="night-details")
+                yield Static("", id="night-tracker")
+                yield Hypnogram(id="night-hypnogram")
             with VerticalScroll(id="night-score-pane"):
                 yield Static("", id="night-score")
         yield KeyFooter()
@@ -201,10 +213,14 @@ class NightScreen(OfTheApp, Screen[None]):
             with Journal(paths.journal_path(self.workspace.home)) as journal:
                 stored = journal.get(profile.name, self.night.isoformat())
                 versions = journal.versions(profile.name, self.night.isoformat())
+                objective = journal.objective_nights(profile.name)
         except (InputError, MachineFault) as error:
             self.notify(error.render(), title="Journal not read", severity="error", timeout=15)
             return
-        self.post_message(self.Loaded(stored, versions))
+        recorded = [night for night in objective if night.night == self.night]
+        tracker = chosen_nights(recorded, profile.tracker_priority).get(self.night)
+        others = len(recorded) - (tracker is not None)
+        self.post_message(self.Loaded(stored, versions, tracker, others))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -212,6 +228,10 @@ class NightScreen(OfTheApp, Screen[None]):
         self.refresh_bindings()
         details = self.query_one("#night-details", Static)
         score = self.query_one("#night-score", Static)
+        self.query_one("#night-tracker", Static).update(
+            tracker_summary(message.tracker, message.others)
+        )
+        self.query_one("#night-hypnogram", Hypnogram).night = message.tracker
         if message.stored is None:
             details.update(
                 Content.assemble(
@@ -392,5 +412,4 @@ def night_details(
             ("\n\nEarlier versions kept: ", "bold"),
             plain(f"{len(versions)} (the last one {latest.reason} {_moment(latest.ended_at)})"),
         ]
-    parts.append(Content.styled("\n\nc correct · d delete · escape back", "dim"))
-    return Content.assemble(*parts)
+    return Content.assemble(*parts)  # the footer names the keys (c correct, d delete)

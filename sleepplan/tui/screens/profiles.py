@@ -40,6 +40,7 @@ medications and routines. You can edit them in any text editor.
 | `b` | open the backup of a profile that fails to load (`NAME.toml.bak`) |
 | `x` | export: the journal (CSV, JSON), the profile (TOML), reminders (.ics) |
 | `i` | import check-ins from a CSV, JSON or TOML export |
+| `w` | import a sleep tracker's export: shows what it found before anything is saved |
 | `ctrl+s` | save the open profile |
 
 A profile that fails to load is listed with its error (file, place, what is wrong); it is never
@@ -128,6 +129,13 @@ class ProfilesScreen(AreaScreen):
             "Import",
             id="profiles.import",
             tooltip="Import check-ins from a CSV, JSON or TOML export",
+        ),
+        Binding(
+            "w",
+            "import_tracker",
+            "Tracker",
+            id="profiles.tracker",
+            tooltip="Import a sleep tracker's export (Apple Health, Fitbit, Oura, …)",
         ),
         Binding(
             "b",
@@ -386,6 +394,12 @@ class ProfilesScreen(AreaScreen):
         from sleepplan.tui.dialogs.data_files import ask_import
 
         ask_import(self.sleep_app)
+
+    def action_import_tracker(self) -> None:
+        """Import a sleep tracker's export into the open profile."""
+        from sleepplan.tui.dialogs.tracker_import import ask_tracker_import
+
+        ask_tracker_import(self.sleep_app)
 
     def action_save_as(self) -> None:
         """Save the open profile under a new name."""

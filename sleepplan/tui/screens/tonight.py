@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -15,10 +17,12 @@ from sleepplan.core import editing, timing
 from sleepplan.core.amounts import parse_amount
 from sleepplan.core.experiments import ExperimentPlan
 from sleepplan.core.interactions import Medications, medications_summary
+from sleepplan.core.objective import ObjectiveNight
 from sleepplan.core.planner import Plan, PlannedDose
 from sleepplan.core.safety import NOTHING_RECORDED, SafetyWarning, Severity, records_interaction
 from sleepplan.core.visible import visible
 from sleepplan.output.report import instruction
+from sleepplan.store import paths
 from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt, amount_problem
 from sleepplan.tui.dialogs.warnings import (
     BADGE_STYLE,
@@ -269,6 +273,8 @@ class TonightScreen(AreaScreen):
         super().__init__()
         self._whys: dict[str, str] = {}
         self._shown_warnings: list[SafetyWarning] = []
+        self._recorded_for: tuple[str, dt.date] | None = None
+        """The profile and night whose tracker stages the timeline was last given."""
 
     # -- showing the state ------------------------------------------------------------------
 
@@ -294,6 +300,32 @@ class TonightScreen(AreaScreen):
         self._show_warnings(warnings, has_doses=plan is not None and bool(plan.doses))
         medications = workspace.safety().medications
         self.query_one("#checked-against", Static).update(checked_against(medications))
+        if self._recorded_for != (profile.name, workspace.night):
+            self.load_recorded()
+
+    def on_screen_resume(self) -> None:
+        """Read last night's tracker stages again: an import may have added them."""
+        if self.workspace.profile is not None:
+            self.load_recorded()
+
+    @work(thread=True, exclusive=True, group="tonight-recorded")
+    def load_recorded(self) -> None:
+        """Last night as the tracker recorded it, for the timeline (a quick read, in a worker)."""
+        from sleepplan.tui.dialogs.tracker_import import recorded_night  # not at start-up
+
+        workspace = self.workspace
+        if workspace.profile is None:
+            return
+        key = (workspace.profile.name, workspace.night)
+        self._recorded_for = key
+        path = paths.journal_path(workspace.home)
+        last_night = key[1] - dt.timedelta(days=1)
+        night = recorded_night(path, key[0], last_night, workspace.profile.tracker_priority)
+        self.app.call_from_thread(self._show_recorded, key, night)
+
+    def _show_recorded(self, key: tuple[str, dt.date], night: ObjectiveNight | None) -> None:
+        if self._recorded_for == key:
+            self.query_one("#timeline", TimelineView).recorded = night
 
     def _controls(self) -> Content:
         """Bedtime, wake and routine, each with its key; click one to change it."""

@@ -7,17 +7,21 @@ in that colour.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from sleepplan.core.chart_colours import hex_colour, series_colours
+from sleepplan.core.objective import ObjectiveNight
 from sleepplan.core.planner import Plan
 from sleepplan.core.timeline import build_timeline
 from sleepplan.core.visible import visible
 from sleepplan.core.vocabulary import Stage
 from sleepplan.output.textview import BAND_LEGEND, axis_line, band_line, curve_rows
+from sleepplan.tui.widgets.hypnogram import STAGE_GLYPHS, source_name, stage_slices
 
 LABEL_WIDTH = 16
 SWATCH = "■"
@@ -30,6 +34,16 @@ BAND_CLASSES: dict[Stage | None, str] = {
     Stage.MAINTENANCE: "timeline--mid",
     Stage.REM: "timeline--rem",
 }
+RECORDED_CLASSES = {
+    "deep": "timeline--deep",
+    "light": "timeline--mid",
+    "rem": "timeline--rem",
+    "asleep": "timeline--mid",
+    "awake": "timeline--awake",
+    "unknown": "timeline--axis",
+}
+"""Last night's recorded stages in the colours of the predicted stages they match."""
+RECORDED_LEGEND = "W awake  L light  D deep  R REM"
 
 
 class TimelineView(Widget):
@@ -53,6 +67,8 @@ class TimelineView(Widget):
 
     plan: reactive[Plan | None] = reactive(None, layout=True)
     """The plan to draw."""
+    recorded: reactive[ObjectiveNight | None] = reactive(None, layout=True)
+    """Last night as the tracker recorded it: drawn under the predicted stages, by clock time."""
 
     @property
     def curve_height(self) -> int:
@@ -69,7 +85,7 @@ class TimelineView(Widget):
         if plan is None or not plan.doses:
             return Text("Add a compound to see its curve across the night.", style="italic")
         columns = max(20, self.size.width - LABEL_WIDTH - RESIDUAL_WIDTH)
-        size = (columns, self.curve_height, self.app.theme)
+        size = (columns, self.curve_height, self.app.theme, self.recorded)
         drawn = self._drawn
         if drawn is None or drawn[0] is not plan or drawn[1] != size:
             drawn = self._drawn = (plan, size, self._draw(plan, columns))
@@ -86,6 +102,9 @@ class TimelineView(Widget):
         for stage, glyph in zip(line.band, band, strict=True):
             text.append(glyph, style(BAND_CLASSES[stage]))
         text.append(" ◀ wake\n", style("timeline--axis"))
+        recorded = self.recorded
+        if recorded is not None:
+            self._draw_recorded(text, line.start, line.end, columns, recorded)
         colours = self.curve_colours(plan)
         for row in line.rows:
             if row.levels is None:
@@ -106,7 +125,31 @@ class TimelineView(Widget):
                     text.append(f" {residual:>4.0%} left", colour)
                 text.append("\n")
         text.append(f"{'':<{LABEL_WIDTH}}{BAND_LEGEND}", style("timeline--axis"))
+        if recorded is not None:
+            source = visible(source_name(recorded.source))  # a journal another tool wrote
+            key = f"last night ({source}): {RECORDED_LEGEND}"
+            text.append(f"\n{'':<{LABEL_WIDTH}}{key}", style("timeline--axis"))
         return text
+
+    def _draw_recorded(
+        self,
+        text: Text,
+        start: dt.datetime,
+        end: dt.datetime,
+        columns: int,
+        recorded: ObjectiveNight,
+    ) -> None:
+        """Last night's stages at the same clock times a day earlier, a letter per column."""
+        style = self.get_component_rich_style
+        day = dt.timedelta(days=1)  # an aware time minus a day keeps its wall-clock time
+        stages = stage_slices(recorded.epochs, start - day, end - day, columns)
+        text.append(f"{'last night':<{LABEL_WIDTH}}", style("timeline--label"))
+        for stage in stages:
+            if stage is None:
+                text.append(" ")
+            else:
+                text.append(STAGE_GLYPHS[stage], style(RECORDED_CLASSES[stage]))
+        text.append("\n")
 
     def curve_colours(self, plan: Plan) -> dict[str, Style]:
         """A colour per compound with a curve (in the plan's order), readable on this widget."""
