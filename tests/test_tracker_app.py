@@ -19,14 +19,10 @@ from sleepplan.core import timing
 from sleepplan.core.errors import InputError
 from sleepplan.core.objective import Epoch, ObjectiveNight, Skipped, summarise
 from sleepplan.store import trackers
-from sleepplan.store.journal import Journal
+from sleepplan.store.journal import Journal, recorded_night
 from sleepplan.store.profiles import ensure_home
 from sleepplan.tui.dialogs.prompt import TextPrompt
-from sleepplan.tui.dialogs.tracker_import import (
-    TrackerImportDialog,
-    found_summary,
-    recorded_night,
-)
+from sleepplan.tui.dialogs.tracker_import import TrackerImportDialog, found_summary
 from sleepplan.tui.screens.history import HistoryScreen
 from sleepplan.tui.screens.night import NightScreen
 from sleepplan.tui.widgets.hypnogram import Hypnogram, stacked_minutes, stage_slices

@@ -13,14 +13,14 @@ import os
 import shlex
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sleepplan.core.errors import InputError
-from sleepplan.core.objective import Epoch, ObjectiveNight, night_json
+from sleepplan.core.objective import Epoch, ObjectiveNight, chosen_nights, night_json
 from sleepplan.store import faults, paths
 
 if TYPE_CHECKING:
@@ -734,6 +734,18 @@ def read_objective_night(path: Path, profile: str, night: dt.date) -> list[Objec
         return [_objective_night(tuple(row)) for row in rows]
     except (sqlite3.Error, ValueError, TypeError):
         return []
+
+
+def recorded_night(
+    path: Path, profile: str, night: dt.date, priority: Sequence[str] = ()
+) -> ObjectiveNight | None:
+    """The tracker's main sleep of one night with its epochs, for Tonight's timeline.
+
+    ``priority`` is the profile's ``[trackers]`` priority, where several recorded the night.
+    ``None`` when there is nothing to draw (see ``read_objective_night``).
+    """
+    chosen = chosen_nights(read_objective_night(path, profile, night), priority).get(night)
+    return chosen if chosen is not None and chosen.epochs else None
 
 
 def _save_objective(

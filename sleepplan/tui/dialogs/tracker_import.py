@@ -9,7 +9,6 @@ written until the user chooses Import; then the nights go to the journal in one 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections import defaultdict
 from collections.abc import Sequence
@@ -27,7 +26,7 @@ from textual.widgets import Button, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from sleepplan.core.errors import InputError
-from sleepplan.core.objective import ObjectiveNight, Skipped, chosen_nights
+from sleepplan.core.objective import ObjectiveNight, Skipped
 from sleepplan.core.visible import visible
 from sleepplan.store import paths
 from sleepplan.store.faults import MachineFault
@@ -102,20 +101,6 @@ def found_summary(nights: Sequence[ObjectiveNight], skipped: Sequence[Skipped]) 
         if len(skipped) > SKIPPED_SHOWN:
             lines.append(f"  … and {len(skipped) - SKIPPED_SHOWN} more")
     return lines
-
-
-def recorded_night(
-    path: Path, profile: str, night: dt.date, priority: Sequence[str] = ()
-) -> ObjectiveNight | None:
-    """The tracker's main sleep of one night with its epochs, for Tonight's timeline.
-
-    ``priority`` is the profile's ``[trackers]`` priority, where several recorded the night.
-    ``None`` when there is nothing to draw (see ``journal.read_objective_night``).
-    """
-    from sleepplan.store.journal import read_objective_night
-
-    chosen = chosen_nights(read_objective_night(path, profile, night), priority).get(night)
-    return chosen if chosen is not None and chosen.epochs else None
 
 
 def saved_message(path: Path, result: ObjectiveImport, skipped: int) -> str:

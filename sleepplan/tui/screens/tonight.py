@@ -311,7 +311,7 @@ class TonightScreen(AreaScreen):
     @work(thread=True, exclusive=True, group="tonight-recorded")
     def load_recorded(self) -> None:
         """Last night as the tracker recorded it, for the timeline (a quick read, in a worker)."""
-        from sleepplan.tui.dialogs.tracker_import import recorded_night  # not at start-up
+        from sleepplan.store.journal import recorded_night
 
         workspace = self.workspace
         if workspace.profile is None:
