@@ -22,6 +22,7 @@ from sleepplan.core.amounts import parse_amount
 from sleepplan.core.catalog import Catalog, Compound
 from sleepplan.core.errors import InputError
 from sleepplan.core.interactions import resolve_medications
+from sleepplan.core.objective import chosen_nights
 from sleepplan.core.planner import NightSettings, Plan, build_plan, plan_for, word_for_both_arms
 from sleepplan.core.profile import profile_from_data
 from sleepplan.core.safety import (
@@ -373,7 +374,7 @@ def cmd_export(ctx: Context) -> int:
     else:
         with _journal(ctx) as journal:
             records = journal.records(profile.name)
-            tracked = journal.objective_nights(profile.name)  # csv: check-ins only
+            tracked = journal.objective_nights(profile.name)
         if not records and args.format != "toml":  # the toml export still carries the profile
             raise InputError.single(
                 str(loaded.path),
@@ -384,7 +385,9 @@ def cmd_export(ctx: Context) -> int:
             )
         text = {
             "json": lambda: exports.export_json(profile.name, records, tracked),
-            "csv": lambda: exports.export_csv(records),
+            "csv": lambda: exports.export_csv(
+                records, tracked=chosen_nights(tracked, profile.tracker_priority)
+            ),
             "toml": lambda: exports.export_toml(profile, records, tracked),
         }[args.format]()
         data = text.encode("utf-8")
@@ -458,9 +461,13 @@ def _export_all(ctx: Context, format_name: str) -> tuple[bytes, str]:
     # as export_csv: a row with a lone "\r" has every cell quoted (readers split lines on it)
     quoting = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     # one header for all: dose columns for the night with most doses of any profile
-    columns = exports.csv_columns(record for rows in by_profile.values() for record in rows)
+    columns = exports.csv_columns(
+        (record for rows in by_profile.values() for record in rows),
+        tracked=any(tracked.values()),
+    )
     for index, (name, records) in enumerate(by_profile.items()):
-        text = exports.export_csv(records, columns)
+        # each profile's tracker nights by the default order: --all reads no profile file
+        text = exports.export_csv(records, columns, chosen_nights(tracked[name], ()))
         rows = list(csv.reader(io.StringIO(text, newline="")))
         if index == 0:
             writer.writerow(["profile", *rows[0]])
@@ -666,7 +673,7 @@ def _tracker_import(ctx: Context) -> int:
 
 def _tracker_list(ctx: Context) -> int:
     """``tracker list``: the tracker nights stored, by night; ``*`` marks the one gone by."""
-    from sleepplan.core.objective import chosen_nights, night_json
+    from sleepplan.core.objective import night_json
 
     profile = ctx.profile().profile
     with _journal(ctx) as journal:

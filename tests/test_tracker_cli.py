@@ -462,3 +462,28 @@ def test_the_export_of_every_profile_carries_their_tracker_nights(
     (entry,) = json.loads(capsys.readouterr().out)["profiles"]
     assert entry["profile"] == "me"
     assert [n["record_id"] for n in entry["objective"]] == ["oura-20", "apple-health-21"]
+
+
+def test_the_csv_export_puts_the_trackers_night_beside_each_check_in(
+    profile: Path, home: Path, tmp_path: Path, capsys: Any
+) -> None:
+    import csv
+
+    checked_in(capsys, profile, tmp_path)
+    assert cli.main(["--profile", str(profile), "export", "--format", "csv"]) == 0
+    plain = capsys.readouterr().out
+    assert "tracker." not in plain.splitlines()[0]  # no tracker nights: the header as before
+    with Journal(paths.journal_path(home)) as journal:
+        journal.save_objective("me", tracked_with_epochs(), "t")
+    out = tmp_path / "nights.csv"
+    argv = ["--profile", str(profile), "export", "--format", "csv", "--out", str(out)]
+    assert cli.main(argv) == 0
+    [row] = list(csv.DictReader(out.open(newline="")))
+    chosen = tracked_with_epochs()[0]  # the night's main sleep; the nap is not a night
+    assert (row["night"], row["tracker.source"]) == ("2026-11-20", "oura")
+    assert float(row["tracker.rem_min"]) == chosen.rem_min
+    assert row["tracker.device"] == (chosen.device or "")
+    # the columns are derived, like the metrics: the file imports again
+    other = tmp_path / "other-home"
+    code = cli.main(["--home", str(other), "--profile", str(profile), "import", str(out)])
+    assert code == 0, capsys.readouterr().err

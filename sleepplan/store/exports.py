@@ -93,6 +93,14 @@ CSV_COLUMNS = [
     "flags",
 ]
 """The columns of the CSV export, with ``taken`` standing for its dose columns."""
+TRACKER_FIELDS = (
+    "source", "device", "asleep_min", "latency_min", "waso_min", "awakenings", "light_min",
+    "deep_min", "rem_min", "awake_min",
+)  # fmt: skip
+"""The tracker's night beside each check-in (``tracker.rem_min`` …), in exports of a journal
+that has tracker nights: derived like the metrics, so an import reads past them (the JSON and
+TOML exports carry the tracker's nights whole)."""
+TRACKER_COLUMNS = tuple(f"tracker.{field}" for field in TRACKER_FIELDS)
 DOSE_FIELDS = ("compound", "amount_mg", "at")
 """Each dose taken gets one column of each: ``taken_1_compound``, ``taken_1_amount_mg``, ..."""
 DOSE_COLUMN = re.compile(r"taken_([1-9][0-9]{0,3})_(compound|amount_mg|at)")
@@ -118,15 +126,20 @@ def export_json(
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def export_csv(records: list[dict[str, Any]], columns: list[str] | None = None) -> str:
+def export_csv(
+    records: list[dict[str, Any]],
+    columns: list[str] | None = None,
+    tracked: Mapping[dt.date, ObjectiveNight] | None = None,
+) -> str:
     """One row per check-in; lists joined by ";", each dose taken in its own columns.
 
     Dose N of a night is in ``taken_N_compound``, ``taken_N_amount_mg`` and ``taken_N_at``,
     with as many groups as the night with most doses needs (``columns``, from ``csv_columns``,
-    when several exports must share a header). A cell a spreadsheet would take for a formula
-    gets a leading ``'`` (see ``neutralised``).
+    when several exports must share a header). ``tracked`` (the tracker's night chosen for each
+    night) adds the ``tracker.*`` columns. A cell a spreadsheet would take for a formula gets a
+    leading ``'`` (see ``neutralised``).
     """
-    columns = columns or csv_columns(records)
+    columns = columns or csv_columns(records, bool(tracked))
     out = io.StringIO()
     writer = csv.DictWriter(out, columns, lineterminator="\n")
     # The csv module quotes a cell holding "\n" (its line end) but not a lone "\r", which
@@ -134,17 +147,34 @@ def export_csv(records: list[dict[str, Any]], columns: list[str] | None = None) 
     quoting = csv.DictWriter(out, columns, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
     for record in records:
-        cells = {key: neutralised(str(value)) for key, value in _csv_row(record).items()}
+        row = _csv_row(record)
+        if "tracker.source" in columns:
+            row |= _tracker_cells((tracked or {}).get(dt.date.fromisoformat(record["night"])))
+        cells = {key: neutralised(str(value)) for key, value in row.items()}
         (quoting if any("\r" in cell for cell in cells.values()) else writer).writerow(cells)
     return out.getvalue()
 
 
-def csv_columns(records: Iterable[dict[str, Any]]) -> list[str]:
-    """The CSV header for these check-ins: ``taken`` becomes a group of columns per dose."""
+def csv_columns(records: Iterable[dict[str, Any]], tracked: bool = False) -> list[str]:
+    """The CSV header for these check-ins.
+
+    ``taken`` becomes a group of columns per dose, and the ``tracker.*`` columns follow when the
+    journal has tracker nights (``tracked``).
+    """
     most = max((len(record.get("taken") or ()) for record in records), default=0)
     doses = [f"taken_{n}_{field}" for n in range(1, most + 1) for field in DOSE_FIELDS]
     at = CSV_COLUMNS.index("taken")
-    return [*CSV_COLUMNS[:at], *doses, *CSV_COLUMNS[at + 1 :]]
+    tracker = list(TRACKER_COLUMNS) if tracked else []
+    return [*CSV_COLUMNS[:at], *doses, *CSV_COLUMNS[at + 1 :], *tracker]
+
+
+def _tracker_cells(night: ObjectiveNight | None) -> dict[str, Any]:
+    """The ``tracker.*`` cells of one check-in's row (empty without a tracker night)."""
+    values = [None if night is None else getattr(night, field) for field in TRACKER_FIELDS]
+    return {
+        column: "" if value is None else value
+        for column, value in zip(TRACKER_COLUMNS, values, strict=True)
+    }
 
 
 def _csv_row(record: dict[str, Any]) -> dict[str, Any]:
@@ -527,7 +557,7 @@ def _dose_groups(columns: Sequence[str], source: str) -> list[int]:
         match = DOSE_COLUMN.fullmatch(column)
         if match:
             groups.add(int(match.group(1)))
-        elif column not in CSV_COLUMNS:
+        elif column not in CSV_COLUMNS and column not in TRACKER_COLUMNS:
             raise InputError.single(source, "line 1", f"unknown column {column!r}")
     if groups and "taken" in columns:
         raise InputError.single(

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from sleepplan.core import timing
 from sleepplan.core.errors import InputError
 from sleepplan.core.experiments import ExperimentPlan
+from sleepplan.core.objective import chosen_nights
 from sleepplan.core.planner import plan_for
 from sleepplan.core.visible import visible
 from sleepplan.store import paths
@@ -166,7 +167,9 @@ def export_data(workspace: Workspace, kind: str) -> tuple[bytes, str]:
             "and nothing was written",
         )
     text = {
-        "csv": lambda: exports.export_csv(records),
+        "csv": lambda: exports.export_csv(
+            records, tracked=chosen_nights(objective, profile.tracker_priority)
+        ),
         "json": lambda: exports.export_json(profile.name, records, objective),
         "toml": lambda: exports.export_toml(profile, records, objective),
     }[kind]()
