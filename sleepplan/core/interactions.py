@@ -42,6 +42,7 @@ MEDICATION_CLASSES = [
     "cholinesterase_inhibitor",
     "anticholinergic",
     "cyp1a2_inhibitor",
+    "strong_cyp1a2_inhibitor",
     "cyp2d6_inhibitor",
     "hepatotoxic",
     "quinolone_antibiotic",
@@ -273,6 +274,7 @@ SHORT_CLASS_LABELS = {
     "snri": "SNRI",
     "maoi": "MAOI",
     "cyp1a2_inhibitor": "CYP1A2 inhibitor",
+    "strong_cyp1a2_inhibitor": "strong CYP1A2 inhibitor",
     "cyp2d6_inhibitor": "CYP2D6 inhibitor",
 }
 """Class ids whose words are acronyms; any other id reads as its words (``z_drug`` -> z drug)."""
