@@ -79,6 +79,22 @@ class Curve:
         return min(1.0, max(0.0, self._raw(hours_after_dose) / peak))
 
 
+def residual_lower_bound(hours_after_dose: float, half_life_h: tuple[float, float]) -> float:
+    """The fraction of a dose left some hours later if it were absorbed at once.
+
+    For a compound with a half-life but no time to peak: ``0.5 ** (hours / t½)``, with the
+    middle of the half-life range. Slower absorption only leaves more: on the Bateman curve
+    ``d ln C / dt > -ke``, so once the peak is past the level relative to the peak is at least
+    this, and so is the share of the dose still in the body at any time. A bound, not an estimate.
+    """
+    if hours_after_dose < 0:
+        return 0.0  # not taken yet
+    half_life = sum(half_life_h) / 2
+    if half_life <= 0:
+        raise ValueError("half-life must be positive")
+    return min(1.0, math.pow(0.5, hours_after_dose / half_life))
+
+
 def _solve_ratio(target: float) -> float:
     """Solve ``ln(r)/(r-1) = target`` for ``r > 1`` (0 < target < 1) by bisection.
 

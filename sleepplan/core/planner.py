@@ -11,7 +11,7 @@ from sleepplan.core import timing
 from sleepplan.core.architecture import PredictedNight, predict_night
 from sleepplan.core.catalog import Anchor, Catalog, Compound
 from sleepplan.core.experiments import ExperimentPlan, night_instruction
-from sleepplan.core.kinetics import Curve
+from sleepplan.core.kinetics import Curve, residual_lower_bound
 from sleepplan.core.profile import Dose, Profile, Routine
 from sleepplan.core.vocabulary import Stage
 
@@ -59,10 +59,21 @@ class PlannedDose:
     """``None`` when the catalog has no tmax or half-life for the compound."""
     peak_at: dt.datetime | None
     residual_at_wake: float | None
+    """Fraction of the peak left at wake; ``None`` without a half-life."""
     peak_in_window: bool | None
     """Whether the peak falls inside a window of a stage it targets (``None``: no curve)."""
     experiment: ExperimentDose | None = None
     """Set on an experiment night: the night's instruction replaces the amount."""
+    residual_is_lower_bound: bool = False
+    """The residual comes from the half-life alone (no tmax): at least this much is left."""
+
+    @property
+    def residual_text(self) -> str:
+        """The residual at wake for a table: "31%", "≥31%" for a lower bound, "" for none."""
+        if self.residual_at_wake is None:
+            return ""
+        bound = "≥" if self.residual_is_lower_bound else ""
+        return f"{bound}{self.residual_at_wake:.0%}"
 
     @property
     def amount_text(self) -> str:
@@ -192,7 +203,14 @@ def build_plan(
             planned.insert(index, dose)
         elif dose.routine_index >= 0:  # a routine dose not taken tonight stays listed
             set_aside.append(
-                replace(dose, curve=None, peak_at=None, residual_at_wake=None, peak_in_window=None)
+                replace(
+                    dose,
+                    curve=None,
+                    peak_at=None,
+                    residual_at_wake=None,
+                    peak_in_window=None,
+                    residual_is_lower_bound=False,
+                )
             )
     planned.sort(key=_order)
     return Plan(settings, routine.name, night, tuple(planned), tuple(set_aside), tuple(running))
@@ -253,10 +271,16 @@ def _place(
         else None
     )
     peak_at = residual = in_window = None
+    hours_to_wake = timing.seconds_between(at, night.wake) / 3600
+    lower_bound = False
     if curve is not None:
         peak_at = timing.shift(at, seconds=round(curve.tmax_h * 3600))
-        residual = curve.relative(timing.seconds_between(at, night.wake) / 3600)
+        residual = curve.relative(hours_to_wake)
         in_window = any(night.windows[stage].contains(peak_at) for stage in compound.stages)
+    elif compound.half_life_h is not None:
+        # absorption unknown: what instant absorption leaves is the least that can be left
+        residual = residual_lower_bound(hours_to_wake, compound.half_life_h)
+        lower_bound = True
     return PlannedDose(
         compound=compound,
         routine_index=index,
@@ -268,6 +292,7 @@ def _place(
         peak_at=peak_at,
         residual_at_wake=residual,
         peak_in_window=in_window,
+        residual_is_lower_bound=lower_bound,
     )
 
 

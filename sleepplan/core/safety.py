@@ -432,13 +432,23 @@ def _timing_warnings(intake: Intake, context: SafetyContext) -> list[SafetyWarni
         and dose.residual_at_wake is not None
         and dose.residual_at_wake >= RESIDUAL_AT_WAKE_LIMIT
     ):
+        if dose.residual_is_lower_bound:
+            left = (
+                f"{compound.name} will have at least {dose.residual_at_wake:.0%} left at wake "
+                "(a lower bound from its half-life alone: how fast it is absorbed is unknown, "
+                "and slower absorption leaves more)"
+            )
+        else:
+            left = (
+                f"{compound.name} is predicted to be at {dose.residual_at_wake:.0%} of its peak "
+                "when you wake"
+            )
         found.append(
             SafetyWarning(
                 Severity.CAUTION,
                 "residual_at_wake",
                 (compound.id,),
-                f"{compound.name} is predicted to be at {dose.residual_at_wake:.0%} of its peak "
-                "when you wake: expect next-morning grogginess; do not drive until you are sure "
+                f"{left}: expect next-morning grogginess; do not drive until you are sure "
                 "you are alert.",
                 _field_sources(compound, "half_life_h"),
             )

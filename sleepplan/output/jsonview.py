@@ -43,6 +43,7 @@ def dose_json(dose: PlannedDose) -> dict[str, Any]:
         "residual_at_wake": (
             round(dose.residual_at_wake, 4) if dose.residual_at_wake is not None else None
         ),
+        "residual_is_lower_bound": dose.residual_is_lower_bound,
         "peak_in_window": dose.peak_in_window,
         "why": dose.why,
     }

@@ -49,7 +49,7 @@ def _pct(value: float | None) -> str:
 def _dose_line(dose: PlannedDose) -> list[str]:
     peak = "no curve  " if dose.peak_at is None else f"peak {dose.peak_at:%H:%M}"
     mark = {True: "✓", False: "✗", None: " "}[dose.peak_in_window]
-    residual = "" if dose.residual_at_wake is None else f"{dose.residual_at_wake:.0%} at wake"
+    residual = f"{dose.residual_text} at wake" if dose.residual_text else ""
     head = (
         f"  {dose.at:%H:%M}  {visible(dose.compound.name)[:26]:<26} {_amount(dose):>8}  "
         f"{_minutes(dose.minutes_from_bedtime):>9}  {peak} {mark}  {residual}"

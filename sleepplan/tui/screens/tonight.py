@@ -414,7 +414,7 @@ class TonightScreen(AreaScreen):
                 peak = "–" if dose.peak_at is None else f"{dose.peak_at:%H:%M}"
                 if dose.peak_in_window is not None:
                     peak += " ✓" if dose.peak_in_window else " ✗"
-                residual = "–" if dose.residual_at_wake is None else f"{dose.residual_at_wake:.0%}"
+                residual = dose.residual_text or "–"
                 severity = marks.get(dose.compound.id)
                 row = columns(
                     f"{dose.at:%H:%M}",
