@@ -729,6 +729,28 @@ def cmd_insights(ctx: Context) -> int:
     return 0
 
 
+def cmd_window(ctx: Context) -> int:
+    """The sleep window this week and every week's step, from the diary (design §16)."""
+    from sleepplan.core import sleep_window as window
+
+    profile = ctx.profile().profile
+    settings = profile.sleep_window
+    enabled = settings is not None and settings.enabled
+    start = settings.start if settings is not None else None
+    steps: tuple[window.WeekStep, ...] = ()
+    if enabled and start is not None:
+        zone = profile.timezone or system_zone()
+        tonight = timing.tonight(timing.in_zone(ctx.now(), zone), profile.wake)
+        records = _journal_records(ctx, profile.name)
+        nights = [window.DiaryNight.from_record(record) for record in records]
+        steps = window.sleep_window(nights, profile.bedtime, profile.wake, start, tonight)
+    if ctx.args.json:
+        _print_json(window.window_json(enabled, steps))
+    else:
+        print(window.window_text(enabled, steps, start))
+    return 0
+
+
 def _chosen_objective_nights(ctx: Context, loaded: LoadedProfile) -> dict[dt.date, ObjectiveNight]:
     """The tracker's main sleep of each night, one source per night by the profile's priority."""
     from sleepplan.core.objective import chosen_nights
@@ -973,6 +995,7 @@ COMMANDS: dict[str, str] = {
     "import": "import a json, toml or csv export",
     "profile": "list, create and validate profiles",
     "tracker": "import your sleep tracker's nights, and list them",
+    "window": "the opt-in sleep window (CBT-I sleep restriction), week by week",
 }
 """Every command, with the line ``sleepplan -h`` shows for it."""
 
@@ -1086,6 +1109,11 @@ def _insights_arguments(insights: argparse.ArgumentParser) -> None:
     )
     insights.add_argument("--json", action="store_true", help="print JSON")
     insights.set_defaults(handler=cmd_insights)
+
+
+def _window_arguments(window: argparse.ArgumentParser) -> None:
+    window.add_argument("--json", action="store_true", help="print JSON")
+    window.set_defaults(handler=cmd_window)
 
 
 def _experiment_arguments(experiment: argparse.ArgumentParser) -> None:
@@ -1232,6 +1260,7 @@ COMMAND_ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "import": _import_arguments,
     "profile": _profile_arguments,
     "tracker": _tracker_arguments,
+    "window": _window_arguments,
 }
 """Each command's arguments, added to its own parser when that command runs."""
 

@@ -59,6 +59,16 @@ class Trackers:
 
 
 @file_record
+class SleepWindowSettings:
+    """The ``[sleep_window]`` table: the opt-in CBT-I sleep window (design §16)."""
+
+    enabled: Annotated[bool, Bounds(strict=True)] = False  # "yes" is not an opt-in
+    """Whether the window is followed; off unless the user opts in (true or false only)."""
+    start: Annotated[dt.date, Check(timing.check_night)] | None = None
+    """The first night of the window (required when enabled: week 1 starts on it)."""
+
+
+@file_record
 class Dose:
     """One compound in a routine."""
 
@@ -128,6 +138,8 @@ class Profile:
     """Danger warnings the user has acknowledged."""
     trackers: Trackers | None = None
     """The ``[trackers]`` table: which sleep tracker to go by (design §15)."""
+    sleep_window: SleepWindowSettings | None = None
+    """The ``[sleep_window]`` table; none means off."""
 
     @property
     def tracker_priority(self) -> tuple[str, ...]:
@@ -160,6 +172,14 @@ def profile_from_data(
     data = migrate_profile_data(data, source)
     profile = validate(Profile, data, source)
     names = [routine.name for routine in profile.routines]
+    window = profile.sleep_window
+    if window is not None and window.enabled and window.start is None:
+        raise InputError.single(
+            source,
+            "sleep_window.start",
+            "required when enabled = true: the first night of the window, as a date "
+            "(e.g. start = 2026-12-07)",
+        )
     if profile.default_routine is not None and profile.default_routine not in names:
         raise InputError.single(
             source, "default_routine", f"{profile.default_routine!r} names no routine"
