@@ -25,7 +25,6 @@ SOURCED_FIELDS = (
     "evidence",
     "cycling",
     "mechanism",
-    "secondary_mechanisms",
     "cautions",
     "habit_forming",
     "wake_promoting",
@@ -144,9 +143,7 @@ class Compound:
     aliases: tuple[str, ...] = ()
     """Other names users type."""
     mechanism: Mechanism
-    """How it is thought to act, mainly."""
-    secondary_mechanisms: tuple[Mechanism, ...] = ()
-    """Other ways its sources say it acts (design §16); stacking rules count them too."""
+    """How it is thought to act."""
     targets: tuple[Stage, ...] | None = None
     """Stages it targets; when left out, the mechanism's default."""
     sedating: bool = False
@@ -189,23 +186,11 @@ class Compound:
                 _range(value)
         if self.targets is not None and not self.targets:
             raise ValueError("targets, when given, names at least one stage")
-        if self.mechanism in self.secondary_mechanisms:
-            raise ValueError(f"secondary_mechanisms repeats the mechanism {self.mechanism.value!r}")
-        if len(set(self.secondary_mechanisms)) < len(self.secondary_mechanisms):
-            raise ValueError("secondary_mechanisms names a mechanism twice")
-
-    @property
-    def mechanisms(self) -> tuple[Mechanism, ...]:
-        """Every way it is thought to act: the primary mechanism, then the secondary ones."""
-        return (self.mechanism, *self.secondary_mechanisms)
 
     @property
     def stages(self) -> tuple[Stage, ...]:
-        """The stages it targets: its own list, else its mechanisms' defaults (primary first)."""
-        if self.targets is not None:
-            return self.targets
-        defaults = (stage for mechanism in self.mechanisms for stage in DEFAULT_TARGETS[mechanism])
-        return tuple(dict.fromkeys(defaults))
+        """The stages it targets, its own list or its mechanism's default."""
+        return self.targets if self.targets is not None else DEFAULT_TARGETS[self.mechanism]
 
     @property
     def primary_stage(self) -> Stage:
@@ -226,8 +211,6 @@ class Compound:
             if getattr(self, name) is not None
         ]
         present += ["evidence", "mechanism"]
-        if self.secondary_mechanisms:
-            present.append("secondary_mechanisms")
         return [name for name in present if name not in covered]
 
 

@@ -22,23 +22,10 @@ from sleepplan.core.interactions import (
     Stack,
 )
 from sleepplan.core.planner import Plan, PlannedDose
-from sleepplan.core.vocabulary import Mechanism
 
 RESIDUAL_AT_WAKE_LIMIT = 0.25
 """Design §5: a sedating dose at or above this fraction of its peak at wake may leave grogginess."""
 MAX_COMPOUNDS = 5
-EVENING_LEAD_MIN = 6 * 60
-"""A dose placed at most this long before bedtime (or after it) counts as an evening dose."""
-DOPAMINE_WAKE_SOURCES = (
-    "What keeps us awake: the neuropharmacology of stimulants and wakefulness-promoting "
-    "medications (Boutrel & Koob, Sleep 2004) (PMID 15532213)",
-    "Dopaminergic transmission and the sleep-wakefulness continuum in man (Nicholson & Pascoe, "
-    "Neuropharmacology 1990; pemoline increased wakefulness during nocturnal sleep) "
-    "(https://amphetamines.com/dopamine/sleepwake/)",
-    "Dopaminergic role in stimulant-induced wakefulness (Wisor et al., J Neurosci 2001) "
-    "(PMID 11222668)",
-)
-"""What the dopaminergic-evening caution rests on (design §6: every warning carries sources)."""
 RACETAM_RULE = "racetam-without-choline"
 """The rule whose ``a`` side needs one of its ``b`` side present (absence, not presence)."""
 
@@ -275,8 +262,20 @@ def _stacking_warnings(items: list[Intake], context: SafetyContext) -> list[Safe
                 "interactions and side effects hard to attribute. Consider dropping some.",
             )
         )
-    found += _duplicate_mechanism_warnings(items)
-    found += _dopaminergic_evening_warnings(items)
+    by_mechanism: dict[str, set[str]] = defaultdict(set)
+    for intake in items:
+        by_mechanism[intake.compound.mechanism.value].add(intake.compound.id)
+    for mechanism, members in sorted(by_mechanism.items()):
+        if len(members) > 1 and mechanism != "other":
+            found.append(
+                SafetyWarning(
+                    Severity.INFO,
+                    "duplicate_mechanism",
+                    tuple(sorted(members)),
+                    f"{len(members)} {mechanism} compounds: they act the same way, so their "
+                    "effects add up rather than complement each other.",
+                )
+            )
     for intake in items:
         if intake.compound.wake_promoting:
             found.append(
@@ -290,64 +289,6 @@ def _stacking_warnings(items: list[Intake], context: SafetyContext) -> list[Safe
                 )
             )
     return found
-
-
-def _by_mechanism(items: list[Intake]) -> dict[Mechanism, dict[str, Compound]]:
-    """The compounds acting each way, by id, counting secondary mechanisms too (design §16)."""
-    found: dict[Mechanism, dict[str, Compound]] = defaultdict(dict)
-    for intake in items:
-        for mechanism in intake.compound.mechanisms:
-            found[mechanism][intake.compound.id] = intake.compound
-    return found
-
-
-def _via_secondary(mechanism: Mechanism, compounds: Iterable[Compound]) -> str:
-    """Names the members counted only through a secondary mechanism, for a message."""
-    names = sorted(c.name for c in compounds if c.mechanism is not mechanism)
-    return f" ({' and '.join(names)}: a secondary mechanism)" if names else ""
-
-
-def _duplicate_mechanism_warnings(items: list[Intake]) -> list[SafetyWarning]:
-    found = []
-    for mechanism, members in sorted(_by_mechanism(items).items()):
-        if len(members) > 1 and mechanism is not Mechanism.OTHER:
-            found.append(
-                SafetyWarning(
-                    Severity.INFO,
-                    "duplicate_mechanism",
-                    tuple(sorted(members)),
-                    f"{len(members)} {mechanism.value} compounds"
-                    f"{_via_secondary(mechanism, members.values())}: they act the same way, so "
-                    "their effects add up rather than complement each other.",
-                )
-            )
-    return found
-
-
-def _in_evening(intake: Intake) -> bool:
-    """Whether a dose is taken in the evening or night: unplaced (a sleep routine) or late."""
-    return intake.dose is None or intake.dose.minutes_from_bedtime >= -EVENING_LEAD_MIN
-
-
-def _dopaminergic_evening_warnings(items: list[Intake]) -> list[SafetyWarning]:
-    """The seed's "confusing neurotransmitters" mistake: dopaminergic compounds stacked at night."""
-    evening = [intake for intake in items if _in_evening(intake)]
-    members = _by_mechanism(evening).get(Mechanism.DOPAMINERGIC, {})
-    if len(members) < 2:
-        return []
-    names = ", ".join(sorted(c.name for c in members.values()))
-    return [
-        SafetyWarning(
-            Severity.CAUTION,
-            "dopaminergic_evening",
-            tuple(sorted(members)),
-            f"{len(members)} dopaminergic compounds in the evening ({names})"
-            f"{_via_secondary(Mechanism.DOPAMINERGIC, members.values())}: dopamine is one of "
-            "the brain's wake-promoting systems, and drugs that raise it increase wakefulness "
-            "at night. Take them in the morning, if at all.",
-            DOPAMINE_WAKE_SOURCES,
-        )
-    ]
 
 
 # -- amounts -----------------------------------------------------------------------------------

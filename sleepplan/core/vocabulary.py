@@ -41,8 +41,6 @@ class Mechanism(StrEnum):
     MELATONERGIC = "melatonergic"
     GLYCINERGIC = "glycinergic"
     ADENOSINERGIC = "adenosinergic"
-    DOPAMINERGIC = "dopaminergic"
-    GLUTAMATERGIC = "glutamatergic"
     ADAPTOGEN = "adaptogen"
     OTHER = "other"
 
@@ -55,10 +53,6 @@ DEFAULT_TARGETS: dict[Mechanism, tuple[Stage, ...]] = {
     Mechanism.SEROTONERGIC: (Stage.REM, Stage.SLOW_WAVE),
     Mechanism.CHOLINERGIC: (Stage.REM, Stage.SLOW_WAVE),
     Mechanism.ADENOSINERGIC: (Stage.SLEEP_ONSET,),
-    # Dopaminergic and glutamatergic compounds in the catalog are daytime ones with no stage of
-    # their own: like "other", they default to the whole night rather than to a stage they help.
-    Mechanism.DOPAMINERGIC: (Stage.MAINTENANCE,),
-    Mechanism.GLUTAMATERGIC: (Stage.MAINTENANCE,),
     Mechanism.ADAPTOGEN: (Stage.MAINTENANCE,),
     Mechanism.OTHER: (Stage.MAINTENANCE,),
 }
