@@ -130,8 +130,8 @@ def test_unknown_names_stay_unknown_and_are_reported() -> None:
         ),
         (
             ["fluvoxamine", "ssri", "z-drug"],
-            "Medications: checked against fluvoxamine (CYP1A2 inhibitor, SSRI, strong CYP1A2 inhibitor), ssri, "
-            "z-drug (z drug)",
+            "Medications: checked against fluvoxamine (CYP1A2 inhibitor, SSRI, strong CYP1A2 "
+            "inhibitor), ssri, z-drug (z drug)",
         ),
         (["foo"], "Medications: not checked (unknown): foo"),
         ([], "Medications: none entered"),
