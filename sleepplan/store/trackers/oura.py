@@ -20,7 +20,7 @@
 
 Oura's own durations (at 30-second resolution) give the stage minutes; the 5-minute hypnogram
 gives onset, final wake, WASO and awakenings. Every night is dated by ``night_of`` its start in
-the profile's zone, never by ``day``. JSON is read whole with the Fitbit importer's size cap.
+the profile's zone, never by ``day``. JSON is read whole within ``json_export``'s size cap.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ from typing import Any
 from sleepplan.core import timing
 from sleepplan.core.objective import Epoch, ObjectiveNight, Skipped, Stage, night_of, summarise
 from sleepplan.store.trackers import Progress
-from sleepplan.store.trackers.fitbit import (
+from sleepplan.store.trackers.fitbit import MAX_NIGHT
+from sleepplan.store.trackers.json_export import (
     MAX_JSON_BYTES,
-    MAX_NIGHT,
     as_list,
     as_object,
     fail,
