@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import field
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -30,7 +31,17 @@ SOURCED_FIELDS = (
     "wake_promoting",
     "onset",
     "targets",
+    "secondary_mechanisms",
+    "units",
+    "half_life_when",
+    "elimination_mg_per_h",
+    "disrupts_sleep_from_mg",
 )
+
+# Who a compound's half-life can differ for (design §16): profile flags, and a CYP1A2 inhibitor
+# among the medications.
+PERSON_CONDITIONS = ("smoker", "oral_contraceptives", "pregnant", "cyp1a2_inhibitor")
+UnitName = Annotated[str, Bounds(pattern=r"^[a-z][a-z_]{0,30}$")]
 
 
 class Anchor(StrEnum):
@@ -39,6 +50,8 @@ class Anchor(StrEnum):
     BEDTIME = "bedtime"
     AFTER_BEDTIME = "after_bedtime"
     DINNER = "dinner"
+    WAKE = "wake"
+    """A daytime compound: minutes after the morning's wake time."""
 
 
 class Evidence(StrEnum):
@@ -96,6 +109,19 @@ class Cycling:
 
 
 @file_record
+class HalfLifeWhen:
+    """A half-life that applies to some people instead of the usual one."""
+
+    condition: Literal["smoker", "oral_contraceptives", "pregnant", "cyp1a2_inhibitor"]
+    """Who it applies to (``PERSON_CONDITIONS``)."""
+    half_life_h: tuple[Hours, Hours]
+    """Elimination half-life in hours for them, [low, high]."""
+
+    def __post_init__(self) -> None:
+        _range(self.half_life_h)
+
+
+@file_record
 class Source:
     """A citation: a title and at least one of PMID, DOI or URL."""
 
@@ -143,7 +169,9 @@ class Compound:
     aliases: tuple[str, ...] = ()
     """Other names users type."""
     mechanism: Mechanism
-    """How it is thought to act."""
+    """How it is thought to act (its main way)."""
+    secondary_mechanisms: tuple[Mechanism, ...] = ()
+    """Other ways sources say it acts, counted by the duplicate-mechanism rule."""
     targets: tuple[Stage, ...] | None = None
     """Stages it targets; when left out, the mechanism's default."""
     sedating: bool = False
@@ -168,6 +196,16 @@ class Compound:
     """Hours from an oral dose to peak concentration, [low, high]."""
     half_life_h: tuple[Hours, Hours] | None = None
     """Elimination half-life in hours, [low, high]."""
+    half_life_when: tuple[HalfLifeWhen, ...] = ()
+    """Half-lives for some people (smokers, pregnancy…) in place of ``half_life_h``."""
+    elimination_mg_per_h: tuple[PositiveMg, PositiveMg] | None = None
+    """Zero-order elimination (alcohol): mg cleared per hour whatever the amount, [low, high]."""
+    units: dict[UnitName, PositiveMg] = field(default_factory=dict)
+    """Everyday units and their mg ("cup" of coffee, "uk_unit" of alcohol)."""
+    disrupts_sleep_from_mg: PositiveMg | None = None
+    """A day's amount from which sources report a disrupted night."""
+    medication_class: str | None = None
+    """The interaction rules' medication class it also counts as (alcohol: ``alcohol``)."""
     timing: Timing
     """When to take it."""
     cycling: Cycling | None = None
@@ -186,6 +224,15 @@ class Compound:
                 _range(value)
         if self.targets is not None and not self.targets:
             raise ValueError("targets, when given, names at least one stage")
+        if self.mechanism in self.secondary_mechanisms:
+            raise ValueError("secondary_mechanisms repeats the main mechanism")
+        if self.elimination_mg_per_h is not None:
+            _range(self.elimination_mg_per_h)
+
+    @property
+    def mechanisms(self) -> tuple[Mechanism, ...]:
+        """Its main mechanism, then the secondary ones."""
+        return (self.mechanism, *self.secondary_mechanisms)
 
     @property
     def stages(self) -> tuple[Stage, ...]:
@@ -202,13 +249,30 @@ class Compound:
         """Whether both tmax and half-life are known, so a curve can be drawn."""
         return self.tmax_h is not None and self.half_life_h is not None
 
+    def citations_for(self, name: str) -> tuple[str, ...]:
+        """Citations of the sources that back one of its fields."""
+        return tuple(source.citation for source in self.sources if name in source.supports)
+
     def unsourced_fields(self) -> list[str]:
         """Fields with a value that no source claims to support."""
         covered = {name for source in self.sources for name in source.supports}
         present = [
             name
-            for name in ("dose_mg", "upper_limit_mg", "tmax_h", "half_life_h", "cycling")
+            for name in (
+                "dose_mg",
+                "upper_limit_mg",
+                "tmax_h",
+                "half_life_h",
+                "cycling",
+                "elimination_mg_per_h",
+                "disrupts_sleep_from_mg",
+            )
             if getattr(self, name) is not None
+        ]
+        present += [
+            name
+            for name in ("secondary_mechanisms", "units", "half_life_when")
+            if getattr(self, name)
         ]
         present += ["evidence", "mechanism"]
         return [name for name in present if name not in covered]

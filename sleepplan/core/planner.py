@@ -10,6 +10,17 @@ from typing import TYPE_CHECKING
 from sleepplan.core import timing
 from sleepplan.core.architecture import PredictedNight, predict_night
 from sleepplan.core.catalog import Anchor, Catalog, Compound
+from sleepplan.core.day import (
+    NOBODY_SPECIAL,
+    Cutoff,
+    DayDose,
+    DayEntry,
+    Person,
+    cutoffs,
+    day_doses,
+    morning_of,
+    profile_entries,
+)
 from sleepplan.core.experiments import ExperimentPlan, night_instruction
 from sleepplan.core.kinetics import Curve, residual_lower_bound
 from sleepplan.core.profile import Dose, Profile, Routine
@@ -123,6 +134,12 @@ class Plan:
     """Routine doses an experiment leaves out tonight (baseline, washout, a "none" arm)."""
     experiments: tuple[tuple[str, str], ...] = field(default=())
     """(id, instruction) of every experiment with a night tonight."""
+    day: tuple[DayDose, ...] = field(default=())
+    """The day's doses before the night (design §16), with their levels at bedtime."""
+    cutoffs: tuple[Cutoff, ...] = field(default=())
+    """For each wake-promoting compound taken: the latest time today to take it."""
+    person: Person = field(default=NOBODY_SPECIAL)
+    """What changes how fast this user clears a compound."""
 
     @property
     def rows(self) -> list[PlannedDose]:
@@ -158,8 +175,14 @@ def build_plan(
     catalog: Catalog,
     settings: NightSettings,
     experiments: Sequence[ExperimentPlan] = (),
+    day: Sequence[DayEntry] = (),
+    person: Person = NOBODY_SPECIAL,
 ) -> Plan:
     """Place every dose of a routine on the night, with its curve, peak and residual at wake.
+
+    ``day`` are the day's doses before it (the profile's ``[[day]]`` items and today's logged
+    ones): each gets its level at bedtime, and every wake-promoting compound taken, day or
+    evening, a cutoff for this person.
 
     ``experiments`` are full plans (``store.sealed.unseal``): on one of their nights the
     routine's dose of the compound under test follows the night's instruction (a compound the
@@ -213,7 +236,19 @@ def build_plan(
                 )
             )
     planned.sort(key=_order)
-    return Plan(settings, routine.name, night, tuple(planned), tuple(set_aside), tuple(running))
+    daytime = day_doses(day, catalog, bedtime, person)
+    taken = [dose.compound for dose in daytime] + [dose.compound for dose in planned]
+    return Plan(
+        settings,
+        routine.name,
+        night,
+        tuple(planned),
+        tuple(set_aside),
+        tuple(running),
+        daytime,
+        cutoffs(taken, bedtime, morning_of(bedtime, settings.wake, settings.zone), person),
+        person,
+    )
 
 
 def plan_for(
@@ -223,12 +258,37 @@ def plan_for(
     zone: str,
     routine_name: str | None = None,
     experiments: Sequence[ExperimentPlan] = (),
+    logged: Sequence[DayEntry] = (),
+    cyp1a2_inhibitor: bool = False,
 ) -> Plan | None:
-    """A profile's routine (default: its default) on a night; ``None`` if it has no routine."""
+    """A profile's routine (default: its default) on a night; ``None`` if it has no routine.
+
+    The night's day holds the profile's ``[[day]]`` items and ``logged`` (today's quick
+    entries); ``cyp1a2_inhibitor`` says a medication slows caffeine's clearance.
+    """
     if not profile.routines:
         return None
     settings = NightSettings(night, profile.bedtime, profile.wake, profile.dinner, zone)
-    return build_plan(profile.routine(routine_name), catalog, settings, experiments)
+    bedtime, _ = timing.night_bounds(night, profile.bedtime, profile.wake, zone)
+    day = [*profile_entries(profile.day, catalog, bedtime, profile.wake, zone), *logged]
+    return build_plan(
+        profile.routine(routine_name),
+        catalog,
+        settings,
+        experiments,
+        day,
+        person_of(profile, cyp1a2_inhibitor),
+    )
+
+
+def person_of(profile: Profile, cyp1a2_inhibitor: bool = False) -> Person:
+    """The profile's flags (and a CYP1A2 inhibitor among the medications) as a ``Person``."""
+    return Person(
+        smoker=profile.smoker,
+        oral_contraceptives=profile.oral_contraceptives,
+        pregnant=profile.pregnant,
+        cyp1a2_inhibitor=cyp1a2_inhibitor,
+    )
 
 
 def word_for_both_arms(plan: Plan, warnings: list[SafetyWarning]) -> list[SafetyWarning]:

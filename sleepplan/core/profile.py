@@ -81,6 +81,36 @@ class Dose:
 
 
 @file_record
+class DayItem:
+    """A daytime dose (design §16): what, how much, and when on the night's day.
+
+    The amount is ``amount_mg``, or ``amount`` with a ``unit`` the compound knows ("cup",
+    "uk_unit"); the time is ``at`` (a clock time before bedtime) or ``after_wake`` minutes.
+    """
+
+    compound: Name
+    """Catalog id (or a custom compound's id)."""
+    amount_mg: Annotated[float, Bounds(gt=0, le=1_000_000)] | None = None
+    """Amount in milligrams."""
+    amount: Annotated[float, Bounds(gt=0, le=1000)] | None = None
+    """Amount in ``unit``s (2 cups, 1.5 uk_units)."""
+    unit: Annotated[str, Bounds(min_length=1, max_length=40)] | None = None
+    """The unit of ``amount``: mg, g, or one of the compound's everyday units."""
+    at: ClockTime | None = None
+    """Clock time taken, on the night's day (before bedtime)."""
+    after_wake: Annotated[int, Bounds(ge=0, le=20 * 60)] | None = None
+    """Minutes after the morning's wake time, instead of ``at``."""
+
+    def __post_init__(self) -> None:
+        if (self.amount_mg is None) == (self.amount is None):
+            raise ValueError("give either amount_mg or amount (with unit)")
+        if (self.amount is None) != (self.unit is None):
+            raise ValueError("amount and unit go together")
+        if self.at is not None and self.after_wake is not None:
+            raise ValueError("give at or after_wake, not both")
+
+
+@file_record
 class Routine:
     """A named list of doses."""
 
@@ -122,10 +152,18 @@ class Profile:
     """Usual dinner time, for doses taken with dinner."""
     sleep_need_min: Annotated[int, Bounds(ge=180, le=900)] = 480
     """Minutes of sleep this user needs."""
+    smoker: Annotated[bool, Bounds(strict=True)] = False
+    """Smokes tobacco (clears caffeine faster)."""
+    oral_contraceptives: Annotated[bool, Bounds(strict=True)] = False
+    """Takes oral contraceptives (clears caffeine more slowly)."""
+    pregnant: Annotated[bool, Bounds(strict=True)] = False
+    """Is pregnant (clears caffeine more slowly)."""
     medications: tuple[Name, ...] = ()
     """Medication classes or drug names, for interaction checks."""
     routines: Annotated[tuple[Routine, ...], Check(_unique_names)] = ()
     """The user's routines."""
+    day: tuple[DayItem, ...] = ()
+    """Daytime doses, every day: coffee, a morning stack (design §16)."""
     default_routine: str | None = None
     """The routine a plan uses when none is named (validated after ``routines``)."""
     custom_compounds: tuple[Compound, ...] = ()
@@ -194,6 +232,7 @@ def profile_from_data(
             if dose.compound not in full:
                 place = f"routines[{r}].doses[{d}].compound"
                 problems.append((place, full.unknown_message(dose.compound)))
+    problems += _day_problems(profile, full)
     for index, experiment in enumerate(profile.experiments):
         if experiment.compound not in full:
             problems.append(
@@ -202,6 +241,27 @@ def profile_from_data(
     if problems:
         raise InputError(source, problems)
     return profile, full
+
+
+def _day_problems(profile: Profile, catalog: Catalog) -> list[tuple[str, str]]:
+    """What is wrong with the ``[[day]]`` items, each with its place.
+
+    Checked on a plain night in UTC: a time after bedtime is after it on every night.
+    """
+    from sleepplan.core.day import place_item  # only profiles with daytime doses need it
+
+    problems = []
+    zone = "UTC"
+    night = dt.date(2026, 1, 15)
+    bedtime, _ = timing.night_bounds(night, profile.bedtime, profile.wake, zone)
+    for index, item in enumerate(profile.day):
+        if item.compound not in catalog:
+            problems.append((f"day[{index}].compound", catalog.unknown_message(item.compound)))
+            continue
+        _, problem = place_item(item, catalog.get(item.compound), bedtime, profile.wake, zone)
+        if problem is not None:
+            problems.append((f"day[{index}].{problem[0]}", problem[1]))
+    return problems
 
 
 ProfileMigration = Callable[[dict[str, Any]], dict[str, Any]]

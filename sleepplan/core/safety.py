@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sleepplan.core.catalog import Compound, Source
+from sleepplan.core.day import day_warnings
 from sleepplan.core.interactions import (
     MED_PREFIX,
     InteractionData,
@@ -22,6 +23,7 @@ from sleepplan.core.interactions import (
     Stack,
 )
 from sleepplan.core.planner import Plan, PlannedDose
+from sleepplan.core.warning import SafetyWarning
 
 RESIDUAL_AT_WAKE_LIMIT = 0.25
 """Design §5: a sedating dose at or above this fraction of its peak at wake may leave grogginess."""
@@ -57,28 +59,15 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class SafetyWarning:
-    """A warning with a stable code, the compounds involved, a plain message and sources."""
-
-    severity: Severity
-    code: str
-    compounds: tuple[str, ...]
-    message: str
-    sources: tuple[str, ...] = ()
-
-    @property
-    def key(self) -> tuple[str, tuple[str, ...]]:
-        """What an acknowledgement matches: the code and the items involved."""
-        return self.code, tuple(sorted(self.compounds))
-
-
-@dataclass(frozen=True, slots=True)
 class Intake:
     """A compound being checked: an amount (if known) and, in a plan, its placed dose."""
 
     compound: Compound
     amount_mg: float | None = None
     dose: PlannedDose | None = None
+    daytime: bool = False
+    """Taken during the day (design §16): it counts for interactions and daily amounts, not for
+    the evening's stacking and timing rules."""
 
 
 @dataclass(frozen=True)
@@ -103,11 +92,17 @@ def records_interaction(warnings: Iterable[SafetyWarning]) -> bool:
 def plan_warnings(plan: Plan, context: SafetyContext) -> list[SafetyWarning]:
     """Every warning for a plan, danger first."""
     intakes = [Intake(dose.compound, dose.amount_mg, dose) for dose in plan.doses]
+    intakes += [
+        Intake(dose.compound, dose.amount_mg, daytime=True)
+        for dose in plan.day
+        if dose.present_at_bedtime
+    ]
     if context.night is None:
         context = SafetyContext(
             context.data, context.medications, plan.settings.night, context.past_nights
         )
-    return check(intakes, context)
+    found = check(intakes, context) + day_warnings(plan.day, plan.bedtime, plan.person)
+    return sorted(found, key=lambda w: (w.severity.rank, w.code, w.compounds))
 
 
 def check(intakes: Iterable[Intake], context: SafetyContext) -> list[SafetyWarning]:
@@ -138,9 +133,17 @@ def low_risk_notes(intakes: Iterable[Intake], context: SafetyContext) -> list[st
 
 
 def _present(items: list[Intake], medications: Medications) -> set[str]:
-    return {intake.compound.id for intake in items} | {
-        MED_PREFIX + cls for cls in medications.classes
+    # A compound that is also a medication class (alcohol) meets that class's rules too.
+    as_class = {
+        MED_PREFIX + intake.compound.medication_class
+        for intake in items
+        if intake.compound.medication_class
     }
+    return (
+        {intake.compound.id for intake in items}
+        | as_class
+        | {MED_PREFIX + cls for cls in medications.classes}
+    )
 
 
 def _label(item: str, items: list[Intake], context: SafetyContext) -> str:
@@ -251,7 +254,8 @@ def _medication_gaps(medications: Medications) -> list[SafetyWarning]:
 
 def _stacking_warnings(items: list[Intake], context: SafetyContext) -> list[SafetyWarning]:
     found = []
-    ids = sorted({intake.compound.id for intake in items})
+    evening = [intake for intake in items if not intake.daytime]
+    ids = sorted({intake.compound.id for intake in evening})
     if len(ids) > MAX_COMPOUNDS:
         found.append(
             SafetyWarning(
@@ -263,7 +267,7 @@ def _stacking_warnings(items: list[Intake], context: SafetyContext) -> list[Safe
             )
         )
     by_mechanism: dict[str, set[str]] = defaultdict(set)
-    for intake in items:
+    for intake in evening:
         by_mechanism[intake.compound.mechanism.value].add(intake.compound.id)
     for mechanism, members in sorted(by_mechanism.items()):
         if len(members) > 1 and mechanism != "other":
@@ -276,7 +280,7 @@ def _stacking_warnings(items: list[Intake], context: SafetyContext) -> list[Safe
                     "effects add up rather than complement each other.",
                 )
             )
-    for intake in items:
+    for intake in evening:
         if intake.compound.wake_promoting:
             found.append(
                 SafetyWarning(

@@ -24,6 +24,7 @@ from sleepplan.core.objective import Epoch, ObjectiveNight, chosen_nights, night
 from sleepplan.store import faults, paths
 
 if TYPE_CHECKING:
+    from sleepplan.core.day import DayEntry
     from sleepplan.core.safety import CyclingLookback
 
 BUSY_TIMEOUT_MS = 5000
@@ -116,11 +117,31 @@ def _create_objective_nights(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX objective_by_night ON objective_nights (profile, night)")
 
 
+def _create_day_log(db: sqlite3.Connection) -> None:
+    # today's quick entries (design §16): "a coffee at 15:00", kept with the night they precede
+    db.execute(
+        """
+        CREATE TABLE day_log (
+            id INTEGER PRIMARY KEY,
+            profile TEXT NOT NULL,
+            night TEXT NOT NULL,
+            compound TEXT NOT NULL,
+            amount_mg REAL NOT NULL,
+            at TEXT NOT NULL,
+            amount_text TEXT NOT NULL,
+            logged_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX day_log_by_night ON day_log (profile, night)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _create_checkins,
     _create_taken,
     _create_versions,
     _create_objective_nights,
+    _create_day_log,
 ]
 """Migration ``i`` takes the journal from version ``i`` to ``i + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -533,6 +554,7 @@ class Journal:
             db.execute("UPDATE taken SET profile = ? WHERE profile = ?", (new, old))
             db.execute("UPDATE versions SET profile = ? WHERE profile = ?", (new, old))
             db.execute("UPDATE objective_nights SET profile = ? WHERE profile = ?", (new, old))
+            db.execute("UPDATE day_log SET profile = ? WHERE profile = ?", (new, old))
             return int(moved.rowcount)
 
     def save_objective(
@@ -545,6 +567,40 @@ class Journal:
         """
         with self.transaction() as db:
             return _save_objective(db, profile, nights, imported_at)
+
+    def log_day(self, profile: str, night: dt.date, entry: DayEntry, logged_at: str) -> int:
+        """Keep a quick daytime entry for a night; its id."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO day_log (profile, night, compound, amount_mg, at, amount_text, "
+                "logged_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    profile,
+                    night.isoformat(),
+                    entry.compound,
+                    entry.amount_mg,
+                    entry.at.isoformat(),
+                    entry.amount_text,
+                    logged_at,
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def day_log(self, profile: str, night: dt.date) -> list[LoggedDay]:
+        """A night's quick daytime entries, in time order."""
+        return _day_log(self.db, profile, night, self.path)
+
+    def unlog_day(self, profile: str, entry_id: int) -> LoggedDay | None:
+        """Remove a quick daytime entry; what was removed, ``None`` if there was none."""
+        with self.transaction() as db:
+            row = db.execute(
+                f"SELECT {DAY_LOG_COLUMNS} FROM day_log WHERE profile = ? AND id = ?",
+                (profile, entry_id),
+            ).fetchone()
+            if row is None:
+                return None
+            db.execute("DELETE FROM day_log WHERE id = ?", (entry_id,))
+            return _logged_day(tuple(row))
 
     def objective_nights(self, profile: str, night: dt.date | None = None) -> list[ObjectiveNight]:
         """Every tracker night and nap of a profile, of every source, with epochs; oldest first.
@@ -710,6 +766,61 @@ def read_nights_taken(
         pass  # damaged, or not a database: the full open below says what is wrong
     with Journal(path) as journal:
         return journal.nights_taken(profile, lookback)
+
+
+DAY_LOG_COLUMNS = "id, compound, amount_mg, at, amount_text"
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedDay:
+    """A quick daytime entry as kept: its id (to remove it) and the entry."""
+
+    id: int
+    entry: DayEntry
+
+
+def _logged_day(row: tuple[Any, ...]) -> LoggedDay:
+    from sleepplan.core.day import DayEntry  # only nights with entries build them
+
+    entry_id, compound, amount_mg, at, amount_text = row
+    instant = dt.datetime.fromisoformat(str(at))
+    if instant.tzinfo is None:
+        raise ValueError("a logged time without its offset")
+    entry = DayEntry(str(compound), float(amount_mg), instant, str(amount_text), logged=True)
+    return LoggedDay(int(entry_id), entry)
+
+
+def _day_log(db: sqlite3.Connection, profile: str, night: dt.date, path: Path) -> list[LoggedDay]:
+    rows = db.execute(
+        f"SELECT {DAY_LOG_COLUMNS} FROM day_log WHERE profile = ? AND night = ?",
+        (profile, night.isoformat()),
+    ).fetchall()
+    try:
+        logged = [_logged_day(tuple(row)) for row in rows]
+    except (ValueError, TypeError) as error:  # a row another tool wrote: reported, left as is
+        raise InputError.single(
+            str(path), f"day_log ({night.isoformat()})", f"a row cannot be read: {error}"
+        ) from None
+    return sorted(logged, key=lambda item: (item.entry.at.astimezone(dt.UTC), item.id))
+
+
+def read_day_log(path: Path, profile: str, night: dt.date) -> list[LoggedDay]:
+    """A night's quick daytime entries, read quickly for a plan (like ``read_nights_taken``).
+
+    No journal means none were logged. One of another schema version takes the full open,
+    which migrates it (or reports it damaged); a row another tool wrote that cannot be read is
+    reported as the journal's damage, never skipped in silence.
+    """
+    if not path.exists():
+        return []
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+            if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                return _day_log(db, profile, night, path)
+    except sqlite3.DatabaseError:
+        pass  # damaged, or not a database: the full open below says what is wrong
+    with Journal(path) as journal:
+        return journal.day_log(profile, night)
 
 
 def read_objective_night(path: Path, profile: str, night: dt.date) -> list[ObjectiveNight]:
