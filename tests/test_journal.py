@@ -4,11 +4,13 @@ import datetime as dt
 import json
 import sqlite3
 import stat
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from sleepplan.core.day import DayEntry
 from sleepplan.core.errors import InputError
 from sleepplan.core.safety import CyclingLookback
 from sleepplan.store.faults import JournalBusy
@@ -17,6 +19,7 @@ from sleepplan.store.journal import (
     CheckinExists,
     Journal,
     JournalDamaged,
+    read_day_log,
     read_nights_taken,
 )
 
@@ -320,3 +323,54 @@ def test_a_renamed_profile_takes_its_earlier_versions_along(tmp_path: Path) -> N
         journal.rename_profile("example", "anna")
         assert len(journal.versions("anna", "2026-11-21")) == 1
         assert journal.versions("example", "2026-11-21") == []
+
+
+def coffee(at: str) -> DayEntry:
+    return DayEntry("caffeine", 95.0, dt.datetime.fromisoformat(at), "1 cup = 95 mg")
+
+
+def test_a_days_quick_entries_are_kept_read_and_removed(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    night = dt.date(2026, 11, 23)
+    with Journal(path) as journal:
+        late = journal.log_day("me", night, coffee("2026-11-23T16:00:00+01:00"), "now")
+        early = journal.log_day("me", night, coffee("2026-11-23T09:00:00+01:00"), "now")
+        journal.log_day("other", night, coffee("2026-11-23T10:00:00+01:00"), "now")
+        journal.log_day("me", dt.date(2026, 11, 22), coffee("2026-11-22T10:00:00+01:00"), "now")
+    logged = read_day_log(path, "me", night)
+    assert [item.id for item in logged] == [early, late]  # in time order
+    assert logged[1].entry == replace(coffee("2026-11-23T16:00:00+01:00"), logged=True)
+    with Journal(path) as journal:
+        removed = journal.unlog_day("me", late)
+        assert removed is not None and removed.entry.at.hour == 16
+        assert journal.unlog_day("me", late) is None
+        assert journal.unlog_day("other", early) is None  # another profile's id
+        assert [item.id for item in journal.day_log("me", night)] == [early]
+
+
+def test_the_quick_day_read_needs_no_journal_and_creates_none(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    assert read_day_log(path, "me", dt.date(2026, 11, 23)) == []
+    assert not path.exists()
+
+
+def test_a_day_row_another_tool_wrote_is_reported_not_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    with Journal(path) as journal:
+        journal.log_day("me", dt.date(2026, 11, 23), coffee("2026-11-23T16:00:00+01:00"), "now")
+        journal.db.execute("UPDATE day_log SET at = 'teatime'")
+        journal.db.commit()
+    with pytest.raises(InputError) as raised:
+        read_day_log(path, "me", dt.date(2026, 11, 23))
+    assert "day_log (2026-11-23)" in str(raised.value)
+    assert path.exists()  # left as it is
+
+
+def test_a_renamed_profile_takes_its_day_entries_along(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    night = dt.date(2026, 11, 23)
+    with Journal(path) as journal:
+        journal.log_day("old", night, coffee("2026-11-23T16:00:00+01:00"), "now")
+        journal.rename_profile("old", "new")
+        assert journal.day_log("old", night) == []
+        assert len(journal.day_log("new", night)) == 1
