@@ -100,7 +100,8 @@ def test_a_damaged_entry_is_validated_again_and_replaced(
     [entry] = _entries(cache_dir, "compounds")
     original = entry.read_bytes()
     if damage is None:  # still valid JSON, but a number changed: the checksum catches it
-        damage = original.replace(b'"typical": 2.0', b'"typical": 4.0', 1)
+        # (each compound's record is JSON text inside the entry, so its quotes are escaped)
+        damage = original.replace(b'\\"typical\\": 2.0', b'\\"typical\\": 4.0', 1)
         assert damage != original
     entry.write_bytes(damage)
     bundled_catalog.cache_clear()

@@ -152,10 +152,70 @@ def test_mechanism_vocabulary_is_complete() -> None:
         "melatonergic",
         "glycinergic",
         "adenosinergic",
+        "dopaminergic",
+        "glutamatergic",
         "adaptogen",
         "other",
     }
     assert typing.get_type_hints(Compound)["mechanism"] is Mechanism
+
+
+def test_the_new_mechanisms_default_to_no_sleep_stage_of_their_own() -> None:
+    from tests.factories import compound
+
+    # daytime compounds: listed where "other" and "adaptogen" are, under staying asleep
+    for mechanism in ("dopaminergic", "glutamatergic", "other", "adaptogen"):
+        assert compound("x", mechanism=mechanism).stages == (Stage.MAINTENANCE,), mechanism
+
+
+@pytest.mark.parametrize(
+    ("compound_id", "mechanism"),
+    [
+        ("l-tyrosine", "dopaminergic"),
+        ("phenylpiracetam", "dopaminergic"),
+        ("rhodiola", "dopaminergic"),
+        ("piracetam", "glutamatergic"),
+        ("aniracetam", "glutamatergic"),
+        ("noopept", "glutamatergic"),
+    ],
+)
+def test_the_seed_compounds_carry_the_mechanism_they_are_named_for(
+    catalog: Catalog, compound_id: str, mechanism: str
+) -> None:
+    compound = catalog.get(compound_id)
+    assert compound.mechanism.value == mechanism
+    assert compound.citations_for("mechanism"), compound_id
+
+
+@pytest.mark.parametrize(
+    ("compound_id", "secondary"),
+    [
+        # magnesium blocks glutamate's NMDA receptors, the racetams boost AMPA ones: the same
+        # system pushed the other way is not "acting the same way", so no glutamatergic here
+        ("magnesium-glycinate", {"gabaergic"}),
+        ("magnesium-l-threonate", {"gabaergic"}),
+        ("l-theanine", {"gabaergic", "serotonergic", "dopaminergic"}),
+        ("rhodiola", {"adaptogen", "serotonergic"}),
+    ],
+)
+def test_secondary_mechanisms_are_sourced(
+    catalog: Catalog, compound_id: str, secondary: set[str]
+) -> None:
+    compound = catalog.get(compound_id)
+    assert {m.value for m in compound.secondary_mechanisms} == secondary
+    assert compound.citations_for("secondary_mechanisms"), compound_id
+    assert compound.mechanisms[0] is compound.mechanism
+
+
+def test_secondary_mechanisms_must_be_sourced_and_not_repeat_the_main_one() -> None:
+    from tests.factories import compound
+
+    unsourced = compound("x", mechanism="other", secondary_mechanisms=["gabaergic"])
+    assert unsourced.unsourced_fields() == ["secondary_mechanisms"]
+    with pytest.raises(InputError, match="repeats the main mechanism"):
+        compound("y", mechanism="gabaergic", secondary_mechanisms=["gabaergic"])
+    with pytest.raises(InputError, match="secondary_mechanisms"):
+        compound("z", mechanism="other", secondary_mechanisms=["dopamine"])
 
 
 def test_a_deferred_catalog_builds_each_compound_when_first_asked_for(catalog: Catalog) -> None:

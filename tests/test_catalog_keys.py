@@ -7,11 +7,16 @@ from pathlib import Path
 import pytest
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Select
 
 from sleepplan.store.bundled import bundled_catalog
 from sleepplan.tui.app import SleepPlanApp
-from sleepplan.tui.screens.catalog import CatalogScreen, search_rank
+from sleepplan.tui.screens.catalog import (
+    COLUMN_WIDTHS,
+    CatalogScreen,
+    compound_details,
+    search_rank,
+)
 from sleepplan.tui.screens.tonight import TonightScreen
 from tests.test_nothing_lost import type_quickly
 from tests.tui_helpers import answer, make_app, settle
@@ -144,6 +149,39 @@ def test_a_search_finds_effects_and_mechanisms() -> None:
     assert search_rank(catalog.get("melatonin"), "mel") == 0
     assert search_rank(catalog.get("5-htp"), "tryptophan") == 2
     assert search_rank(catalog.get("melatonin"), "deep") is None
+    assert search_rank(catalog.get("l-theanine"), "dopaminergic") == 3  # a secondary one
+
+
+async def test_the_mechanism_filter_finds_secondary_mechanisms_too(home: Path) -> None:
+    app = make_app(home)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await _catalog(pilot, app)
+        screen.query_one("#mechanism", Select).value = "gabaergic"
+        await settle(pilot)
+        shown = _shown(screen)
+        assert {"kava", "l-theanine", "magnesium-glycinate"} <= set(shown)
+        assert "melatonin" not in shown
+        table = screen.query_one("#compounds", DataTable)
+        assert str(table.get_cell("l-theanine", "mechanism")) == "other+"
+        assert str(table.get_cell("kava", "mechanism")) == "gabaergic"
+        screen.query_one("#mechanism", Select).value = "glutamatergic"
+        await settle(pilot)
+        assert {"piracetam", "aniracetam", "noopept"} <= set(_shown(screen))
+        assert "magnesium-glycinate" not in _shown(screen)
+
+
+def test_the_mechanism_column_fits_every_word_and_its_plus() -> None:
+    from sleepplan.core.vocabulary import Mechanism
+
+    assert max(len(m.value) + 1 for m in Mechanism) <= COLUMN_WIDTHS["mechanism"]
+
+
+def test_the_details_name_the_secondary_mechanisms() -> None:
+    catalog = bundled_catalog()
+    details = compound_details(catalog.get("l-theanine")).plain
+    assert "Mechanism        other" in details
+    assert "gabaergic, serotonergic, dopaminergic (may act these ways too)" in details
+    assert "Secondary" not in compound_details(catalog.get("melatonin")).plain
 
 
 # -- after adding; the details pane -----------------------------------------------------------
@@ -217,3 +255,10 @@ async def test_the_palette_opens_the_catalogs_search(home: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, CatalogScreen)
         assert app.focused is app.screen.query_one("#search", Input)
+
+
+def test_a_wake_promoting_compound_is_listed_under_a_stage_not_said_to_target_it() -> None:
+    catalog = bundled_catalog()
+    caffeine = compound_details(catalog.get("caffeine")).plain
+    assert "Listed under     Sleep onset" in caffeine and "Targets" not in caffeine
+    assert "Targets          Sleep onset" in compound_details(catalog.get("melatonin")).plain

@@ -271,7 +271,9 @@ def test_a_days_amount_from_the_sources_line_warns() -> None:
     ],
 )
 def test_amounts_in_everyday_units(text: str, mg: float, words: str) -> None:
-    assert parse_amount_text(STIMULANT, text) == (pytest.approx(mg), words)
+    amount, said = parse_amount_text(STIMULANT, text)
+    assert amount == pytest.approx(mg)
+    assert said == words
 
 
 @pytest.mark.parametrize("text", ["two cups", "2 mugs", "-1 cup", "nan cup", ""])

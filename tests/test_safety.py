@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from sleepplan.core.amounts import parse_amount
 from sleepplan.core.catalog import Catalog
+from sleepplan.core.day import DayEntry
 from sleepplan.core.errors import InputError
 from sleepplan.core.interactions import (
     InteractionData,
@@ -27,6 +29,7 @@ from sleepplan.core.safety import (
     low_risk_notes,
     plan_warnings,
 )
+from sleepplan.core.vocabulary import Mechanism
 from tests.factories import catalog, compound, routine, settings
 
 SRC = [{"title": "A test source", "url": "https://example.org/s"}]
@@ -61,6 +64,14 @@ CAT = catalog(
     compound("late-peaker", mechanism="gabaergic", tmax_h=[6.0, 6.0]),
     compound("x1", mechanism="other"),
     compound("x2", mechanism="other"),
+    compound("side-calm", mechanism="other", secondary_mechanisms=["gabaergic"]),
+    compound(
+        "side-calm-two", mechanism="other", secondary_mechanisms=["gabaergic", "glutamatergic"]
+    ),
+    compound("dopa", mechanism="dopaminergic"),
+    compound("dopa-two", mechanism="dopaminergic", secondary_mechanisms=["serotonergic"]),
+    compound("dopa-three", mechanism="dopaminergic"),
+    compound("dopa-side", mechanism="other", secondary_mechanisms=["dopaminergic"]),
 )
 
 DATA_DICT: dict[str, Any] = {
@@ -130,6 +141,13 @@ DATA_DICT: dict[str, Any] = {
             "danger_at": 3,
             "danger_requires": ["med:alcohol"],
             "message": "milder.",
+            "sources": SRC,
+        },
+        {
+            "id": "dopa-evening",
+            "members": ["mechanism:dopaminergic"],
+            "caution_at": 2,
+            "message": "dopamine keeps you awake.",
             "sources": SRC,
         },
     ],
@@ -250,6 +268,103 @@ def test_two_of_one_mechanism() -> None:
     assert "duplicate_mechanism" not in dict(codes(run("x1", "x2")))  # "other" is no mechanism
 
 
+def _duplicates(*items: str) -> list[Any]:
+    return [w for w in run(*items) if w.code == "duplicate_mechanism"]
+
+
+def test_a_main_way_overlap_reads_as_before() -> None:
+    [warning] = _duplicates("calm", "calmer")
+    assert warning.compounds == ("calm", "calmer")
+    assert warning.message == (
+        "2 gabaergic compounds: they act the same way, so their effects add up rather than "
+        "complement each other."
+    )
+
+
+def test_an_overlap_through_a_secondary_mechanism_may_act_the_same_way() -> None:
+    [warning] = _duplicates("calm", "side-calm")
+    assert warning.severity.value == "info"
+    assert warning.compounds == ("calm", "side-calm")
+    assert warning.message == (
+        "2 compounds may act the same way (gabaergic: the main way for Calm, one of several "
+        "for Side Calm), so their effects may add up rather than complement each other."
+    )
+    assert "they act the same way" not in warning.message
+
+
+def test_two_secondary_mechanisms_alone_are_no_overlap() -> None:
+    # magnesium and L-theanine: both said to aid GABA, neither mainly
+    assert _duplicates("side-calm", "side-calm-two") == []
+
+
+def test_main_overlaps_keep_their_words_when_a_secondary_one_joins() -> None:
+    [warning] = _duplicates("calm", "calmer", "side-calm")
+    assert warning.compounds == ("calm", "calmer", "side-calm")
+    assert "Calm and Calmer act the same way, and Side Calm may too" in warning.message
+
+
+def test_two_ways_between_the_same_compounds_make_one_warning() -> None:
+    both = catalog(
+        compound("a", mechanism="gabaergic", secondary_mechanisms=["serotonergic"]),
+        compound("b", mechanism="serotonergic", secondary_mechanisms=["gabaergic"]),
+    )
+    warnings = check([Intake(both.get("a")), Intake(both.get("b"))], ctx())
+    [warning] = [w for w in warnings if w.code == "duplicate_mechanism"]
+    assert "gabaergic: the main way for A, one of several for B" in warning.message
+    assert "serotonergic: the main way for B, one of several for A" in warning.message
+
+
+def test_daytime_intakes_are_not_stacked_by_mechanism() -> None:
+    intakes = [Intake(CAT.get("calm")), Intake(CAT.get("calmer"), daytime=True)]
+    assert "duplicate_mechanism" not in dict(codes(check(intakes, ctx())))
+
+
+# -- the dopaminergic-evening stack (a ``mechanism:`` member) ----------------------------------
+
+
+def _dopamine(warnings: list[Any]) -> list[Any]:
+    return [w for w in warnings if w.message.endswith("dopamine keeps you awake.")]
+
+
+def test_two_dopaminergic_compounds_in_the_evening_are_a_caution() -> None:
+    [warning] = _dopamine(run("dopa", "dopa-two"))
+    assert (warning.code, warning.severity.value) == ("interaction", "caution")
+    assert warning.compounds == ("dopa", "dopa-two")
+    assert warning.message.startswith("2 together (Dopa, Dopa Two): ")
+    assert warning.sources
+
+
+def test_a_stack_without_danger_at_stays_a_caution_however_many() -> None:
+    [warning] = _dopamine(run("dopa", "dopa-two", "dopa-three"))
+    assert warning.severity.value == "caution" and len(warning.compounds) == 3
+
+
+def test_one_dopaminergic_compound_is_no_stack() -> None:
+    assert _dopamine(run("dopa", "calm")) == []
+
+
+def test_the_mechanism_member_counts_the_main_mechanism_only() -> None:
+    # L-theanine is said to raise dopamine in rats, but it is no stimulant
+    assert _dopamine(run("dopa", "dopa-side")) == []
+
+
+def test_daytime_dopaminergic_intakes_do_not_count() -> None:
+    intakes = [Intake(CAT.get("dopa")), Intake(CAT.get("dopa-two"), daytime=True)]
+    assert _dopamine(check(intakes, ctx())) == []
+    both_daytime = [Intake(CAT.get(c), daytime=True) for c in ("dopa", "dopa-two")]
+    assert _dopamine(check(both_daytime, ctx())) == []
+
+
+def test_the_dopaminergic_stack_in_a_plan_evening_yes_day_no() -> None:
+    evening = build_plan(routine(("dopa", 2), ("dopa-two", 2)), CAT, settings())
+    assert len(_dopamine(plan_warnings(evening, ctx()))) == 1
+    nine = dt.datetime(2026, 11, 23, 21, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    day = [DayEntry("dopa-two", 2, nine, "2 mg")]
+    daytime = build_plan(routine(("dopa", 2)), CAT, settings(), day=day)
+    assert [dose.present_at_bedtime for dose in daytime.day] == [True]  # it still counts...
+    assert _dopamine(plan_warnings(daytime, ctx())) == []  # ...but not for evening stacking
+
+
 def test_wake_promoting() -> None:
     assert ("wake_promoting", "caution") in codes(run("zippy"))
     assert "wake_promoting" not in dict(codes(run("calm")))
@@ -332,6 +447,37 @@ def test_unknown_items_in_data_are_refused() -> None:
     bad = dict(DATA_DICT, rules=[dict(DATA_DICT["rules"][0], b=["med:ssris"])])
     with pytest.raises(InputError, match="unknown item 'med:ssris'"):
         interactions_from_data(bad, "test", CAT)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"rules": [dict(DATA_DICT["rules"][0], b=["mechanism:serotonergic"])]}, "only in a stack"),
+        (
+            {"stacks": [dict(DATA_DICT["stacks"][2], members=["mechanism:dopamine"])]},
+            "unknown mechanism 'dopamine'",
+        ),
+        (
+            {"stacks": [dict(DATA_DICT["stacks"][1], danger_requires=["mechanism:gabaergic"])]},
+            r"stacks\[0\]\.danger_requires",
+        ),
+        (
+            {"low_risk": [dict(DATA_DICT["low_risk"][0], a="mechanism:gabaergic")]},
+            "only in a stack",
+        ),
+    ],
+)
+def test_mechanism_items_are_checked(change: dict[str, Any], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        interactions_from_data(dict(DATA_DICT, **change), "test", CAT)
+
+
+def test_danger_at_is_optional_but_never_below_caution_at() -> None:
+    assert DATA.stacks[2].danger_at is None
+    assert DATA.stacks[2].mechanisms == {Mechanism.DOPAMINERGIC}
+    low = {"stacks": [dict(DATA_DICT["stacks"][0], caution_at=3, danger_at=2)]}
+    with pytest.raises(InputError, match="danger_at must be at least caution_at"):
+        interactions_from_data(dict(DATA_DICT, **low), "test", CAT)
 
 
 def test_unknown_medication_class_id_is_refused() -> None:

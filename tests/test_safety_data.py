@@ -83,6 +83,8 @@ def test_every_rule_fires_both_ways_round() -> None:
 
 def test_stacks_escalate() -> None:
     for stack in DATA.stacks:
+        if stack.danger_at is None or stack.mechanisms:
+            continue  # caution only, or members that are no items: see the dopaminergic test
         required = [m for m in stack.members if m in stack.danger_requires]
         others = [m for m in stack.members if m not in required]
         members = (required[:1] + others)[: stack.danger_at]
@@ -96,6 +98,22 @@ def test_stacks_escalate() -> None:
         assert any(
             w.severity.value == "danger" and len(w.compounds) >= stack.danger_at for w in full
         ), stack.id
+
+
+def test_dopaminergic_compounds_stacked_in_the_evening_are_a_caution() -> None:
+    stack = next(stack for stack in DATA.stacks if stack.id == "dopaminergic-evening")
+    assert stack.members == ("mechanism:dopaminergic",) and stack.danger_at is None
+    dopaminergic = sorted(c.id for c in CATALOG if c.mechanism.value == "dopaminergic")
+    assert {"l-tyrosine", "phenylpiracetam", "rhodiola"} <= set(dopaminergic)
+    found = [w for w in _check(dopaminergic) if w.message.endswith(stack.message)]
+    assert [(w.severity.value, w.compounds) for w in found] == [("caution", tuple(dopaminergic))]
+    assert found[0].sources
+    # L-theanine is said to raise dopamine (a secondary mechanism): not a stimulant stack
+    pair = _check(["l-tyrosine", "l-theanine"])
+    assert not [w for w in pair if w.message.endswith(stack.message)]
+    day = [Intake(CATALOG.get("l-tyrosine")), Intake(CATALOG.get("rhodiola"), daytime=True)]
+    context = SafetyContext(DATA, resolve_medications([], DATA))
+    assert not [w for w in check(day, context) if w.message.endswith(stack.message)]
 
 
 def test_low_risk_pairs_raise_no_interaction_of_their_own() -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sleepplan.core import timing
-from sleepplan.core.amounts import parse_amount
 from sleepplan.core.catalog import Anchor, Catalog, Compound
 from sleepplan.core.interactions import Severity
 from sleepplan.core.kinetics import Curve, residual_lower_bound
@@ -110,40 +110,45 @@ def unit_names(compound: Compound) -> list[str]:
     return ["mg", "g", *compound.units]
 
 
-def amount_in_mg(compound: Compound, amount: float, unit: str) -> tuple[float, str]:
-    """Milligrams for an amount in a unit, and the conversion in words ("2 cup = 190 mg").
+MAX_DAY_MG = 1_000_000
+"""A day's single entry above 1 kg is a typing mistake (eight drinks of alcohol are 112 g)."""
+_METRIC = {"mg": 1.0, "g": 1000.0, "mcg": 0.001, "µg": 0.001, "ug": 0.001}
+_AMOUNT_TEXT = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*([^\d\s.][^\d]*)?$")
 
-    ``ValueError`` for a unit the compound does not know.
+
+def amount_in_mg(compound: Compound, amount: float, unit: str) -> tuple[float, str]:
+    """Milligrams for an amount in a unit, and the conversion in words ("2 cups = 192 mg").
+
+    ``ValueError`` for a unit the compound does not know, or an amount no one takes.
     """
-    name = unit.strip().casefold().replace(" ", "_")
+    name = unit.strip().casefold().replace(" ", "_").replace("μ", "µ")
     name = _PLURAL.get(name, name)
     if name not in compound.units and name.endswith("s") and name[:-1] in compound.units:
         name = name[:-1]
     if name in compound.units:
         mg = amount * compound.units[name]
-        plural = "" if amount == 1 else "s"
-        return mg, f"{amount:g} {name.replace('_', ' ')}{plural} = {_mg(mg)}"
-    try:
-        mg = parse_amount(f"{amount:g}{name}")
-    except ValueError:
+        plural = "s" if amount > 1 else ""
+        words = f"{amount:g} {name.replace('_', ' ')}{plural} = {_mg(mg)}"
+    elif name in _METRIC:
+        mg = amount * _METRIC[name]
+        words = _mg(mg)
+    else:
         known = ", ".join(unit_names(compound))
-        raise ValueError(f"{compound.name} has no unit {unit!r} (units: {known})") from None
-    return mg, _mg(mg)
+        raise ValueError(f"{compound.name} has no unit {unit.strip()!r} (units: {known})")
+    if not (math.isfinite(mg) and 0 < mg <= MAX_DAY_MG):
+        raise ValueError(f"{amount:g} {unit.strip()} is not a plausible amount (at most 1 kg)")
+    return mg, words
 
 
 def parse_amount_text(compound: Compound, text: str) -> tuple[float, str]:
     """An amount as a user types it ("2 cups", "95 mg", "1.5 uk_unit"), in mg with its words."""
-    number, _, unit = text.strip().partition(" ")
-    if not unit:  # "95mg", "2cups"
-        split = next((i for i, ch in enumerate(text) if ch.isalpha()), len(text))
-        number, unit = text[:split], text[split:]
-    try:
-        value = float(number)
-    except ValueError:
-        raise ValueError(f"{text!r} is not an amount (examples: 95 mg, 2 cups)") from None
-    if not math.isfinite(value) or value <= 0:
+    match = _AMOUNT_TEXT.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not an amount (examples: 95 mg, 2 cups)")
+    value = float(match.group(1))
+    if value <= 0:
         raise ValueError(f"{text!r} is not an amount (more than 0)")
-    return amount_in_mg(compound, value, unit or "mg")
+    return amount_in_mg(compound, value, (match.group(2) or "mg").strip())
 
 
 def _mg(amount: float) -> str:
@@ -417,10 +422,10 @@ class Cutoff:
         """In words: "Caffeine: last cup by 14:10 for a 23:00 bedtime"."""
         bed = timing.format_clock(self.bedtime.time())
         if self.none_today:
+            waking = timing.format_clock(self.morning.time())
             return (
-                f"{self.compound.name}: even a {self.unit} at waking "
-                f"({timing.format_clock(self.morning.time())}) leaves over "
-                f"{self.threshold:.0%} of its peak at a {bed} bedtime"
+                f"{self.compound.name}: even a {self.unit} at waking ({waking}) "
+                f"is over {self.threshold:.0%} at {bed}"
             )
         latest = timing.format_clock(self.latest.time())
         return f"{self.compound.name}: last {self.unit} by {latest} for a {bed} bedtime"
@@ -531,10 +536,15 @@ def _wake_warning(
         f"{compound.name} ({taken}): {share} of its peak is still there at bedtime "
         f"({timing.format_clock(bedtime.time())}). It keeps people awake; from "
         f"{WAKE_PROMOTING_THRESHOLD:.0%} of the peak sleepplan warns.",
-        compound.citations_for("half_life_h")
-        + compound.citations_for("half_life_when")
-        + compound.citations_for("wake_promoting"),
+        _citations(compound, group),
     )
+
+
+def _citations(compound: Compound, group: Sequence[DayDose]) -> tuple[str, ...]:
+    """The sources of the half-life used (the person's, when it differs) and of the effect."""
+    personal = any(dose.half_life is not None and dose.half_life.because for dose in group)
+    used = compound.citations_for("half_life_when" if personal else "half_life_h")
+    return tuple(dict.fromkeys(used + compound.citations_for("wake_promoting")))
 
 
 def _effect(compound: Compound) -> str:

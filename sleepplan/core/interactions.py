@@ -1,7 +1,7 @@
 """The interaction data: medication classes, pairwise rules, stacks, low-risk pairs (design §6).
 
 Loaded from ``sleepplan/data/interactions.toml``; every rule carries its sources. An item in a
-rule is a compound id or ``med:CLASS``.
+rule is a compound id or ``med:CLASS``; a stack may also hold ``mechanism:NAME``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,13 @@ from sleepplan.core.catalog import Catalog, Source
 from sleepplan.core.errors import InputError
 from sleepplan.core.tomldoc import parse_toml
 from sleepplan.core.validation import Bounds, file_record, validate
+from sleepplan.core.vocabulary import Mechanism
 
 MED_PREFIX = "med:"
+MECHANISM_PREFIX = "mechanism:"
+"""A stack member standing for every compound of the evening routine whose main mechanism is the
+one named (``mechanism:dopaminergic``). Daytime intakes never count for it: the rules it serves
+are about what is taken near bed, like the duplicate-mechanism rule."""
 
 MEDICATION_CLASSES = [
     "ssri",
@@ -116,11 +121,13 @@ class Stack:
     id: str
     """Stable id."""
     members: tuple[Item, ...]
-    """Compound ids and medication classes in the stack."""
+    """Compound ids, medication classes and ``mechanism:NAME`` (every evening compound whose main
+    mechanism it is) in the stack."""
     caution_at: Annotated[int, Bounds(ge=2)]
     """Members present for a caution."""
-    danger_at: Annotated[int, Bounds(ge=2)]
-    """Members present for a danger."""
+    danger_at: Annotated[int, Bounds(ge=2)] | None = None
+    """Members present for a danger; left out when the sources describe nothing worse than a
+    caution, however many there are."""
     danger_requires: tuple[Item, ...] = ()
     """When given, the danger level also needs one of these members (else it stays caution)."""
     message: str
@@ -129,8 +136,17 @@ class Stack:
     """Where it is said."""
 
     def __post_init__(self) -> None:
-        if self.danger_at < self.caution_at:
+        if self.danger_at is not None and self.danger_at < self.caution_at:
             raise ValueError("danger_at must be at least caution_at")
+
+    @property
+    def mechanisms(self) -> frozenset[Mechanism]:
+        """The mechanisms its ``mechanism:NAME`` members name."""
+        return frozenset(
+            Mechanism(item.removeprefix(MECHANISM_PREFIX))
+            for item in self.members
+            if item.startswith(MECHANISM_PREFIX)
+        )
 
 
 @file_record
@@ -318,13 +334,16 @@ def interactions_from_data(
     parsed = validate(InteractionData, data, source)
     problems = []
     item_lists = [(f"rules[{i}]", (*r.a, *r.b)) for i, r in enumerate(parsed.rules)]
+    item_lists += [(f"stacks[{i}].members", st.members) for i, st in enumerate(parsed.stacks)]
     item_lists += [
-        (f"stacks[{i}]", (*st.members, *st.danger_requires)) for i, st in enumerate(parsed.stacks)
+        (f"stacks[{i}].danger_requires", st.danger_requires) for i, st in enumerate(parsed.stacks)
     ]
     item_lists += [(f"low_risk[{i}]", (p.a, p.b)) for i, p in enumerate(parsed.low_risk)]
     for place, items in item_lists:
         for item in items:
-            if not _known_item(item, catalog):
+            if item.startswith(MECHANISM_PREFIX):
+                problems += _mechanism_problems(place, item)
+            elif not _known_item(item, catalog):
                 problems.append((place, f"unknown item {item!r}"))
     for index, finding in enumerate(parsed.label_error):
         if finding.compound not in catalog:
@@ -365,3 +384,14 @@ def _known_item(item: str, catalog: Catalog) -> bool:
     if item.startswith(MED_PREFIX):
         return item.removeprefix(MED_PREFIX) in MEDICATION_CLASSES
     return item in catalog
+
+
+def _mechanism_problems(place: str, item: str) -> list[tuple[str, str]]:
+    """A ``mechanism:NAME`` item must be in a stack and name a mechanism of the vocabulary."""
+    name = item.removeprefix(MECHANISM_PREFIX)
+    known = [mechanism.value for mechanism in Mechanism]
+    if not (place.startswith("stacks") and place.endswith(".members")):
+        return [(place, f"{item!r}: a mechanism can stand only in a stack's members")]
+    if name not in known:
+        return [(place, f"unknown mechanism {name!r} in {item!r} (one of: {', '.join(known)})")]
+    return []

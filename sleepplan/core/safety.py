@@ -23,6 +23,7 @@ from sleepplan.core.interactions import (
     Stack,
 )
 from sleepplan.core.planner import Plan, PlannedDose
+from sleepplan.core.vocabulary import Mechanism
 from sleepplan.core.warning import SafetyWarning
 
 RESIDUAL_AT_WAKE_LIMIT = 0.25
@@ -201,11 +202,19 @@ def _interaction_warnings(items: list[Intake], context: SafetyContext) -> list[S
 def _stack_warning(
     stack: Stack, items: list[Intake], present: set[str], context: SafetyContext
 ) -> list[SafetyWarning]:
-    members = sorted(member for member in stack.members if member in present)
+    found = {member for member in stack.members if member in present}
+    # ``mechanism:NAME`` members: the evening's compounds whose main mechanism it is
+    found |= {
+        intake.compound.id
+        for intake in items
+        if not intake.daytime and intake.compound.mechanism in stack.mechanisms
+    }
+    members = sorted(found)
     if len(members) < stack.caution_at:
         return []
     severe = not stack.danger_requires or any(m in stack.danger_requires for m in members)
-    severity = Severity.DANGER if len(members) >= stack.danger_at and severe else Severity.CAUTION
+    dangerous = stack.danger_at is not None and len(members) >= stack.danger_at and severe
+    severity = Severity.DANGER if dangerous else Severity.CAUTION
     names = ", ".join(_label(member, items, context) for member in members)
     return [
         SafetyWarning(
@@ -266,20 +275,7 @@ def _stacking_warnings(items: list[Intake], context: SafetyContext) -> list[Safe
                 "interactions and side effects hard to attribute. Consider dropping some.",
             )
         )
-    by_mechanism: dict[str, set[str]] = defaultdict(set)
-    for intake in evening:
-        by_mechanism[intake.compound.mechanism.value].add(intake.compound.id)
-    for mechanism, members in sorted(by_mechanism.items()):
-        if len(members) > 1 and mechanism != "other":
-            found.append(
-                SafetyWarning(
-                    Severity.INFO,
-                    "duplicate_mechanism",
-                    tuple(sorted(members)),
-                    f"{len(members)} {mechanism} compounds: they act the same way, so their "
-                    "effects add up rather than complement each other.",
-                )
-            )
+    found += _duplicate_mechanism_warnings([intake.compound for intake in evening])
     for intake in evening:
         if intake.compound.wake_promoting:
             found.append(
@@ -293,6 +289,70 @@ def _stacking_warnings(items: list[Intake], context: SafetyContext) -> list[Safe
                 )
             )
     return found
+
+
+def _duplicate_mechanism_warnings(compounds: list[Compound]) -> list[SafetyWarning]:
+    """Compounds acting the same way (design §6), counting secondary mechanisms (§16).
+
+    Two compounds whose main mechanism is the same "act the same way", as before secondary
+    mechanisms existed. An overlap through a secondary mechanism is weaker: the compounds "may
+    act the same way", and it is reported only when the mechanism is the main one of at least
+    one of them. Two side hypotheses alone (magnesium and L-theanine, both said to aid GABA)
+    are too thin a reason to tell anyone their effects add up.
+    """
+    unique = {compound.id: compound for compound in compounds}
+    by_mechanism: dict[Mechanism, list[Compound]] = defaultdict(list)
+    for compound in unique.values():
+        for mechanism in compound.mechanisms:
+            by_mechanism[mechanism].append(compound)
+    same: dict[tuple[str, ...], list[tuple[Mechanism, list[Compound]]]] = defaultdict(list)
+    for mechanism, members in by_mechanism.items():
+        main = [compound for compound in members if compound.mechanism is mechanism]
+        if len(members) > 1 and main and mechanism is not Mechanism.OTHER:
+            key = tuple(sorted(compound.id for compound in members))
+            same[key].append((mechanism, members))
+    found = []
+    for key, overlaps in sorted(same.items()):
+        found.append(
+            SafetyWarning(Severity.INFO, "duplicate_mechanism", key, _duplicate_message(overlaps))
+        )
+    return found
+
+
+def _duplicate_message(overlaps: list[tuple[Mechanism, list[Compound]]]) -> str:
+    """Today's words for a main-way overlap; "may act the same way" through a secondary one."""
+    count = len(overlaps[0][1])
+    if len(overlaps) == 1:
+        mechanism, members = overlaps[0]
+        main = [compound for compound in members if compound.mechanism is mechanism]
+        side = [compound for compound in members if compound.mechanism is not mechanism]
+        if not side:
+            return (
+                f"{count} {mechanism.value} compounds: they act the same way, so their effects "
+                "add up rather than complement each other."
+            )
+        if len(main) > 1:
+            return (
+                f"{count} {mechanism.value} compounds: {_names(main)} act the same way, and "
+                f"{_names(side)} may too (among other ways), so their effects may add up rather "
+                "than complement each other."
+            )
+    clauses = []
+    for mechanism, members in sorted(overlaps, key=lambda overlap: overlap[0].value):
+        main = [compound for compound in members if compound.mechanism is mechanism]
+        side = [compound for compound in members if compound.mechanism is not mechanism]
+        clauses.append(
+            f"{mechanism.value}: the main way for {_names(main)}, one of several for {_names(side)}"
+        )
+    return (
+        f"{count} compounds may act the same way ({'; '.join(clauses)}), so their effects may "
+        "add up rather than complement each other."
+    )
+
+
+def _names(compounds: Iterable[Compound]) -> str:
+    names = sorted(compound.name for compound in compounds)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 # -- amounts -----------------------------------------------------------------------------------

@@ -33,7 +33,13 @@ _STAGE_LABELS = {
 
 
 class Mechanism(StrEnum):
-    """How a compound is thought to act."""
+    """How a compound is thought to act: the signalling it works on (design §2).
+
+    The duplicate-mechanism rule reads two compounds of one word as acting the same way, so a
+    word means pushing that signalling the way its main compounds do: the racetams boost
+    glutamate's AMPA receptors and are glutamatergic; magnesium, said to block its NMDA
+    receptors, is not.
+    """
 
     GABAERGIC = "gabaergic"
     SEROTONERGIC = "serotonergic"
@@ -41,6 +47,8 @@ class Mechanism(StrEnum):
     MELATONERGIC = "melatonergic"
     GLYCINERGIC = "glycinergic"
     ADENOSINERGIC = "adenosinergic"
+    DOPAMINERGIC = "dopaminergic"
+    GLUTAMATERGIC = "glutamatergic"
     ADAPTOGEN = "adaptogen"
     OTHER = "other"
 
@@ -53,6 +61,12 @@ DEFAULT_TARGETS: dict[Mechanism, tuple[Stage, ...]] = {
     Mechanism.SEROTONERGIC: (Stage.REM, Stage.SLOW_WAVE),
     Mechanism.CHOLINERGIC: (Stage.REM, Stage.SLOW_WAVE),
     Mechanism.ADENOSINERGIC: (Stage.SLEEP_ONSET,),
+    # The dopaminergic and glutamatergic compounds (L-tyrosine, phenylpiracetam, rhodiola, the
+    # racetams) are daytime ones that help no stage of sleep. Like "other" and "adaptogen" they
+    # are listed under staying asleep, so moving a compound to these words leaves its place in
+    # the plan as it was; the wake-promoting and dopaminergic-evening rules say the rest.
+    Mechanism.DOPAMINERGIC: (Stage.MAINTENANCE,),
+    Mechanism.GLUTAMATERGIC: (Stage.MAINTENANCE,),
     Mechanism.ADAPTOGEN: (Stage.MAINTENANCE,),
     Mechanism.OTHER: (Stage.MAINTENANCE,),
 }

@@ -9,8 +9,11 @@ and later runs rebuild them from there without reading the files at all.
 
 from __future__ import annotations
 
-from functools import lru_cache, partial
+import json
+from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sleepplan.core.catalog import Catalog, Compound, catalog_from_data
 from sleepplan.core.interactions import InteractionData, interactions_from_data
@@ -20,6 +23,8 @@ from sleepplan.store import cache
 
 CATALOG_FILE = "compounds.toml"
 INTERACTIONS_FILE = "interactions.toml"
+CATALOG_CACHE_FORMAT = "records-as-text-1"
+"""The shape of the catalog's cache entry (``_cached_entry``); a new shape is a new key."""
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -56,16 +61,37 @@ def data_digest() -> str:
 @lru_cache(maxsize=4)
 def bundled_catalog(cache_dir: Path | None = None) -> Catalog:
     """The sourced compound catalog shipped with sleepplan (through ``cache_dir`` if given)."""
-    entries = cache.load_data(cache_dir, "compounds", data_digest())
+    key = cache.digest(data_digest(), CATALOG_CACHE_FORMAT)
+    entries = cache.load_data(cache_dir, "compounds", key)
     if isinstance(entries, list):
         try:  # each compound is built when a plan or a screen first asks for it
-            return Catalog.deferred(entries, partial(rebuild, Compound))
+            return Catalog.deferred(entries, _build_compound)
         except (KeyError, TypeError, ValueError):
             pass  # not a catalog's data after all: validate again
     source = f"sleepplan/data/{CATALOG_FILE}"
     catalog = catalog_from_data(parse_toml(_data_text(CATALOG_FILE), source), source)
-    cache.store(cache_dir, "compounds", data_digest(), [dump(c) for c in catalog])
+    cache.store(cache_dir, "compounds", key, [_cached_entry(c) for c in catalog])
     return catalog
+
+
+def _cached_entry(compound: Compound) -> dict[str, Any]:
+    """What the cache keeps of a compound: what finding it needs, and the rest as JSON text.
+
+    A start builds a handful of the catalog's compounds; one string per compound costs a few
+    times less memory than its fields as Python objects until then (design §12's budget).
+    """
+    return {
+        "id": compound.id,
+        "name": compound.name,
+        "aliases": list(compound.aliases),
+        "cycling": True if compound.cycling is not None else None,
+        "record": json.dumps(dump(compound), ensure_ascii=False),
+    }
+
+
+def _build_compound(entry: Mapping[str, Any]) -> Compound:
+    record: Compound = rebuild(Compound, json.loads(entry["record"]))
+    return record
 
 
 @lru_cache(maxsize=4)

@@ -38,13 +38,18 @@ in the table; capitals never do, so `M` starts a search for melatonin.
 An amount can be typed with its unit: `200 mg`, `3 g`, `500 mcg` (mg when none).
 
 Filter by stage, mechanism or evidence with the boxes at the top. ⚠ marks wake-promoting
-compounds; stages are abbreviated (onset, deep, REM, maint). A number the sources don't
+compounds; stages are abbreviated (onset, deep, REM, maint). A `+` after a mechanism means the
+sources name other ways it may act too (the details list them); the mechanism filter and the
+search find a compound by those as well. A number the sources don't
 give is shown as "not sourced" and left out of the plan's curves. Wake-promoting compounds are
 marked: they do not belong in an evening routine.
 """
 
 SORT_COLUMNS = ["name", "mechanism", "stages", "dose", "evidence"]
-COLUMN_WIDTHS = {"name": 18, "mechanism": 12, "stages": 12, "dose": 12, "evidence": 12}
+COLUMN_WIDTHS = {"name": 17, "mechanism": 14, "stages": 11, "dose": 12, "evidence": 12}
+"""Mechanism fits its longest word with the ``+`` of secondary ones ("glutamatergic+"); name and
+stages gave the room ("onset,maint" is the longest), so the table is as wide as before and
+"insufficient" still fits at 80 columns."""
 STAGE_SHORT = {"sleep_onset": "onset", "slow_wave": "deep", "rem": "REM", "maintenance": "maint"}
 EVIDENCE_ORDER = {level: rank for rank, level in enumerate(Evidence)}
 EFFECT_WORDS = {
@@ -61,7 +66,7 @@ def _words(text: str) -> str:
 
 def _topics(compound: Compound) -> list[str]:
     """What a compound is for, in the words a search may use: stages, mechanism, effects."""
-    topics = [compound.mechanism.value]
+    topics = [mechanism.value for mechanism in compound.mechanisms]
     for stage in compound.stages:
         topics += [stage.value, stage.label, STAGE_SHORT[stage.value]]
     topics += [words for flag, words in EFFECT_WORDS.items() if getattr(compound, flag)]
@@ -85,6 +90,11 @@ def search_rank(compound: Compound, query: str) -> int | None:
     if any(wanted in topic for topic in _topics(compound)):
         return 3
     return None
+
+
+def _mechanism(compound: Compound) -> str:
+    """The main mechanism, with ``+`` when the sources name secondary ones."""
+    return compound.mechanism.value + ("+" if compound.secondary_mechanisms else "")
 
 
 def _dose(compound: Compound) -> str:
@@ -133,9 +143,16 @@ def compound_details(compound: Compound) -> Text:
     ]
     if flags:
         text.append(" · ".join(flags) + "\n", style="bold")
-    rows = [
-        ("Mechanism", compound.mechanism.value),
-        ("Targets", ", ".join(stage.label for stage in compound.stages)),
+    rows = [("Mechanism", compound.mechanism.value)]
+    if compound.secondary_mechanisms:
+        also = ", ".join(mechanism.value for mechanism in compound.secondary_mechanisms)
+        rows.append(("Secondary", f"{also} (may act these ways too)"))
+    rows += [
+        # a wake-promoting compound is listed under a stage, it does not help it
+        (
+            "Listed under" if compound.wake_promoting else "Targets",
+            ", ".join(stage.label for stage in compound.stages),
+        ),
         ("Evidence (sleep)", compound.evidence.value),
         (
             "Dose",
@@ -268,7 +285,7 @@ class CatalogScreen(AreaScreen):
             name.append(visible(compound.name))
             table.add_row(
                 name,
-                compound.mechanism.value,
+                _mechanism(compound),
                 ",".join(STAGE_SHORT[stage.value] for stage in compound.stages),
                 _dose(compound),
                 compound.evidence.value,
@@ -285,7 +302,7 @@ class CatalogScreen(AreaScreen):
         if isinstance(stage, str) and Stage(stage) not in compound.stages:
             return False
         mechanism = self.query_one("#mechanism", Select).value
-        if isinstance(mechanism, str) and compound.mechanism.value != mechanism:
+        if isinstance(mechanism, str) and Mechanism(mechanism) not in compound.mechanisms:
             return False
         evidence = self.query_one("#evidence", Select).value
         return not (isinstance(evidence, str) and compound.evidence.value != evidence)
