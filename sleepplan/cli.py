@@ -20,10 +20,27 @@ from sleepplan import __version__
 from sleepplan.core import timing
 from sleepplan.core.amounts import parse_amount
 from sleepplan.core.catalog import Catalog, Compound
+from sleepplan.core.day import (
+    DayEntry,
+    cutoffs,
+    day_doses,
+    day_problem,
+    day_warnings,
+    morning_of,
+    on_the_day,
+    parse_amount_text,
+    place_item,
+)
 from sleepplan.core.errors import InputError
-from sleepplan.core.interactions import resolve_medications
-from sleepplan.core.objective import chosen_nights
-from sleepplan.core.planner import NightSettings, Plan, build_plan, plan_for, word_for_both_arms
+from sleepplan.core.interactions import Medications, resolve_medications
+from sleepplan.core.planner import (
+    NightSettings,
+    Plan,
+    build_plan,
+    person_of,
+    plan_for,
+    word_for_both_arms,
+)
 from sleepplan.core.profile import profile_from_data
 from sleepplan.core.safety import (
     Intake,
@@ -58,9 +75,11 @@ from sleepplan.store.profiles import (
 if TYPE_CHECKING:
     from sleepplan.core.experiments import ExperimentPlan
     from sleepplan.core.objective import ObjectiveNight
-    from sleepplan.store.journal import Journal
+    from sleepplan.store.journal import Journal, LoggedDay
 
 EXPORT_FORMATS = ("csv", "json", "toml", "ics")
+STRONG_CYP1A2 = "strong_cyp1a2_inhibitor"
+"""The medication class (interactions.toml) that slows caffeine's clearance (design §16)."""
 
 
 class Context:
@@ -127,11 +146,119 @@ def tonights_plan(ctx: Context) -> tuple[LoadedProfile, Plan, list[SafetyWarning
         ) from None
     settings = NightSettings(night, bedtime, wake, profile.dinner, zone_name)
     experiments = experiments_on(ctx, profile.experiments, night)
+    context = safety_context(ctx, profile.medications)
+    person = person_of(profile, slows_caffeine(context.medications))
+    day = day_entries(ctx, loaded, settings)
     # --night is within timing's nights
-    plan = build_plan(routine, loaded.catalog, settings, experiments)
+    plan = build_plan(routine, loaded.catalog, settings, experiments, day, person)
     past = _nights_taken(ctx, profile.name, (dose.compound for dose in plan.doses), night)
-    context = safety_context(ctx, profile.medications, past)
+    context = dataclasses.replace(context, past_nights=past)
     return loaded, plan, word_for_both_arms(plan, plan_warnings(plan, context))
+
+
+def slows_caffeine(medications: Medications) -> bool:
+    """Whether a medication strongly inhibits CYP1A2 (fluvoxamine), which clears caffeine."""
+    return STRONG_CYP1A2 in medications.classes
+
+
+def day_entries(ctx: Context, loaded: LoadedProfile, settings: NightSettings) -> list[DayEntry]:
+    """The night's day (design §16): the profile's ``[[day]]`` items and the entries logged.
+
+    Loading the profile checked its items against its own times; a ``--bedtime`` or ``--tz``
+    that puts one after bedtime is the same error, naming the item. A logged entry after that
+    bedtime is left out, said on stderr.
+    """
+    bedtime, _ = timing.night_bounds(settings.night, settings.bedtime, settings.wake, settings.zone)
+    entries = _profile_day(loaded, bedtime, settings.wake, settings.zone)
+    entries += _logged_entries(ctx, loaded.profile.name, settings, bedtime)
+    return entries
+
+
+def _profile_day(
+    loaded: LoadedProfile, bedtime: dt.datetime, wake: dt.time, zone: str
+) -> list[DayEntry]:
+    """The profile's ``[[day]]`` items placed on the day before ``bedtime``."""
+    entries = []
+    for index, item in enumerate(loaded.profile.day):
+        compound = loaded.catalog.get(item.compound)
+        entry, problem = place_item(item, compound, bedtime, wake, zone)
+        if problem is not None:
+            field, message = problem
+            raise InputError.single(str(loaded.path), f"day[{index}].{field}", message)
+        assert entry is not None  # place_item gives an entry or a problem
+        entries.append(entry)
+    return entries
+
+
+def _logged_entries(
+    ctx: Context, profile_name: str, settings: NightSettings, bedtime: dt.datetime
+) -> list[DayEntry]:
+    """The quick entries logged for the night that fall on its day."""
+    morning = morning_of(bedtime, settings.wake, settings.zone)
+    on_day = _logged_on_day(ctx, profile_name, settings.night, morning, bedtime)
+    return [logged.entry for logged in on_day]
+
+
+def _logged_on_day(
+    ctx: Context,
+    profile_name: str,
+    night: dt.date,
+    morning: dt.datetime,
+    bedtime: dt.datetime,
+) -> list[LoggedDay]:
+    """The entries logged for a night; one after its bedtime (moved since) is left out, said."""
+    found = []
+    for logged in logged_day(ctx, profile_name, night):
+        problem = day_problem(logged.entry.at, morning, bedtime)
+        if problem is not None:
+            print(f"note: logged entry #{logged.id} left out: {problem}", file=sys.stderr)
+            continue
+        found.append(logged)
+    return found
+
+
+def logged_day(ctx: Context, profile_name: str, night: dt.date) -> list[LoggedDay]:
+    """The quick daytime entries logged for a night.
+
+    Without a journal there are none, and SQLite is not even imported (design §12).
+    """
+    path = paths.journal_path(ctx.home)
+    if not path.exists():
+        return []
+    from sleepplan.store.day_log import read_day_log
+
+    return read_day_log(path, profile_name, night)
+
+
+def _plan_for(
+    ctx: Context,
+    loaded: LoadedProfile,
+    night: dt.date,
+    zone: str,
+    experiments: Sequence[ExperimentPlan] = (),
+    with_logged: bool = True,
+) -> Plan | None:
+    """``plan_for`` with the night's logged entries and the medications' effect on caffeine.
+
+    ``with_logged=False`` leaves the journal's entries out, for a caller that reads the journal
+    only later and needs nothing of the day from the plan.
+    """
+    profile = loaded.profile
+    medications = safety_context(ctx, profile.medications).medications
+    logged: list[DayEntry] = []
+    if with_logged:
+        settings = NightSettings(night, profile.bedtime, profile.wake, profile.dinner, zone)
+        bedtime, _ = timing.night_bounds(night, profile.bedtime, profile.wake, zone)
+        logged = _logged_entries(ctx, profile.name, settings, bedtime)
+    return plan_for(
+        profile,
+        loaded.catalog,
+        night,
+        zone,
+        logged=logged,
+        experiments=experiments,
+        cyp1a2_inhibitor=slows_caffeine(medications),
+    )
 
 
 def experiments_on(
@@ -214,7 +341,7 @@ def cmd_catalog(ctx: Context) -> int:
         compounds = [c for c in compounds if stage in c.stages]
     if args.mechanism:
         mechanism = Mechanism(args.mechanism)
-        compounds = [c for c in compounds if c.mechanism is mechanism]
+        compounds = [c for c in compounds if mechanism in c.mechanisms]  # secondary ones too
     if args.json:
         _print_json(jsonview.catalog_json(compounds))
     else:
@@ -270,7 +397,9 @@ def cmd_checkin(ctx: Context) -> int:
     answers = parse_checkin(read_user_file(path), str(path), night)
     zone = profile.timezone or system_zone()
     if answers.taken is None:
-        plan = plan_for(profile, loaded.catalog, answers.night, zone)
+        # Only the evening's doses are used, which the day cannot change; reading the day's
+        # entries here would touch a journal before the check-in finds out it may write to it.
+        plan = _plan_for(ctx, loaded, answers.night, zone, with_logged=False)
         answers = answers.model_copy(update={"taken": taken_from_plan(plan.doses if plan else ())})
     unknown = [
         (f"taken[{i}].compound", loaded.catalog.unknown_message(dose.compound))
@@ -327,6 +456,7 @@ def cmd_export(ctx: Context) -> int:
     Says which profile it exported, on stderr. An export of the journal with no check-in is
     refused rather than written empty; ``--all`` exports every profile's check-ins.
     """
+    from sleepplan.core.objective import chosen_nights
     from sleepplan.store import exports
 
     args = ctx.args
@@ -358,7 +488,7 @@ def cmd_export(ctx: Context) -> int:
             else timing.tonight(timing.in_zone(ctx.now(), zone), profile.wake)
         )
         experiments = [] if args.daily else experiments_on(ctx, profile.experiments, night)
-        plan = plan_for(profile, loaded.catalog, night, zone, experiments=experiments)
+        plan = _plan_for(ctx, loaded, night, zone, experiments=experiments)
         if plan is None:
             raise InputError.single(str(loaded.path), "routines", "the profile has no routine")
         if args.daily:
@@ -424,6 +554,7 @@ def _export_all(ctx: Context, format_name: str) -> tuple[bytes, str]:
     import io
     import json
 
+    from sleepplan.core.objective import chosen_nights
     from sleepplan.store import exports
 
     ensure_home(ctx.home)
@@ -673,7 +804,7 @@ def _tracker_import(ctx: Context) -> int:
 
 def _tracker_list(ctx: Context) -> int:
     """``tracker list``: the tracker nights stored, by night; ``*`` marks the one gone by."""
-    from sleepplan.core.objective import night_json
+    from sleepplan.core.objective import chosen_nights, night_json
 
     profile = ctx.profile().profile
     with _journal(ctx) as journal:
@@ -729,25 +860,182 @@ def cmd_insights(ctx: Context) -> int:
     return 0
 
 
+DAY_MAX_MG = 1_000_000
+"""The most a quick entry can be: what a profile's ``[[day]]`` item allows (1 kg)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class NightsDay:
+    """The day before a night: from the morning's wake to bedtime, in the profile's zone."""
+
+    night: dt.date
+    zone: str
+    morning: dt.datetime
+    bedtime: dt.datetime
+
+
+def _nights_day(ctx: Context, loaded: LoadedProfile) -> NightsDay:
+    """The day of ``--night`` (default: tonight, at the clock's now) for the profile's times."""
+    profile = loaded.profile
+    zone = profile.timezone or system_zone()
+    if ctx.args.night:
+        night = _flag("--night", timing.parse_date, ctx.args.night)
+    else:
+        night = timing.tonight(timing.in_zone(ctx.now(), zone), profile.wake)
+    bedtime, _ = timing.night_bounds(night, profile.bedtime, profile.wake, zone)
+    return NightsDay(night, zone, morning_of(bedtime, profile.wake, zone), bedtime)
+
+
+def cmd_day(ctx: Context) -> int:
+    """Daytime doses before tonight (design §16): add a quick entry, list the day, remove one."""
+    action = ctx.args.day_command or "list"
+    if action == "add":
+        return _day_add(ctx)
+    if action == "remove":
+        return _day_remove(ctx)
+    return _day_list(ctx)
+
+
+def _day_add(ctx: Context) -> int:
+    """``day add COMPOUND AMOUNT [--at HH:MM] [--night D]``: log it, then show the day."""
+    args = ctx.args
+    loaded = ctx.profile()
+    compound = loaded.catalog.find(args.compound)
+    if compound is None:
+        raise InputError.single("COMPOUND", "", loaded.catalog.unknown_message(args.compound))
+    amount = " ".join(args.amount)
+    try:
+        amount_mg, amount_text = parse_amount_text(compound, amount)
+    except ValueError as error:
+        raise InputError.single("AMOUNT", "", str(error)) from None
+    if amount_mg > DAY_MAX_MG:
+        raise InputError.single(
+            "AMOUNT", "", f"{amount!r} is not a plausible amount ({amount_text}; at most 1 kg)"
+        )
+    day = _nights_day(ctx, loaded)
+    at = _taken_at(ctx, day)
+    entry = DayEntry(compound.id, amount_mg, at, amount_text, logged=True)
+    with _journal(ctx) as journal:
+        entry_id = journal.log_day(loaded.profile.name, day.night, entry, ctx.now().isoformat())
+    print(
+        f"Logged #{entry_id} for the night of {day.night:%a %d %b %Y}: "
+        f"{visible(compound.name)}, {visible(amount_text)} at {at:%H:%M}.\n"
+    )
+    return _day_list(ctx, day)
+
+
+def _taken_at(ctx: Context, day: NightsDay) -> dt.datetime:
+    """When a quick entry was taken: ``--at`` on the night's day, else now; never after bedtime."""
+    if ctx.args.at:
+        clock = _flag("--at", timing.parse_clock, ctx.args.at)
+        at = on_the_day(clock, day.morning, day.zone)
+        problem = day_problem(at, day.morning, day.bedtime)
+        if problem is not None:
+            raise InputError.single("--at", "", problem)
+        return at
+    at = timing.in_zone(ctx.now(), day.zone).replace(second=0, microsecond=0)
+    problem = day_problem(at, day.morning, day.bedtime)
+    if problem is None and timing.utc(at) < timing.utc(day.morning):
+        problem = (
+            f"{at:%H:%M} on {at.date()} is before the day of the night of {day.night} starts "
+            f"(waking at {day.morning:%H:%M} on {day.morning.date()})"
+        )
+    if problem is not None:
+        raise InputError.single("--at", "", f"not given, so now ({at:%a %d %b %H:%M}): {problem}")
+    return at
+
+
+def _day_list(ctx: Context, day: NightsDay | None = None) -> int:
+    """``day [list] [--night D] [--json]``: the day's entries, levels at bedtime, cutoffs."""
+    loaded = ctx.profile()
+    profile = loaded.profile
+    day = day or _nights_day(ctx, loaded)
+    entries = _profile_day(loaded, day.bedtime, profile.wake, day.zone)
+    logged = _logged_on_day(ctx, profile.name, day.night, day.morning, day.bedtime)
+    ids_of = {id(item.entry): item.id for item in logged}
+    # day_doses keeps time order, which is this one: each dose lines up with its entry
+    ordered = sorted([*entries, *(item.entry for item in logged)], key=lambda e: timing.utc(e.at))
+    person = person_of(
+        profile, slows_caffeine(safety_context(ctx, profile.medications).medications)
+    )
+    doses = day_doses(ordered, loaded.catalog, day.bedtime, person)
+    ids = [ids_of.get(id(entry)) for entry in ordered]
+    found = cutoffs((dose.compound for dose in doses), day.bedtime, day.morning, person)
+    warnings = day_warnings(doses, day.bedtime, person)
+    if ctx.args.json:
+        from sleepplan.output import jsonview
+
+        _print_json(
+            jsonview.day_list_json(
+                night=day.night,
+                zone=day.zone,
+                profile_name=profile.name,
+                morning=day.morning,
+                bedtime=day.bedtime,
+                doses=doses,
+                ids=ids,
+                cutoffs=found,
+                warnings=warnings,
+            )
+        )
+    else:
+        from sleepplan.output import textview
+
+        print(
+            textview.day_text(
+                night=day.night,
+                profile_name=profile.name,
+                morning=day.morning,
+                bedtime=day.bedtime,
+                doses=doses,
+                ids=ids,
+                cutoffs=found,
+                warnings=warnings,
+            )
+        )
+    return 0
+
+
+def _day_remove(ctx: Context) -> int:
+    """``day remove ID``: remove a logged entry (a profile's ``[[day]]`` item stays there)."""
+    loaded = ctx.profile()
+    name = loaded.profile.name
+    with _journal(ctx) as journal:
+        removed = journal.unlog_day(name, ctx.args.entry_id)
+    if removed is None:
+        raise InputError.single(
+            "ID",
+            "",
+            f"no logged entry #{ctx.args.entry_id} for profile {name!r} "
+            "(`sleepplan day list` shows the day's entries with their ids)",
+        )
+    entry = removed.entry
+    found = loaded.catalog.find(entry.compound)
+    print(
+        f"Removed #{removed.id}: {visible(found.name if found else entry.compound)}, "
+        f"{visible(entry.amount_text)} at {entry.at:%H:%M} on {entry.at:%a %d %b %Y}."
+    )
+    return 0
+
+
 def cmd_window(ctx: Context) -> int:
     """The sleep window this week and every week's step, from the diary (design §16)."""
-    from sleepplan.core import sleep_window as window
+    from sleepplan.core.sleep_window import WeekStep, is_on, profile_window
+    from sleepplan.output.window import window_json, window_text
 
     profile = ctx.profile().profile
     settings = profile.sleep_window
-    enabled = settings is not None and settings.enabled
-    start = settings.start if settings is not None else None
-    steps: tuple[window.WeekStep, ...] = ()
-    if enabled and start is not None:
+    enabled = is_on(settings)
+    steps: tuple[WeekStep, ...] = ()
+    if enabled:
         zone = profile.timezone or system_zone()
         tonight = timing.tonight(timing.in_zone(ctx.now(), zone), profile.wake)
         records = _journal_records(ctx, profile.name)
-        nights = [window.DiaryNight.from_record(record) for record in records]
-        steps = window.sleep_window(nights, profile.bedtime, profile.wake, start, tonight)
+        steps = profile_window(settings, records, profile.bedtime, profile.wake, tonight)
     if ctx.args.json:
-        _print_json(window.window_json(enabled, steps))
+        _print_json(window_json(enabled, steps))
     else:
-        print(window.window_text(enabled, steps, start))
+        print(window_text(enabled, steps, settings.start if settings else None))
     return 0
 
 
@@ -996,8 +1284,42 @@ COMMANDS: dict[str, str] = {
     "profile": "list, create and validate profiles",
     "tracker": "import your sleep tracker's nights, and list them",
     "window": "the opt-in sleep window (CBT-I sleep restriction), week by week",
+    "day": "today's daytime doses (coffee, a morning stack): add, list, remove",
 }
 """Every command, with the line ``sleepplan -h`` shows for it."""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help formatter, reading the terminal's width without ``shutil``.
+
+    argparse builds a formatter for every argument it adds, and its own imports ``shutil`` (with
+    bz2 and lzma) for the width: a cost ``sleepplan plan`` pays for nothing it uses (design §12).
+    """
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = _terminal_columns() - 2  # as argparse does
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _terminal_columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` finds it: ``$COLUMNS`` first."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):  # no stdout, or not a terminal
+        return 80
 
 
 def top_parser() -> argparse.ArgumentParser:
@@ -1008,7 +1330,7 @@ def top_parser() -> argparse.ArgumentParser:
         prog="sleepplan",
         description="Plan tonight's sleep-support routine. Not medical advice.",
         epilog=f"commands:\n{listing}\n\n`sleepplan COMMAND -h` shows a command's options.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"sleepplan {__version__}")
     parser.add_argument(
@@ -1032,7 +1354,9 @@ def top_parser() -> argparse.ArgumentParser:
 
 def command_parser(name: str) -> argparse.ArgumentParser:
     """The parser of one command's own arguments (``sleepplan NAME …``)."""
-    parser = argparse.ArgumentParser(prog=f"sleepplan {name}", description=COMMANDS[name])
+    parser = argparse.ArgumentParser(
+        prog=f"sleepplan {name}", description=COMMANDS[name], formatter_class=_Formatter
+    )
     COMMAND_ARGUMENTS[name](parser)
     return parser
 
@@ -1114,6 +1438,42 @@ def _insights_arguments(insights: argparse.ArgumentParser) -> None:
 def _window_arguments(window: argparse.ArgumentParser) -> None:
     window.add_argument("--json", action="store_true", help="print JSON")
     window.set_defaults(handler=cmd_window)
+
+
+def _day_arguments(day: argparse.ArgumentParser) -> None:
+    day_commands = day.add_subparsers(dest="day_command", metavar="ACTION")
+    add = day_commands.add_parser("add", help="log a dose taken today", formatter_class=_Formatter)
+    add.add_argument("compound", metavar="COMPOUND", help="catalog id or name (caffeine)")
+    add.add_argument(
+        "amount",
+        nargs="+",
+        metavar="AMOUNT",
+        help="in mg or g, or in the compound's units: 95mg, 2 cups, 1.5 uk_unit",
+    )
+    add.add_argument("--at", metavar="HH:MM", help="when it was taken (default: now)")
+    # SUPPRESS: a value given before the action (`day --night D add`) is not reset
+    add.add_argument(
+        "--night",
+        metavar="YYYY-MM-DD",
+        default=argparse.SUPPRESS,
+        help="the night it comes before (default: tonight)",
+    )
+    listed = day_commands.add_parser(
+        "list",
+        help="the day's doses, their levels at bedtime and the cutoffs (the default)",
+        formatter_class=_Formatter,
+    )
+    listed.add_argument(
+        "--night", metavar="YYYY-MM-DD", default=argparse.SUPPRESS, help="default: tonight"
+    )
+    listed.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    remove = day_commands.add_parser(
+        "remove", help="remove a logged dose by its id", formatter_class=_Formatter
+    )
+    remove.add_argument("entry_id", type=int, metavar="ID", help="as `sleepplan day` shows it")
+    day.add_argument("--night", metavar="YYYY-MM-DD", help="default: tonight")
+    day.add_argument("--json", action="store_true", help="print JSON")
+    day.set_defaults(handler=cmd_day, at=None)
 
 
 def _experiment_arguments(experiment: argparse.ArgumentParser) -> None:
@@ -1261,6 +1621,7 @@ COMMAND_ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "profile": _profile_arguments,
     "tracker": _tracker_arguments,
     "window": _window_arguments,
+    "day": _day_arguments,
 }
 """Each command's arguments, added to its own parser when that command runs."""
 

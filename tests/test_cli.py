@@ -41,10 +41,13 @@ def test_plan_json_follows_the_contract(home: Path) -> None:
         "minutes_from_bedtime",
         "stage",
         "mechanism",
+        "secondary_mechanisms",
         "peak_at",
         "residual_at_wake",
     }
     assert data["doses"] and all(keys <= dose.keys() for dose in data["doses"])
+    theanine = next(d for d in data["doses"] if d["compound"] == "l-theanine")
+    assert "gabaergic" in theanine["secondary_mechanisms"]
     melatonin = next(d for d in data["doses"] if d["compound"] == "melatonin")
     assert melatonin["at"] == "2026-11-23T22:00:00+01:00"
     assert melatonin["minutes_from_bedtime"] == -60
@@ -120,7 +123,15 @@ def test_catalog_filters_and_text(home: Path) -> None:
     assert result.returncode == 0
     assert "galantamine" in result.stdout and "melatonin " not in result.stdout
     gaba = run_cli("--home", str(home), "catalog", "--mechanism", "gabaergic", "--json")
-    assert {c["mechanism"] for c in json.loads(gaba.stdout)["compounds"]} == {"gabaergic"}
+    found = json.loads(gaba.stdout)["compounds"]
+    assert all("gabaergic" in [c["mechanism"], *c["secondary_mechanisms"]] for c in found)
+    by_id = {c["id"]: c for c in found}
+    assert by_id["kava"]["mechanism"] == "gabaergic"
+    assert by_id["l-theanine"]["mechanism"] == "other"  # found by a secondary mechanism
+    text = run_cli("--home", str(home), "catalog", "--mechanism", "glutamatergic").stdout
+    assert "piracetam " in text and "A + after the mechanism" not in text
+    text = run_cli("--home", str(home), "catalog", "--mechanism", "gabaergic").stdout
+    assert "other+" in text and "A + after the mechanism" in text
 
 
 def test_profile_validate_new_and_list(home: Path, tmp_path: Path) -> None:

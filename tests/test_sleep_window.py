@@ -170,9 +170,10 @@ def test_cli_window_follows_the_diary(
     assert [s["in_bed_min"] for s in data["steps"]] == [480, 495, 495]
     assert cli.main(["--home", str(home), "--profile", profile, "window"]) == 0
     text = capsys.readouterr().out
-    assert "Sleep window: in bed 22:45–07:00" in text
-    assert "bipolar disorder" in text and "Not medical advice." in text
-    assert text.rstrip().splitlines()[-1].startswith("Source")
+    assert "Sleep window 22:45–07:00 (8 h 15) · last week SE 80 %, sleepy → kept" in text
+    assert "pauses the shortening" in text  # this week's reason in full, in the week list
+    assert "bipolar disorder" in text and "PMID 23820830" in text
+    assert text.rstrip().splitlines()[-1].startswith("Not medical advice.")
 
 
 def test_cli_window_disabled_says_how_to_opt_in(

@@ -157,3 +157,97 @@ def last_and_range(values: Sequence[float]) -> str:
     if not values:
         return "no nights yet"
     return f"last {values[-1]:.0f} · {min(values):.0f}–{max(values):.0f}"
+
+
+MINUTES_PER_ROW = (15, 30, 60)
+"""How many minutes in bed one row of the window chart may stand for, finest first: at 15 a
+week's 15-minute step is exactly one row."""
+
+IN_BED_TICKS_MIN = (30, 60, 120, 180)
+"""Round tick steps of a time in bed, in minutes, finest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class WindowChartData:
+    """The sleep window's weekly step chart: time in bed (hours) per week, each week's SE."""
+
+    xs: tuple[float, ...]
+    """The step line's corners: each week spans from its index to the next (weeks after the
+    first week shown)."""
+    hours: tuple[float, ...]
+    labels: tuple[tuple[float, float, str], ...]
+    """Each measured week's sleep efficiency: (x, y, "87%"), a row over the middle of its
+    step."""
+    x_range: tuple[float, float]
+    y_axis: Axis
+    """In hours; tick values in hours too."""
+    x_ticks: DateTicks
+
+
+def in_bed_axis(minutes: Sequence[float], rows: int) -> Axis:
+    """A y-axis in hours for times in bed, for a plot ``rows`` cells tall.
+
+    When it can, each row stands for a round number of minutes (:data:`MINUTES_PER_ROW`), the
+    data centred with a row free above and below it (the SE labels go a row over the steps),
+    and the ticks (a round step, two rows apart at least) fall exactly on rows. Data too spread
+    for that gets whole hours around it.
+    """
+    intervals = max(1, rows - 1)
+    lowest = min(minutes, default=420)
+    highest = max(minutes, default=420)
+    for per_row in MINUTES_PER_ROW:
+        span = per_row * intervals
+        middle = (lowest + highest) / 2
+        low = math.floor((middle - span / 2) / per_row) * per_row
+        if low + per_row <= lowest and highest + per_row <= low + span:
+            step = next(s for s in IN_BED_TICKS_MIN if s % per_row == 0 and s >= 2 * per_row)
+            first = low + (-low) % step
+            ticks = tuple(tick / 60 for tick in range(first, low + span + 1, step))
+            return Axis(low / 60, (low + span) / 60, ticks)
+    low = math.floor((lowest - 15) / 60) * 60
+    high = math.ceil((highest + 15) / 60) * 60
+    max_ticks = max(2, rows // 2 + 1)
+    step = next((s for s in IN_BED_TICKS_MIN if (high - low) // s + 1 <= max_ticks), 180)
+    ticks = tuple(tick / 60 for tick in range(low + (-low) % step, high + 1, step))
+    return Axis(low / 60, high / 60, ticks)
+
+
+def in_bed_label(hours: float) -> str:
+    """A tick label: ``7h`` or ``7h30``."""
+    minutes = round(hours * 60)
+    return f"{minutes // 60}h{minutes % 60:02d}" if minutes % 60 else f"{minutes // 60}h"
+
+
+def window_chart(
+    weeks: Sequence[tuple[dt.date, int, float | None]], width: int, rows: int
+) -> WindowChartData:
+    """The step chart of ``weeks`` (first night, minutes in bed, that week's SE or ``None``).
+
+    A week's SE is labelled over its step when each week has room for the label (5 columns);
+    the date of a week's first night labels its start, at most one every
+    :data:`LABEL_SPACING` columns.
+    """
+    if not weeks:
+        return WindowChartData((), (), (), (0.0, 1.0), in_bed_axis([], rows), DateTicks((), ()))
+    xs: list[float] = []
+    hours: list[float] = []
+    for index, (_, minutes, _) in enumerate(weeks):
+        xs += [float(index), float(index + 1)]
+        hours += [minutes / 60, minutes / 60]
+    y_axis = in_bed_axis([minutes for _, minutes, _ in weeks], rows)
+    room = width / len(weeks)
+    above = (y_axis.high - y_axis.low) / max(1, rows - 1)  # a row over the step, not on it
+    labels = tuple(
+        (index + 0.5, minutes / 60 + above, f"{se:.0f}%")
+        for index, (_, minutes, se) in enumerate(weeks)
+        if se is not None and room >= 5
+    )
+    every = max(1, math.ceil(len(weeks) / max(1, width // LABEL_SPACING)))
+    shown = range(0, len(weeks), every)
+    x_ticks = DateTicks(
+        tuple(float(index) for index in shown),
+        tuple(f"{weeks[index][0].day} {weeks[index][0]:%b}" for index in shown),
+    )
+    return WindowChartData(
+        tuple(xs), tuple(hours), labels, (0.0, float(len(weeks))), y_axis, x_ticks
+    )

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from sleepplan.core.catalog import Catalog, Compound
+from sleepplan.core.day import Cutoff, DayDose
 from sleepplan.core.interactions import Medications
-from sleepplan.core.objective import ObjectiveNight, night_json
 from sleepplan.core.planner import Plan, PlannedDose
 from sleepplan.core.safety import SCOPE, Intake, SafetyWarning
 from sleepplan.core.validation import dump
 from sleepplan.output import DISCLAIMER
+
+if TYPE_CHECKING:
+    from sleepplan.core.objective import ObjectiveNight
 
 
 def _iso(instant: dt.datetime | None) -> str | None:
@@ -39,6 +43,7 @@ def dose_json(dose: PlannedDose) -> dict[str, Any]:
         "stage": dose.stage.value,
         "targets": [stage.value for stage in dose.compound.stages],
         "mechanism": dose.compound.mechanism.value,
+        "secondary_mechanisms": [m.value for m in dose.compound.secondary_mechanisms],
         "peak_at": _iso(dose.peak_at),
         "residual_at_wake": (
             round(dose.residual_at_wake, 4) if dose.residual_at_wake is not None else None
@@ -75,10 +80,80 @@ def plan_json(plan: Plan, warnings: list[SafetyWarning], profile_name: str) -> d
             for stage, window in plan.night.windows.items()
         },
         "doses": [dose_json(dose) for dose in plan.rows],
+        "day": [day_json(dose) for dose in plan.day],
+        "cutoffs": [cutoff_json(cutoff) for cutoff in plan.cutoffs],
         "warnings": [warning_json(warning) for warning in warnings],
         "scope": SCOPE,
         "disclaimer": DISCLAIMER,
         **_experiment_json(plan),
+    }
+
+
+def day_json(dose: DayDose) -> dict[str, Any]:
+    """A daytime dose (design §16) with what is left of it at bedtime.
+
+    ``level_at_bedtime`` is the share of its own peak (0–1), ``null`` without sourced kinetics;
+    for a compound cleared at a constant rate (alcohol) it is the share of the amount, with
+    ``left_mg``. ``half_life_h`` is the one used for this person, ``because`` what changed it.
+    """
+    level = dose.level_at_bedtime
+    half_life = dose.half_life
+    return {
+        "compound": dose.compound.id,
+        "name": dose.compound.name,
+        "amount_mg": dose.amount_mg,
+        "amount_text": dose.amount_text,
+        "at": _iso(dose.at),
+        "logged": dose.logged,
+        "level_at_bedtime": round(level, 4) if level is not None else None,
+        "level_is_lower_bound": dose.level_is_lower_bound,
+        "level_text": dose.level_text,
+        "left_mg": round(dose.left_mg, 1) if dose.left_mg is not None else None,
+        "half_life_h": list(half_life.range_h) if half_life is not None else None,
+        "because": half_life.because if half_life is not None else None,
+    }
+
+
+def cutoff_json(cutoff: Cutoff) -> dict[str, Any]:
+    """The latest time today to take a wake-promoting compound and be under the line by bed."""
+    return {
+        "compound": cutoff.compound.id,
+        "name": cutoff.compound.name,
+        "latest": _iso(cutoff.latest),
+        "threshold": cutoff.threshold,
+        "none_today": cutoff.none_today,
+        "unit": cutoff.unit,
+        "half_life_h": list(cutoff.half_life.range_h),
+        "because": cutoff.half_life.because,
+        "text": cutoff.text,
+    }
+
+
+def day_list_json(
+    *,
+    night: dt.date,
+    zone: str,
+    profile_name: str,
+    morning: dt.datetime,
+    bedtime: dt.datetime,
+    doses: Sequence[DayDose],
+    ids: Sequence[int | None],
+    cutoffs: Sequence[Cutoff],
+    warnings: list[SafetyWarning],
+) -> dict[str, Any]:
+    """``sleepplan day --json``: the day before a night (``id``: a logged entry's, else null)."""
+    return {
+        "night": night.isoformat(),
+        "timezone": zone,
+        "profile": profile_name,
+        "morning": _iso(morning),
+        "bedtime": _iso(bedtime),
+        "day": [
+            {"id": entry_id, **day_json(dose)} for dose, entry_id in zip(doses, ids, strict=True)
+        ],
+        "cutoffs": [cutoff_json(cutoff) for cutoff in cutoffs],
+        "warnings": [warning_json(warning) for warning in warnings],
+        "disclaimer": DISCLAIMER,
     }
 
 
@@ -143,6 +218,8 @@ def objective_json(night: ObjectiveNight, full: bool = False) -> dict[str, Any]:
     ``full`` (for exports) adds what a backup needs to bring the night back: its
     ``record_id`` and its ``epochs`` as ``[start, end, stage]``.
     """
+    from sleepplan.core.objective import night_json  # `plan --json` never needs it
+
     data = night_json(night)
     if full:
         data["record_id"] = night.record_id

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sleepplan.core import timing
 from sleepplan.core.catalog import Compound
+from sleepplan.core.day import Cutoff, DayDose
 from sleepplan.core.interactions import Medications, Severity, medications_summary
 from sleepplan.core.planner import Plan, PlannedDose
 from sleepplan.core.safety import (
@@ -87,6 +90,7 @@ def plan_text(
         lines.append(visible(medications_summary(medications)))
     lines += [f"Experiment {visible(id_)}: {said}" for id_, said in plan.experiments]
     lines.append("")
+    lines += _paragraph(from_today_text(plan.day, plan.cutoffs, plan.bedtime))
     if not plan.rows:
         lines += ["This routine has no doses yet.", ""]
     for stage, doses in plan.by_stage():
@@ -100,6 +104,77 @@ def plan_text(
         lines.append("")
     lines += _paragraph(info_text(warnings))
     lines += [SCOPE, DISCLAIMER]
+    return "\n".join(lines)
+
+
+def from_today_text(
+    doses: Sequence[DayDose],
+    cutoffs: Sequence[Cutoff],
+    bedtime: dt.datetime,
+    ids: Sequence[int | None] = (),
+) -> list[str]:
+    """The day before the night (design §16): each dose with its level at bedtime, the cutoffs.
+
+    ``ids``, for ``sleepplan day``, are the logged entries' ids (to remove one), dose by dose.
+    Empty when there is neither a dose nor a cutoff.
+    """
+    if not doses and not cutoffs:
+        return []
+    lines = [f"FROM TODAY (left at bedtime, {bedtime:%H:%M}, as a share of each dose's peak)"]
+    for index, dose in enumerate(doses):
+        lines.append(_day_line(dose, ids[index] if index < len(ids) else None))
+    if not doses:
+        lines.append("  Nothing taken during the day.")
+    if cutoffs:
+        share = f"{cutoffs[0].threshold:.0%}"
+        lines.append(f"  Cutoffs (to be under {share} of the peak at bedtime):")
+        lines += [
+            f"  {visible(cutoff.text)}{_because(cutoff.half_life.because)}" for cutoff in cutoffs
+        ]
+    return lines
+
+
+def _day_line(dose: DayDose, entry_id: int | None) -> str:
+    """A daytime dose on one line: time, name, amount as given, level at bedtime, whose."""
+    whose = "every day" if not dose.logged else "logged" if entry_id is None else f"#{entry_id}"
+    because = _because(dose.half_life.because if dose.half_life is not None else None)
+    return (
+        f"  {dose.at:%H:%M}  {visible(dose.compound.name)[:22]:<22} "
+        f"{visible(dose.amount_text)[:24]:<24} {dose.level_text:>9}  {whose}{because}"
+    )
+
+
+def _because(condition: str | None) -> str:
+    """Why this person's half-life is not the usual one, or nothing."""
+    return f" (half-life changed by {visible(condition)})" if condition else ""
+
+
+def day_text(
+    *,
+    night: dt.date,
+    profile_name: str,
+    morning: dt.datetime,
+    bedtime: dt.datetime,
+    doses: Sequence[DayDose],
+    ids: Sequence[int | None],
+    cutoffs: Sequence[Cutoff],
+    warnings: list[SafetyWarning],
+) -> str:
+    """``sleepplan day``: the day before a night, its doses' levels at bedtime, the cutoffs."""
+    lines = alarms_text(warnings)
+    lines += [
+        f"The day before the night of {night:%a %d %b %Y} · profile {visible(profile_name)} · "
+        f"waking {morning:%H:%M} → bedtime {bedtime:%H:%M}",
+        "",
+    ]
+    if doses or cutoffs:
+        lines += _paragraph(from_today_text(doses, cutoffs, bedtime, ids))
+    else:
+        lines += ["Nothing taken during the day yet.", ""]
+    lines.append("Log a dose: sleepplan day add COMPOUND AMOUNT [--at HH:MM]")
+    if any(entry_id is not None for entry_id in ids):
+        lines.append("Remove a logged one: sleepplan day remove ID")
+    lines += ["", DISCLAIMER]
     return "\n".join(lines)
 
 
@@ -207,11 +282,12 @@ def _warning_lines(warnings: list[SafetyWarning]) -> list[str]:
 def catalog_text(compounds: list[Compound]) -> str:
     """The catalog as a table."""
     header = (
-        f"{'id':<22} {'mechanism':<13} {'stages':<18} {'dose (mg)':<17} "
+        f"{'id':<22} {'mechanism':<14} {'stages':<18} {'dose (mg)':<17} "
         f"{'tmax h':<9} {'t½ h':<9} {'timing':<18} {'evidence':<12} flags"
     )
     lines = [header, "-" * len(header)]
     for compound in compounds:
+        mechanism = compound.mechanism.value + ("+" if compound.secondary_mechanisms else "")
         dose = (
             f"{compound.dose_mg.min:g}–{compound.dose_mg.max:g} ({compound.dose_mg.typical:g})"
             if compound.dose_mg
@@ -228,11 +304,16 @@ def catalog_text(compounds: list[Compound]) -> str:
         )
         stages = ",".join(stage.value for stage in compound.stages)
         lines.append(
-            f"{compound.id:<22} {compound.mechanism.value:<13} {stages:<18} {dose:<17} "
+            f"{compound.id:<22} {mechanism:<14} {stages:<18} {dose:<17} "
             f"{_range(compound.tmax_h):<9} {_range(compound.half_life_h):<9} "
             f"{describe_timing(compound):<18} {compound.evidence.value:<12} {flags}".rstrip()
         )
     lines += ["", f"{len(compounds)} compounds. Details and sources: sleepplan catalog --json"]
+    if any(compound.secondary_mechanisms for compound in compounds):
+        lines.append(
+            "A + after the mechanism: the sources name other ways it may act too "
+            "(secondary_mechanisms in --json)."
+        )
     lines.append(DISCLAIMER)
     return "\n".join(lines)
 

@@ -22,6 +22,9 @@ from typing import TYPE_CHECKING, Any
 from sleepplan.core.errors import InputError
 from sleepplan.core.objective import Epoch, ObjectiveNight, chosen_nights, night_json
 from sleepplan.store import faults, paths
+from sleepplan.store.day_log import DAY_LOG_COLUMNS, day_log_rows, logged_day
+from sleepplan.store.day_log import LoggedDay as LoggedDay  # the journal's API, re-exported
+from sleepplan.store.day_log import read_day_log as read_day_log
 
 if TYPE_CHECKING:
     from sleepplan.core.day import DayEntry
@@ -588,7 +591,7 @@ class Journal:
 
     def day_log(self, profile: str, night: dt.date) -> list[LoggedDay]:
         """A night's quick daytime entries, in time order."""
-        return _day_log(self.db, profile, night, self.path)
+        return day_log_rows(self.db, profile, night, self.path)
 
     def unlog_day(self, profile: str, entry_id: int) -> LoggedDay | None:
         """Remove a quick daytime entry; what was removed, ``None`` if there was none."""
@@ -600,7 +603,7 @@ class Journal:
             if row is None:
                 return None
             db.execute("DELETE FROM day_log WHERE id = ?", (entry_id,))
-            return _logged_day(tuple(row))
+            return logged_day(tuple(row))
 
     def objective_nights(self, profile: str, night: dt.date | None = None) -> list[ObjectiveNight]:
         """Every tracker night and nap of a profile, of every source, with epochs; oldest first.
@@ -766,61 +769,6 @@ def read_nights_taken(
         pass  # damaged, or not a database: the full open below says what is wrong
     with Journal(path) as journal:
         return journal.nights_taken(profile, lookback)
-
-
-DAY_LOG_COLUMNS = "id, compound, amount_mg, at, amount_text"
-
-
-@dataclass(frozen=True, slots=True)
-class LoggedDay:
-    """A quick daytime entry as kept: its id (to remove it) and the entry."""
-
-    id: int
-    entry: DayEntry
-
-
-def _logged_day(row: tuple[Any, ...]) -> LoggedDay:
-    from sleepplan.core.day import DayEntry  # only nights with entries build them
-
-    entry_id, compound, amount_mg, at, amount_text = row
-    instant = dt.datetime.fromisoformat(str(at))
-    if instant.tzinfo is None:
-        raise ValueError("a logged time without its offset")
-    entry = DayEntry(str(compound), float(amount_mg), instant, str(amount_text), logged=True)
-    return LoggedDay(int(entry_id), entry)
-
-
-def _day_log(db: sqlite3.Connection, profile: str, night: dt.date, path: Path) -> list[LoggedDay]:
-    rows = db.execute(
-        f"SELECT {DAY_LOG_COLUMNS} FROM day_log WHERE profile = ? AND night = ?",
-        (profile, night.isoformat()),
-    ).fetchall()
-    try:
-        logged = [_logged_day(tuple(row)) for row in rows]
-    except (ValueError, TypeError) as error:  # a row another tool wrote: reported, left as is
-        raise InputError.single(
-            str(path), f"day_log ({night.isoformat()})", f"a row cannot be read: {error}"
-        ) from None
-    return sorted(logged, key=lambda item: (item.entry.at.astimezone(dt.UTC), item.id))
-
-
-def read_day_log(path: Path, profile: str, night: dt.date) -> list[LoggedDay]:
-    """A night's quick daytime entries, read quickly for a plan (like ``read_nights_taken``).
-
-    No journal means none were logged. One of another schema version takes the full open,
-    which migrates it (or reports it damaged); a row another tool wrote that cannot be read is
-    reported as the journal's damage, never skipped in silence.
-    """
-    if not path.exists():
-        return []
-    try:
-        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
-            if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
-                return _day_log(db, profile, night, path)
-    except sqlite3.DatabaseError:
-        pass  # damaged, or not a database: the full open below says what is wrong
-    with Journal(path) as journal:
-        return journal.day_log(profile, night)
 
 
 def read_objective_night(path: Path, profile: str, night: dt.date) -> list[ObjectiveNight]:

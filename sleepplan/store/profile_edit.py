@@ -21,6 +21,7 @@ from tomlkit.items import (
     AoT,
     Array,
     Comment,
+    Date,
     DateTime,
     InlineTable,
     Integer,
@@ -65,7 +66,7 @@ def _edit_table(table: TomlTable, old: dict[str, Any], new: dict[str, Any]) -> N
             preceding = [k for k in list(new)[: list(new).index(key)] if k in table]
             _add_key(table, key, _new_item(value, inline), preceding)
             continue
-        current = table[key]
+        current = _item_of(table, key)
         written = current.as_string()
         if isinstance(value, dict) and isinstance(before, dict) and _is_table(current):
             _edit_table(current, before, value)
@@ -79,6 +80,12 @@ def _edit_table(table: TomlTable, old: dict[str, Any], new: dict[str, Any]) -> N
             replacement.trivia.comment_ws = current.trivia.comment_ws
             table[key] = current = replacement
         _keep_comment_column(current, written)
+
+
+def _item_of(table: TomlTable, key: str) -> Any:
+    """The item under ``key``; ``table[key]`` gives a boolean as a bare ``bool``, not its item."""
+    container = table if isinstance(table, Container) else table.value
+    return container.item(key)
 
 
 def _delete_key(table: TomlTable, key: str) -> None:
@@ -377,10 +384,12 @@ def _replacement(current: Item, value: Any, inline: bool) -> Item:
 
 
 def _string_like(current: Item, value: str) -> Item:
-    """A text value written as ``current`` was: a TOML time or date-time, or a literal string."""
+    """A text value written as ``current`` was: a TOML time, date or date-time, or a literal."""
     try:
         if isinstance(current, Time):
             return _item(dt.time.fromisoformat(value))
+        if isinstance(current, Date):
+            return _item(dt.date.fromisoformat(value))
         if isinstance(current, DateTime):
             return _item(dt.datetime.fromisoformat(value))
     except ValueError:

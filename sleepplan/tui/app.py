@@ -408,6 +408,8 @@ class SleepPlanApp(App[None]):
             past = read_nights_taken(paths.journal_path(self.home), loaded.profile.name, lookback)
         except (InputError, MachineFault) as error:  # damaged or unreadable: say so, go on
             self.call_from_thread(self.notify, error.render(), severity="error", timeout=15)
+        # tonight's quick daytime entries, read here too, so Tonight never waits on the disk
+        self.workspace.read_day_log((loaded.profile.name, night))
         self.post_message(ProfileLoaded(loaded, past))
 
     def _last_opened(self) -> str | None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from textual.fuzzy import Matcher
 
     from sleepplan.tui.app import SleepPlanApp
+    from sleepplan.tui.dialogs.sleep_window import SleepWindowDialog
     from sleepplan.tui.screens.experiment_wizard import ExperimentWizard
 
 Command = tuple[str, str, Callable[[], object]]
@@ -70,6 +71,11 @@ class SleepPlanCommands(Provider):
                 partial(app.action_settings, "med-input"),
             ),
             (
+                "Sleep window",
+                "Opt-in CBT-I sleep window: who should not use it, on or off, week by week",
+                lambda: app.push_screen(_sleep_window()),
+            ),
+            (
                 "New experiment",
                 "Register a randomised, optionally blinded self-experiment",
                 lambda: app.push_screen(_experiment_wizard()),
@@ -104,6 +110,7 @@ class SleepPlanCommands(Provider):
         commands += _report_commands(app)
         named = {name for name, _, _ in commands}  # History's keys name the same actions
         commands += [command for command in _night_commands(app) if command[0] not in named]
+        commands += [command for command in _day_commands(app) if command[0] not in named]
         for compound in sorted(workspace.catalog, key=lambda c: c.name.casefold()):
             amount = compound.dose_mg.typical if compound.dose_mg else None
             if amount is not None:
@@ -151,6 +158,12 @@ def _report_commands(app: SleepPlanApp) -> list[Command]:
         )
         for plan in experiments
     ]
+
+
+def _sleep_window() -> SleepWindowDialog:
+    from sleepplan.tui.dialogs.sleep_window import SleepWindowDialog  # only when asked
+
+    return SleepWindowDialog()
 
 
 def _experiment_wizard() -> ExperimentWizard:
@@ -270,6 +283,19 @@ def _finding_commands(app: SleepPlanApp) -> list[Command]:
             )
         )
     return commands
+
+
+def _day_commands(app: SleepPlanApp) -> list[Command]:
+    """The quick daytime entry, from every area (Tonight's key ``l`` names the same one)."""
+    from sleepplan.tui.dialogs.day_entry import ask_day_entry
+
+    return [
+        (
+            "Log a daytime dose (a coffee at 15:00)",
+            "For tonight or every day; see or remove today's (key l on Tonight)",
+            partial(ask_day_entry, app),
+        )
+    ]
 
 
 def _night_commands(app: SleepPlanApp) -> list[Command]:

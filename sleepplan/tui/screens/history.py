@@ -34,6 +34,7 @@ from sleepplan.core.insights import (
     verdict_words,
 )
 from sleepplan.core.objective import ObjectiveNight, chosen_nights
+from sleepplan.core.sleep_window import WeekStep, profile_window
 from sleepplan.core.stage_effects import TRACKER_CAVEAT, StageEffect, stage_effects
 from sleepplan.core.visible import visible
 from sleepplan.output.report import instruction
@@ -45,6 +46,7 @@ from sleepplan.tui.screens.base import AreaScreen
 from sleepplan.tui.widgets.effect_bar import interval_bar
 from sleepplan.tui.widgets.key_footer import KeyFooter
 from sleepplan.tui.widgets.score_chart import ScoreChart
+from sleepplan.tui.widgets.window_chart import WindowChart
 
 HELP = """\
 # History
@@ -68,6 +70,8 @@ Your mornings over time and what seems to help you.
   minutes as sparklines, and each compound judged on the stage it targets, in minutes, nights
   with minus without, with the same interval and verdicts. A verdict on stage minutes is about
   the tracker's estimate of them. `enter` on a night shows the tracker's night as a bar.
+- **Sleep window** (once you turn it on: palette, "Sleep window"): time in bed week by week
+  as steps, each finished week's sleep efficiency over its step.
 - **Experiments**: their progress and what to take tonight; results appear when complete.
 
 | key | does |
@@ -98,6 +102,8 @@ class HistoryData:
     tracked: dict[dt.date, ObjectiveNight] = field(default_factory=dict)
     """The tracker's main sleep of each night (the profile's source priority)."""
     stage_effects: list[StageEffect] = field(default_factory=list)
+    window: tuple[WeekStep, ...] = ()
+    """The sleep window week by week; empty while it is off."""
 
 
 TRACKED_SPARKLINES = {"rem_min": "REM min", "deep_min": "Deep min"}
@@ -199,6 +205,7 @@ class HistoryScreen(AreaScreen):
                     yield Label(label, classes="spark-label")
                     yield Sparkline([], id=f"spark-{measure}", classes="spark")
                     yield Static("", id=f"spark-{measure}-values", classes="spark-values")
+            yield WindowChart(id="window-chart")
             yield Label(
                 "What helps you (nights with minus without, 95% interval)", classes="section"
             )
@@ -348,7 +355,10 @@ class HistoryScreen(AreaScreen):
                     "hidden until the plan completes."
                 )
             experiments.append(line)
-        data = HistoryData(nights, records, effects, experiments, tracked, measured)
+        window = profile_window(
+            profile.sleep_window, records, profile.bedtime, profile.wake, workspace.night
+        )
+        data = HistoryData(nights, records, effects, experiments, tracked, measured, window)
         self.post_message(self.Loaded(data))
 
     @on(Unreadable)
@@ -370,6 +380,9 @@ class HistoryScreen(AreaScreen):
             # the journal's nights are as untrusted as an import: shown literally
             summary.update(plain(self._summary(data.records)))
         self._draw_chart(data.nights)
+        chart = self.query_one("#window-chart", WindowChart)
+        chart.display = bool(data.window)
+        chart.show(data.window)
         for name in ("onset", "maintenance", "next_morning"):
             values = [s for n in data.nights[-60:] if (s := n.scores.get(name)) is not None]
             self.query_one(f"#spark-{name}", Sparkline).data = values

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from sleepplan.core import timing
 from sleepplan.core.errors import InputError
@@ -34,6 +34,13 @@ if TYPE_CHECKING:
 
 
 TIME_FIELDS = ("bedtime", "wake", "dinner")
+PERSON_FLAGS = (
+    ("smoker", "smoker"),
+    ("oral_contraceptives", "oral contraceptives"),
+    ("pregnant", "pregnant"),
+)
+"""The profile's flags that change how fast caffeine is cleared (design §16), and their labels."""
+PERSON_HINT = "They change caffeine's half-life: how long a coffee lasts."
 
 
 def field_problem(field: str, value: object) -> str | None:
@@ -95,6 +102,9 @@ class ProfileSettings:
     dinner: dt.time
     sleep_need_min: int
     medications: tuple[str, ...]
+    smoker: bool = False
+    oral_contraceptives: bool = False
+    pregnant: bool = False
 
     @classmethod
     def of(cls, profile: Profile) -> ProfileSettings:
@@ -107,6 +117,9 @@ class ProfileSettings:
             profile.dinner,
             profile.sleep_need_min,
             profile.medications,
+            profile.smoker,
+            profile.oral_contraceptives,
+            profile.pregnant,
         )
 
     def applied_to(self, profile: Profile) -> Profile:
@@ -120,6 +133,9 @@ class ProfileSettings:
             dinner=self.dinner,
             sleep_need_min=self.sleep_need_min,
             medications=self.medications,
+            smoker=self.smoker,
+            oral_contraceptives=self.oral_contraceptives,
+            pregnant=self.pregnant,
         )
 
 
@@ -214,6 +230,12 @@ class ProfileForm(Vertical):
         height: auto;
         color: $error;
     }
+    ProfileForm #person-flags {
+        height: auto;
+    }
+    ProfileForm #person-flags > Checkbox {
+        margin: 0 2 0 0;
+    }
     """
 
     def __init__(
@@ -225,6 +247,7 @@ class ProfileForm(Vertical):
         with_dinner: bool = True,
         name_check: Callable[[str], str | None] = name_problem,
         new: bool = False,
+        with_person: bool = False,
     ) -> None:
         """A form for ``settings``.
 
@@ -235,6 +258,7 @@ class ProfileForm(Vertical):
             with_dinner: Whether dinner is asked (first run leaves it at its default).
             name_check: Why a name is refused (first run also refuses a name in use).
             new: For a new profile: every value is checked, even those the form started with.
+            with_person: Whether the flags that change caffeine's half-life are asked.
         """
         super().__init__(id="profile-form")
         self.settings = settings
@@ -243,6 +267,7 @@ class ProfileForm(Vertical):
         self.with_dinner = with_dinner
         self.name_check = name_check
         self.new = new
+        self.with_person = with_person
 
     def compose(self) -> ComposeResult:
         """One row per field, each with a line for its problem."""
@@ -258,6 +283,15 @@ class ProfileForm(Vertical):
         yield from self._row("Sleep need", "sleep-need", need, "minutes a night (180 to 900)")
         meds = MedicationsField(settings.medications, self.data, medication_problem)
         yield from self._row("Medications", "medications", meds)
+        if self.with_person:
+            flags = Horizontal(
+                *(
+                    Checkbox(label, getattr(settings, key), id=f"{key}-flag", compact=True)
+                    for key, label in PERSON_FLAGS
+                ),
+                id="person-flags",
+            )
+            yield from self._row("About you", "person", flags, PERSON_HINT)
 
     @staticmethod
     def _input(key: str, value: str) -> Input:
@@ -364,7 +398,19 @@ class ProfileForm(Vertical):
             dinner=timing.parse_clock(dinner) if dinner else self.settings.dinner,
             sleep_need_min=int(self._text("sleep-need").strip()),
             medications=self.query_one(MedicationsField).medications,
+            **self._flags(),
         )
+
+    def _flags(self) -> dict[str, bool]:
+        """The person flags as ticked (as the form started, when it does not ask them)."""
+        return {
+            key: (
+                self.query_one(f"#{key}-flag", Checkbox).value
+                if self.with_person
+                else getattr(self.settings, key)
+            )
+            for key, _ in PERSON_FLAGS
+        }
 
 
 def medication_problem(name: str) -> str | None:
@@ -401,6 +447,7 @@ class SettingsScreen(OfTheApp, ModalScreen[bool]):
                     ProfileSettings.of(workspace.profile),
                     bundled_interactions(workspace.cache_dir),
                     workspace.fallback_zone,
+                    with_person=True,
                 )
             with Horizontal(id="settings-actions"):
                 yield Button("Apply", id="apply", variant="primary", compact=True)

@@ -33,8 +33,10 @@ from sleepplan.tui.dialogs.warnings import (
 )
 from sleepplan.tui.plain import plain
 from sleepplan.tui.screens.base import AreaScreen
+from sleepplan.tui.widgets.from_today import FromToday
 from sleepplan.tui.widgets.key_footer import KeyFooter
 from sleepplan.tui.widgets.timeline import TimelineView
+from sleepplan.tui.widgets.window_line import SleepWindowLine
 
 HELP = """\
 # Tonight
@@ -50,12 +52,16 @@ its clock time. Every change replans at once.
 | `j` | just tonight: bedtime, wake or routine for tonight only (the profile is not changed) |
 | `ctrl+z` | restore the routine deleted last (also after a restart) |
 | `a` | add a compound from the catalog |
+| `l` | log a daytime dose (a coffee at 15:00), for tonight or every day; see or remove today's |
 | `e` | change the amount of the selected dose |
 | `[` / `]` | move the selected dose 15 minutes earlier / later |
 | `delete` | remove the selected dose |
 | `ctrl+s` | save the profile |
 | `!` | go to the warnings (or click the line that counts them); `enter` on one shows its sources |
 | `tab` | move to the warnings |
+
+With the sleep window on (palette: "Sleep window"), the line under the times gives this week's
+window and what last week's sleep efficiency did to it.
 
 Warnings show their severity by symbol, word and colour: ✖ DANGER, ▲ CAUTION, ℹ INFO. The
 line under the times counts them, the header says how many dangers tonight's routine has, and
@@ -69,6 +75,11 @@ about is reported as exactly that.
 The timeline shows the night from the first dose to wake: the stage band
 (`o` falling asleep, `D` deep, `m` mid-night, `R` REM-rich) and each dose's level against its
 own peak, with what is left at wake. Compounds without sourced kinetics have no curve.
+
+"From today" (shown once you log a daytime dose) says what is left of each at bedtime, as a
+share of its peak, and by when a wake-promoting compound (caffeine) should be taken to be under
+a quarter of its peak at bedtime. Smoking, oral contraceptives and pregnancy change caffeine's
+half-life: set them in the settings (`,`).
 
 sleepplan is not medical advice.
 """
@@ -237,6 +248,14 @@ class TonightScreen(AreaScreen):
             tooltip="Edit wake time",
         ),
         Binding(
+            "l",
+            "log_day",
+            "Log dose",
+            show=False,
+            id="tonight.log_day",
+            tooltip="Log a daytime dose (a coffee at 15:00)",
+        ),
+        Binding(
             "exclamation_mark",
             "show_warnings",
             "Warnings",
@@ -257,8 +276,10 @@ class TonightScreen(AreaScreen):
         with VerticalScroll(id="plan"):
             yield Static("", id="night-controls")
             yield Static("", id="night-summary")
+            yield SleepWindowLine(id="sleep-window")
             yield Static("", id="warnings-line")
             yield Static("", id="checked-against")
+            yield FromToday(id="from-today")
             yield Static("", id="experiment-tonight")
             yield Static(Text(columns(*(label for label, _ in COLUMNS)), "bold"), id="doses-head")
             yield OptionList(id="doses")
@@ -290,6 +311,7 @@ class TonightScreen(AreaScreen):
         self.query_one("#night-controls", Static).update(self._controls())
         plan = workspace.plan()
         summary.update(self._summary(plan))
+        self.query_one(SleepWindowLine).follow(workspace)
         experiments = self._experiments()
         line = self.query_one("#experiment-tonight", Static)
         line.update(experiments)
@@ -300,6 +322,8 @@ class TonightScreen(AreaScreen):
         self._show_warnings(warnings, has_doses=plan is not None and bool(plan.doses))
         medications = workspace.safety().medications
         self.query_one("#checked-against", Static).update(checked_against(medications))
+        problem = workspace.day_log_error.render() if workspace.day_log_error else ""
+        self.query_one(FromToday).show(plan, problem)
         if self._recorded_for != (profile.name, workspace.night):
             self.load_recorded()
 
@@ -307,6 +331,7 @@ class TonightScreen(AreaScreen):
         """Read last night's tracker stages again: an import may have added them."""
         if self.workspace.profile is not None:
             self.load_recorded()
+            self.query_one(SleepWindowLine).follow(self.workspace, reread=True)
 
     @work(thread=True, exclusive=True, group="tonight-recorded")
     def load_recorded(self) -> None:
@@ -504,6 +529,16 @@ class TonightScreen(AreaScreen):
     def _selected_index(self) -> int | None:
         key = self._selected_key()
         return int(key.split(":", 1)[1]) if key.startswith("dose:") else None
+
+    def action_log_day(self) -> None:
+        """Log a daytime dose: the quick entry."""
+        from sleepplan.tui.dialogs.day_entry import ask_day_entry  # loads only when asked
+
+        ask_day_entry(self.sleep_app)
+
+    @on(FromToday.Pressed)
+    def _from_today_pressed(self) -> None:
+        self.action_log_day()
 
     def action_add(self) -> None:
         """Go to the catalog to pick a compound."""
