@@ -521,6 +521,22 @@ def day_warnings(
     return found
 
 
+def day_confounders(doses: Sequence[DayDose], bedtime: dt.datetime, person: Person) -> set[str]:
+    """The morning check-in's confounders the day already answers.
+
+    ``alcohol`` when any was drunk; ``late_caffeine`` when caffeine was still at 25% or more of
+    its peak at bedtime — the line ``wake_promoting_at_bedtime`` draws, so the check-in and the
+    evening's caution never disagree.
+    """
+    found = set()
+    if any(dose.compound.medication_class == "alcohol" for dose in doses):
+        found.add("alcohol")
+    caffeine = [dose for dose in doses if dose.compound.id == "caffeine"]
+    if any(w.code == "wake_promoting_at_bedtime" for w in day_warnings(caffeine, bedtime, person)):
+        found.add("late_caffeine")
+    return found
+
+
 def _wake_warning(
     group: Sequence[DayDose], level: float, bound: bool, bedtime: dt.datetime
 ) -> SafetyWarning:

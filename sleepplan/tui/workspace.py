@@ -6,7 +6,7 @@ Plain Python (no Textual), so the screens stay thin and this is testable on its 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -308,11 +308,11 @@ class Workspace:
             self.sealed[registration.sha256] = known
         return known
 
-    def plan_for_night(self, night: dt.date) -> Plan | None:
+    def plan_for_night(self, night: dt.date, logged: Sequence[DayEntry] = ()) -> Plan | None:
         """The default routine's plan on another night (for a check-in's "as planned").
 
         An experiment's night follows its instruction: a baseline night plans none of the
-        compound, a blinded night its envelope.
+        compound, a blinded night its envelope. ``logged`` are that night's quick entries.
         """
         if self.profile is None:
             return None
@@ -323,6 +323,7 @@ class Workspace:
             night,
             self.zone,
             experiments=experiments,
+            logged=logged,
             cyp1a2_inhibitor=self.cyp1a2_inhibitor(),
         )
 

@@ -27,6 +27,7 @@ from sleepplan.core.checkin import (
     evaluate,
     taken_from_plan,
 )
+from sleepplan.core.day import DayEntry, day_confounders
 from sleepplan.core.errors import InputError, from_validation_error
 from sleepplan.core.objective import SOURCE_NAMES, ObjectiveNight, chosen_nights
 from sleepplan.output import DISCLAIMER
@@ -133,6 +134,7 @@ class CheckinScreen(AreaScreen):
             recent: list[float],
             tracked: ObjectiveNight | None = None,
             night: dt.date | None = None,
+            logged: list[DayEntry] | None = None,
         ) -> None:
             super().__init__()
             self.last = last
@@ -140,6 +142,8 @@ class CheckinScreen(AreaScreen):
             self.tracked = tracked
             """The tracker's night to prefill from: only when the night has no check-in."""
             self.night = night
+            self.logged = logged
+            """The day's quick entries before the night: only when it has no check-in."""
 
     class Saved(Message):
         """The check-in is in the journal."""
@@ -227,6 +231,9 @@ class CheckinScreen(AreaScreen):
                 with Horizontal(classes="boxes"):
                     for name in CONFOUNDERS:
                         yield Tick(name.replace("_", " "), id=f"confounder-{name}", compact=True)
+                day_note = Label(id="day-note")  # "Ticked from your day: …" when it answered
+                day_note.display = False
+                yield day_note
                 yield Label(
                     "Taken last night (as planned; untick what you skipped)", classes="question"
                 )
@@ -400,15 +407,19 @@ class CheckinScreen(AreaScreen):
             with Journal(paths.journal_path(self.workspace.home)) as journal:
                 history = journal.history(profile, last=1)
                 recent = journal.recent_mornings(profile, night.isoformat())
-                tracked = None
+                tracked = logged = None
                 if not journal.has(profile, night.isoformat()):  # the user's answers stay
                     nights = journal.objective_nights(profile, night)
                     tracked = chosen_nights(nights, self._tracker_priority()).get(night)
+                    try:  # a row another tool wrote costs only this prefill
+                        logged = [row.entry for row in journal.day_log(profile, night)]
+                    except InputError:
+                        logged = None
         except (InputError, MachineFault) as error:  # the form still works, unprefilled
             self.notify(error.render(), title="Journal not read", severity="error", timeout=15)
             return
         last = history[0].record if history else None
-        self.post_message(self.LastLoaded(last, recent, tracked, night))
+        self.post_message(self.LastLoaded(last, recent, tracked, night, logged))
 
     def _tracker_priority(self) -> tuple[str, ...]:
         profile = self.workspace.profile
@@ -426,7 +437,29 @@ class CheckinScreen(AreaScreen):
         current = self._prefilled_for is not None and self._prefilled_for[1] == message.night
         if tracked is not None and current and not self._touched and self.correcting is None:
             self._fill_from_tracker(tracked)
+        if message.logged is not None and current and not self._touched and not self.correcting:
+            self._fill_from_day(message.night, message.logged)
         self._recompute()
+
+    def _fill_from_day(self, night: dt.date | None, logged: list[DayEntry]) -> None:
+        """Tick the confounders the day answers (alcohol, caffeine late), and say so."""
+        plan = self.workspace.plan_for_night(night, logged) if night else None
+        if plan is None:
+            return
+        answered = sorted(day_confounders(plan.day, plan.bedtime, plan.person))
+        if not answered:
+            return
+        self._filling = True
+        try:
+            for name in answered:
+                self.query_one(f"#confounder-{name}", Checkbox).value = True
+        finally:
+            self._filling = False
+        note = self.query_one("#day-note", Label)
+        note.styles.width = "100%"  # wraps in the form's width, whatever it is
+        words = ", ".join(name.replace("_", " ") for name in answered)
+        note.update(plain(f"Ticked from your day: {words}"))
+        note.display = True
 
     def _fill_from_tracker(self, tracked: ObjectiveNight) -> None:
         """Prefill the diary from what the tracker recorded, and say so in one line."""
