@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.color import Color
-from textual.containers import Vertical
 from textual.widgets import Static
 
-from sleepplan.core.chart_colours import RGB, hex_colour, series_colours
+from sleepplan.core.chart_colours import RGB, hex_colour
 from sleepplan.core.chart_scale import score_chart
 from sleepplan.core.insights import Night
+from sleepplan.tui.widgets.plot_chart import PlotChart
 
 DOT = "•"
 AVERAGE = "━"
@@ -29,8 +27,10 @@ FRAME_ROWS = 3
 """Rows the plot spends beside its canvas: the frame and the date labels."""
 
 
-class ScoreChart(Vertical):
+class ScoreChart(PlotChart):
     """A legend line over a Plotext plot of the morning scores."""
+
+    LEGEND_ID = "score-legend"
 
     DEFAULT_CSS = """
     ScoreChart { height: 14; background: $surface; }
@@ -44,22 +44,6 @@ class ScoreChart(Vertical):
         self.limit = limit
         self._scored: list[Night] = []
 
-    def compose(self) -> ComposeResult:
-        """The legend, then the plot."""
-        from textual_plotext import PlotextPlot  # loads with History, not at start-up
-
-        yield Static(id="score-legend")
-        yield PlotextPlot()
-
-    def on_mount(self) -> None:
-        """Redraw in the new colours when the theme changes."""
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.redraw())
-        self.redraw()
-
-    def on_resize(self) -> None:
-        """The ticks depend on the room: redraw."""
-        self.redraw()
-
     def show(self, nights: Sequence[Night]) -> None:
         """Chart the morning scores of ``nights``."""
         self._scored = list(nights)
@@ -67,8 +51,7 @@ class ScoreChart(Vertical):
 
     def colours(self) -> tuple[RGB, RGB]:
         """The dots' colour and the average's, readable on the chart's background."""
-        background = Color.parse(self.app.theme_variables["surface"]).rgb
-        dots, average = series_colours(background, 2)
+        dots, average = self.series_colours(2)
         return dots, average
 
     def redraw(self) -> None:

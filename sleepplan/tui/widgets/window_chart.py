@@ -9,14 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.color import Color
-from textual.containers import Vertical
 from textual.widgets import Static
 
-from sleepplan.core.chart_colours import RGB, hex_colour, series_colours
+from sleepplan.core.chart_colours import RGB, hex_colour
 from sleepplan.core.chart_scale import in_bed_label, window_chart
 from sleepplan.core.sleep_window import WeekStep
+from sleepplan.tui.widgets.plot_chart import PlotChart
 
 STEP = "━"
 Y_LABELS_WIDTH = 7
@@ -32,8 +30,10 @@ def measured_weeks(steps: Sequence[WeekStep]) -> list[tuple[WeekStep, float | No
     ]
 
 
-class WindowChart(Vertical):
+class WindowChart(PlotChart):
     """A legend line over a Plotext step chart of the sleep window."""
+
+    LEGEND_ID = "window-legend"
 
     DEFAULT_CSS = """
     WindowChart { height: 12; background: $surface; }
@@ -45,22 +45,6 @@ class WindowChart(Vertical):
         super().__init__(id=id)
         self._steps: tuple[WeekStep, ...] = ()
 
-    def compose(self) -> ComposeResult:
-        """The legend, then the plot."""
-        from textual_plotext import PlotextPlot  # loads with History, not at start-up
-
-        yield Static(id="window-legend")
-        yield PlotextPlot()
-
-    def on_mount(self) -> None:
-        """Redraw in the new colours when the theme changes."""
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.redraw())
-        self.redraw()
-
-    def on_resize(self) -> None:
-        """The labels depend on the room: redraw."""
-        self.redraw()
-
     def show(self, steps: tuple[WeekStep, ...]) -> None:
         """Chart these weeks of the window."""
         self._steps = steps
@@ -68,8 +52,7 @@ class WindowChart(Vertical):
 
     def colour(self) -> RGB:
         """The steps' colour, readable on the chart's background."""
-        background = Color.parse(self.app.theme_variables["surface"]).rgb
-        return series_colours(background, 1)[0]
+        return self.series_colours(1)[0]
 
     def redraw(self) -> None:
         """Draw the chart for the weeks shown, the size it has and the current theme."""
