@@ -213,7 +213,11 @@ class Compound:
     cautions: tuple[str, ...] = ()
     """Plain cautions a user should read."""
     notes: str = ""
-    """What could not be sourced, and how the timing was chosen."""
+    """What a user should know, in a sentence or two: what it is for and what is missing."""
+    research: str | None = None
+    """The research trail: what was looked for and not found, why a number is left out, which
+    copy of a text stands for which record. For maintainers: the app and the CLI text never
+    show it (``catalog --json`` carries it, as it carries every field)."""
     sources: tuple[Source, ...] = ()
     """Citations covering the numbers."""
 
