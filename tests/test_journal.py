@@ -13,13 +13,13 @@ import pytest
 from sleepplan.core.day import DayEntry
 from sleepplan.core.errors import InputError
 from sleepplan.core.safety import CyclingLookback
+from sleepplan.store.day_log import read_day_log
 from sleepplan.store.faults import JournalBusy
 from sleepplan.store.journal import (
     SCHEMA_VERSION,
     CheckinExists,
     Journal,
     JournalDamaged,
-    read_day_log,
     read_nights_taken,
 )
 

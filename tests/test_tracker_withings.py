@@ -144,7 +144,7 @@ def test_bytes_that_are_not_utf8_name_the_line(tmp_path: Path) -> None:
 
 
 def test_a_line_too_long_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(trackers, "CSV_LINE_LIMIT", 300)
+    monkeypatch.setattr("sleepplan.store.trackers.common.CSV_LINE_LIMIT", 300)
     path = tmp_path / "sleep.csv"
     path.write_text(ENGLISH.read_text() + "x" * 400 + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="too long") as caught:

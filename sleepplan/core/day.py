@@ -1,158 +1,45 @@
-"""The day before the night (design §16): daytime doses, what is left of them at bedtime, cutoffs.
+"""The day before the night (design §16): daytime doses placed, what is left of them at bedtime.
 
 A coffee at 15:00 or a morning focus stack is placed on the night's day, from the morning's wake to
 bedtime, and run through the same kinetics as the evening's doses. Alcohol is the exception: the
 body clears it at a roughly constant rate whatever the amount (zero order), so what is left is the
 amount drunk less the hours times that rate, shared by all the day's drinks, oldest first.
+
+Beside it: ``day_amounts`` (the amounts users enter), ``clearance`` (this person's half-lives)
+and ``cutoffs`` (the latest time for a wake-promoting compound); their names stay importable here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sleepplan.core import timing
 from sleepplan.core.catalog import Anchor, Catalog, Compound
+from sleepplan.core.clearance import NOBODY_SPECIAL as NOBODY_SPECIAL
+from sleepplan.core.clearance import HalfLife, curve_for
+from sleepplan.core.clearance import Person as Person
+from sleepplan.core.clearance import personal_half_life as personal_half_life
+from sleepplan.core.cutoffs import WAKE_PROMOTING_THRESHOLD as WAKE_PROMOTING_THRESHOLD
+from sleepplan.core.cutoffs import Cutoff as Cutoff
+from sleepplan.core.cutoffs import cutoff_for as cutoff_for
+from sleepplan.core.cutoffs import cutoffs as cutoffs
+from sleepplan.core.day_amounts import amount_in_mg, mg_text
+from sleepplan.core.day_amounts import parse_amount_text as parse_amount_text  # (re-exported)
 from sleepplan.core.interactions import Severity
-from sleepplan.core.kinetics import Curve, residual_lower_bound
+from sleepplan.core.kinetics import residual_lower_bound
 from sleepplan.core.warning import SafetyWarning
 
 if TYPE_CHECKING:
     from sleepplan.core.profile import DayItem
 
-WAKE_PROMOTING_THRESHOLD = 0.25
-"""Design §16: a wake-promoting compound at or above this share of its peak at bedtime warns."""
 PRESENT_AT_BEDTIME = 0.05
 """Below this share of its peak a daytime dose no longer joins tonight's interaction checks."""
 _STEP_H = 5 / 60
 """Resolution of the day's combined curves, for their peaks."""
-_PLURAL = {"cups": "cup", "espressos": "espresso", "teas": "tea", "drinks": "drink"}
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    """What changes how fast this person clears a compound (design §16)."""
-
-    smoker: bool = False
-    oral_contraceptives: bool = False
-    pregnant: bool = False
-    cyp1a2_inhibitor: bool = False
-    """A medication that strongly inhibits CYP1A2 (fluvoxamine)."""
-
-    @property
-    def conditions(self) -> tuple[str, ...]:
-        """The conditions that apply, by their catalog names."""
-        flags = {
-            "smoker": self.smoker,
-            "oral_contraceptives": self.oral_contraceptives,
-            "pregnant": self.pregnant,
-            "cyp1a2_inhibitor": self.cyp1a2_inhibitor,
-        }
-        return tuple(name for name, on in flags.items() if on)
-
-
-NOBODY_SPECIAL = Person()
-"""The usual person: no condition that changes a half-life."""
-
-CONDITION_WORDS = {
-    "smoker": "smoking",
-    "oral_contraceptives": "oral contraceptives",
-    "pregnant": "pregnancy",
-    "cyp1a2_inhibitor": "a CYP1A2-inhibiting medication",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class HalfLife:
-    """The half-life used for this person, and why it differs from the usual one."""
-
-    range_h: tuple[float, float]
-    because: str | None = None
-    """The condition that changed it, in words ("oral contraceptives"); ``None``: the usual."""
-
-    @property
-    def middle_h(self) -> float:
-        """The middle of the range, the value the kinetics use."""
-        return sum(self.range_h) / 2
-
-
-def personal_half_life(compound: Compound, person: Person) -> HalfLife | None:
-    """The compound's half-life for this person; ``None`` without a sourced half-life.
-
-    Where several conditions apply, the longest half-life among them is used when any lengthens
-    it (it errs towards warning); a condition that only shortens it (smoking) applies alone.
-    """
-    if compound.half_life_h is None:
-        return None
-    usual = HalfLife(compound.half_life_h)
-    applying = [
-        HalfLife(item.half_life_h, CONDITION_WORDS[item.condition])
-        for item in compound.half_life_when
-        if item.condition in person.conditions
-    ]
-    if not applying:
-        return usual
-    longer = [item for item in applying if item.middle_h > usual.middle_h]
-    if longer:
-        return max(longer, key=lambda item: item.middle_h)
-    return min(applying, key=lambda item: item.middle_h)
-
-
-# -- amounts -----------------------------------------------------------------------------------
-
-
-def unit_names(compound: Compound) -> list[str]:
-    """The units an amount of this compound can be given in."""
-    return ["mg", "g", *compound.units]
-
-
-MAX_DAY_MG = 1_000_000
-"""A day's single entry above 1 kg is a typing mistake (eight drinks of alcohol are 112 g)."""
-_METRIC = {"mg": 1.0, "g": 1000.0, "mcg": 0.001, "µg": 0.001, "ug": 0.001}
-_AMOUNT_TEXT = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*([^\d\s.][^\d]*)?$")
-
-
-def amount_in_mg(compound: Compound, amount: float, unit: str) -> tuple[float, str]:
-    """Milligrams for an amount in a unit, and the conversion in words ("2 cups = 192 mg").
-
-    ``ValueError`` for a unit the compound does not know, or an amount no one takes.
-    """
-    name = unit.strip().casefold().replace(" ", "_").replace("μ", "µ")
-    name = _PLURAL.get(name, name)
-    if name not in compound.units and name.endswith("s") and name[:-1] in compound.units:
-        name = name[:-1]
-    if name in compound.units:
-        mg = amount * compound.units[name]
-        plural = "s" if amount > 1 else ""
-        words = f"{amount:g} {name.replace('_', ' ')}{plural} = {_mg(mg)}"
-    elif name in _METRIC:
-        mg = amount * _METRIC[name]
-        words = _mg(mg)
-    else:
-        known = ", ".join(unit_names(compound))
-        raise ValueError(f"{compound.name} has no unit {unit.strip()!r} (units: {known})")
-    if not (math.isfinite(mg) and 0 < mg <= MAX_DAY_MG):
-        raise ValueError(f"{amount:g} {unit.strip()} is not a plausible amount (at most 1 kg)")
-    return mg, words
-
-
-def parse_amount_text(compound: Compound, text: str) -> tuple[float, str]:
-    """An amount as a user types it ("2 cups", "95 mg", "1.5 uk_unit"), in mg with its words."""
-    match = _AMOUNT_TEXT.match(text)
-    if not match:
-        raise ValueError(f"{text!r} is not an amount (examples: 95 mg, 2 cups)")
-    value = float(match.group(1))
-    if value <= 0:
-        raise ValueError(f"{text!r} is not an amount (more than 0)")
-    return amount_in_mg(compound, value, (match.group(2) or "mg").strip())
-
-
-def _mg(amount: float) -> str:
-    return f"{amount / 1000:g} g" if amount >= 1000 else f"{amount:g} mg"
 
 
 # -- placing the day's doses --------------------------------------------------------------------
@@ -208,7 +95,7 @@ def place_item(
     """A profile's ``[[day]]`` item on the night's day, or (field, problem) when it cannot be."""
     morning = morning_of(bedtime, wake, zone_name)
     if item.amount_mg is not None:
-        amount_mg, text = item.amount_mg, _mg(item.amount_mg)
+        amount_mg, text = item.amount_mg, mg_text(item.amount_mg)
     else:
         assert item.amount is not None and item.unit is not None  # the record checks the pair
         try:
@@ -277,7 +164,7 @@ class DayDose:
     def level_text(self) -> str:
         """The level at bedtime for a line of text: "45%", "≥31%", "8 g left", "unknown"."""
         if self.left_mg is not None:
-            return "cleared" if self.left_mg <= 0 else f"{_mg(round(self.left_mg, -2))} left"
+            return "cleared" if self.left_mg <= 0 else f"{mg_text(round(self.left_mg, -2))} left"
         if self.level_at_bedtime is None:
             return "unknown"
         bound = "≥" if self.level_is_lower_bound else ""
@@ -289,13 +176,6 @@ class DayDose:
         if self.left_mg is not None:
             return self.left_mg > 0
         return self.level_at_bedtime is None or self.level_at_bedtime >= PRESENT_AT_BEDTIME
-
-
-def curve_for(compound: Compound, half_life: HalfLife | None) -> Curve | None:
-    """The compound's curve with this person's half-life, when its tmax is known too."""
-    if compound.tmax_h is None or half_life is None:
-        return None
-    return Curve.from_ranges(compound.tmax_h, half_life.range_h)
 
 
 def day_doses(
@@ -394,94 +274,6 @@ def combined_level(doses: Sequence[DayDose], bedtime: dt.datetime, person: Perso
     return total(span_h) / peak if peak > 0 else 0.0
 
 
-# -- cutoffs -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Cutoff:
-    """The latest time today to take a wake-promoting compound and be under the line by bedtime."""
-
-    compound: Compound
-    latest: dt.datetime
-    """To the minute, rounded down."""
-    threshold: float
-    half_life: HalfLife
-    unit: str
-    """The word for one serving ("cup" for caffeine; "dose" when it has no everyday unit)."""
-    bedtime: dt.datetime
-    morning: dt.datetime
-    """The wake that starts the day: a cutoff before it leaves no time today."""
-
-    @property
-    def none_today(self) -> bool:
-        """Even a dose at waking is above the line at bedtime."""
-        return timing.utc(self.latest) < timing.utc(self.morning)
-
-    @property
-    def text(self) -> str:
-        """In words: "Caffeine: last cup by 14:10 for a 23:00 bedtime"."""
-        bed = timing.format_clock(self.bedtime.time())
-        if self.none_today:
-            waking = timing.format_clock(self.morning.time())
-            return (
-                f"{self.compound.name}: even a {self.unit} at waking ({waking}) "
-                f"is over {self.threshold:.0%} at {bed}"
-            )
-        latest = timing.format_clock(self.latest.time())
-        return f"{self.compound.name}: last {self.unit} by {latest} for a {bed} bedtime"
-
-
-def hours_to_fall(curve: Curve, threshold: float) -> float:
-    """Hours from a dose until its curve, past the peak, falls to ``threshold`` of the peak."""
-    low, high = curve.tmax_h, curve.tmax_h + 1.0
-    while curve.relative(high) > threshold:
-        low, high = high, high * 2
-        if high > 10_000:
-            raise ValueError("the curve does not fall to the threshold")
-    for _ in range(60):
-        middle = (low + high) / 2
-        if curve.relative(middle) > threshold:
-            low = middle
-        else:
-            high = middle
-    return high
-
-
-def cutoff_for(
-    compound: Compound,
-    bedtime: dt.datetime,
-    morning: dt.datetime,
-    person: Person,
-    threshold: float = WAKE_PROMOTING_THRESHOLD,
-) -> Cutoff | None:
-    """The compound's cutoff for this bedtime; ``None`` without a sourced half-life."""
-    half_life = personal_half_life(compound, person)
-    if half_life is None:
-        return None
-    curve = curve_for(compound, half_life)
-    if curve is not None:
-        hours = hours_to_fall(curve, threshold)
-    else:  # instant absorption: the earliest it could fall that far, so the latest safe time
-        hours = half_life.middle_h * math.log2(1 / threshold)
-    # Real time before bedtime: across a clock change the wall clock moves by more or less.
-    latest = timing.shift(bedtime, hours=-hours).replace(second=0, microsecond=0)
-    unit = next(iter(compound.units), "dose")
-    return Cutoff(compound, latest, threshold, half_life, unit.replace("_", " "), bedtime, morning)
-
-
-def cutoffs(
-    compounds: Iterable[Compound], bedtime: dt.datetime, morning: dt.datetime, person: Person
-) -> tuple[Cutoff, ...]:
-    """Cutoffs for the wake-promoting compounds among these, one each, by name."""
-    found = {}
-    for compound in compounds:
-        if compound.wake_promoting and compound.id not in found:
-            cutoff = cutoff_for(compound, bedtime, morning, person)
-            if cutoff is not None:
-                found[compound.id] = cutoff
-    return tuple(sorted(found.values(), key=lambda cutoff: cutoff.compound.name))
-
-
 # -- warnings ------------------------------------------------------------------------------------
 
 
@@ -513,8 +305,9 @@ def day_warnings(
                     Severity.CAUTION,
                     "disruptive_amount_today",
                     (compound_id,),
-                    f"{compound.name} today: {_mg(total)} in all. From about {_mg(limit)} the "
-                    f"sources report a more disrupted night; {_effect(compound)}",
+                    f"{compound.name} today: {mg_text(total)} in all. "
+                    f"From about {mg_text(limit)} the sources report a more disrupted night; "
+                    f"{_effect(compound)}",
                     compound.citations_for("disrupts_sleep_from_mg"),
                 )
             )

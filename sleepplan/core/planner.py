@@ -10,17 +10,9 @@ from typing import TYPE_CHECKING
 from sleepplan.core import timing
 from sleepplan.core.architecture import PredictedNight, predict_night
 from sleepplan.core.catalog import Anchor, Catalog, Compound
-from sleepplan.core.day import (
-    NOBODY_SPECIAL,
-    Cutoff,
-    DayDose,
-    DayEntry,
-    Person,
-    cutoffs,
-    day_doses,
-    morning_of,
-    profile_entries,
-)
+from sleepplan.core.clearance import NOBODY_SPECIAL, Person
+from sleepplan.core.cutoffs import Cutoff, cutoffs
+from sleepplan.core.day import DayDose, DayEntry, day_doses, morning_of, profile_entries
 from sleepplan.core.experiments import ExperimentPlan, night_instruction
 from sleepplan.core.kinetics import Curve, residual_lower_bound
 from sleepplan.core.profile import Dose, Profile, Routine

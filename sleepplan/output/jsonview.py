@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sleepplan.core.catalog import Catalog, Compound
-from sleepplan.core.day import Cutoff, DayDose
+from sleepplan.core.cutoffs import Cutoff
+from sleepplan.core.day import DayDose
 from sleepplan.core.interactions import Medications
 from sleepplan.core.planner import Plan, PlannedDose
 from sleepplan.core.safety import SCOPE, Intake, SafetyWarning
@@ -16,6 +16,7 @@ from sleepplan.output import DISCLAIMER
 
 if TYPE_CHECKING:
     from sleepplan.core.objective import ObjectiveNight
+    from sleepplan.output.day_before import DayBefore
 
 
 def _iso(instant: dt.datetime | None) -> str | None:
@@ -129,30 +130,20 @@ def cutoff_json(cutoff: Cutoff) -> dict[str, Any]:
     }
 
 
-def day_list_json(
-    *,
-    night: dt.date,
-    zone: str,
-    profile_name: str,
-    morning: dt.datetime,
-    bedtime: dt.datetime,
-    doses: Sequence[DayDose],
-    ids: Sequence[int | None],
-    cutoffs: Sequence[Cutoff],
-    warnings: list[SafetyWarning],
-) -> dict[str, Any]:
+def day_list_json(day: DayBefore) -> dict[str, Any]:
     """``sleepplan day --json``: the day before a night (``id``: a logged entry's, else null)."""
     return {
-        "night": night.isoformat(),
-        "timezone": zone,
-        "profile": profile_name,
-        "morning": _iso(morning),
-        "bedtime": _iso(bedtime),
+        "night": day.night.isoformat(),
+        "timezone": day.zone,
+        "profile": day.profile_name,
+        "morning": _iso(day.morning),
+        "bedtime": _iso(day.bedtime),
         "day": [
-            {"id": entry_id, **day_json(dose)} for dose, entry_id in zip(doses, ids, strict=True)
+            {"id": entry_id, **day_json(dose)}
+            for dose, entry_id in zip(day.doses, day.ids, strict=True)
         ],
-        "cutoffs": [cutoff_json(cutoff) for cutoff in cutoffs],
-        "warnings": [warning_json(warning) for warning in warnings],
+        "cutoffs": [cutoff_json(cutoff) for cutoff in day.cutoffs],
+        "warnings": [warning_json(warning) for warning in day.warnings],
         "disclaimer": DISCLAIMER,
     }
 

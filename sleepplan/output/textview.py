@@ -1,14 +1,19 @@
-"""Readable plain-text tables and the text timeline."""
+"""Readable plain text of a plan, the day, a check and the catalog, as the commands print them.
+
+Beside it: ``timeline_lines`` (the night drawn as text) and ``checkin_view`` (a check-in and the
+history); their names stay importable here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sleepplan.core import timing
 from sleepplan.core.catalog import Compound
-from sleepplan.core.day import Cutoff, DayDose
+from sleepplan.core.cutoffs import Cutoff
+from sleepplan.core.day import DayDose
 from sleepplan.core.interactions import Medications, Severity, medications_summary
 from sleepplan.core.planner import Plan, PlannedDose
 from sleepplan.core.safety import (
@@ -18,20 +23,20 @@ from sleepplan.core.safety import (
     SafetyWarning,
     records_interaction,
 )
-from sleepplan.core.timeline import Timeline, build_timeline
+from sleepplan.core.timeline import build_timeline
 from sleepplan.core.visible import visible
-from sleepplan.core.vocabulary import Stage
 from sleepplan.output import DISCLAIMER
+from sleepplan.output.checkin_view import checkin_text as checkin_text
+from sleepplan.output.checkin_view import history_text as history_text
+from sleepplan.output.timeline_lines import BAND_LEGEND as BAND_LEGEND
+from sleepplan.output.timeline_lines import axis_line as axis_line
+from sleepplan.output.timeline_lines import band_line as band_line
+from sleepplan.output.timeline_lines import curve_rows as curve_rows
+from sleepplan.output.timeline_lines import timeline_text
 
-LEVEL_GLYPHS = " ▁▂▃▄▅▆▇█"
-BAND_GLYPHS: dict[Stage | None, str] = {
-    None: "·",
-    Stage.SLEEP_ONSET: "o",
-    Stage.SLOW_WAVE: "D",
-    Stage.MAINTENANCE: "m",
-    Stage.REM: "R",
-}
-BAND_LEGEND = "· awake  o falling asleep  D deep (slow-wave)  m mid-night  R REM-rich"
+if TYPE_CHECKING:
+    from sleepplan.output.day_before import DayBefore
+
 SEVERITY_MARKS = {"danger": "✖ DANGER ", "caution": "▲ CAUTION", "info": "ℹ info   "}
 
 
@@ -43,10 +48,6 @@ def _mg(amount: float) -> str:
 
 def _minutes(value: int) -> str:
     return f"{value:+d} min" if value else "  0 min"
-
-
-def _pct(value: float | None) -> str:
-    return "  –" if value is None else f"{value:4.0%}".strip().rjust(4)
 
 
 def _dose_line(dose: PlannedDose) -> list[str]:
@@ -149,30 +150,20 @@ def _because(condition: str | None) -> str:
     return f" (half-life changed by {visible(condition)})" if condition else ""
 
 
-def day_text(
-    *,
-    night: dt.date,
-    profile_name: str,
-    morning: dt.datetime,
-    bedtime: dt.datetime,
-    doses: Sequence[DayDose],
-    ids: Sequence[int | None],
-    cutoffs: Sequence[Cutoff],
-    warnings: list[SafetyWarning],
-) -> str:
+def day_text(day: DayBefore) -> str:
     """``sleepplan day``: the day before a night, its doses' levels at bedtime, the cutoffs."""
-    lines = alarms_text(warnings)
+    lines = alarms_text(day.warnings)
     lines += [
-        f"The day before the night of {night:%a %d %b %Y} · profile {visible(profile_name)} · "
-        f"waking {morning:%H:%M} → bedtime {bedtime:%H:%M}",
+        f"The day before the night of {day.night:%a %d %b %Y} · profile "
+        f"{visible(day.profile_name)} · waking {day.morning:%H:%M} → bedtime {day.bedtime:%H:%M}",
         "",
     ]
-    if doses or cutoffs:
-        lines += _paragraph(from_today_text(doses, cutoffs, bedtime, ids))
+    if day.doses or day.cutoffs:
+        lines += _paragraph(from_today_text(day.doses, day.cutoffs, day.bedtime, day.ids))
     else:
         lines += ["Nothing taken during the day yet.", ""]
     lines.append("Log a dose: sleepplan day add COMPOUND AMOUNT [--at HH:MM]")
-    if any(entry_id is not None for entry_id in ids):
+    if any(entry_id is not None for entry_id in day.ids):
         lines.append("Remove a logged one: sleepplan day remove ID")
     lines += ["", DISCLAIMER]
     return "\n".join(lines)
@@ -187,66 +178,6 @@ def _span(plan: Plan) -> str:
     minutes = timing.minutes_between(plan.bedtime, plan.wake)
     hours, rest = divmod(minutes, 60)
     return f"{hours} h {rest:02d} min"
-
-
-def axis_line(timeline: Timeline) -> str:
-    """Hour ticks (``|23``) at their columns, where they fit."""
-    axis = [" "] * timeline.columns
-    hour = timing.shift(timeline.start.replace(minute=0, second=0, microsecond=0), hours=1)
-    while timing.utc(hour) < timing.utc(timeline.end):
-        column = timeline.column_of(hour)
-        text = f"|{hour:%H}"
-        if all(cell == " " for cell in axis[column : column + len(text) + 1]):
-            for offset, char in enumerate(text):
-                if column + offset < timeline.columns:
-                    axis[column + offset] = char
-        hour = timing.shift(hour, hours=1)
-    return "".join(axis)
-
-
-def band_line(timeline: Timeline) -> str:
-    """One letter per column for the stage the night is in (meaning never by colour alone)."""
-    return "".join(BAND_GLYPHS[stage] for stage in timeline.band)
-
-
-def curve_line(levels: tuple[float, ...]) -> str:
-    """Block glyphs for relative concentrations."""
-    return curve_rows(levels, 1)[0]
-
-
-def curve_rows(levels: tuple[float, ...], height: int) -> list[str]:
-    """A curve ``height`` rows tall, top row first, in eighths of a cell."""
-    rows = []
-    for row in range(height):
-        floor = (height - 1 - row) * 8
-        rows.append(
-            "".join(
-                LEVEL_GLYPHS[max(0, min(8, round(level * height * 8) - floor))] for level in levels
-            )
-        )
-    return rows
-
-
-def timeline_text(timeline: Timeline) -> list[str]:
-    """The night on a time axis: hour ticks, the stage band, one curve per dose."""
-    label_width = 18
-    pad = " " * label_width
-    lines = [
-        f"TIMELINE {timeline.start:%H:%M} → wake {timeline.end:%H:%M}",
-        pad + axis_line(timeline).rstrip(),
-        f"{'stages':<{label_width}}{band_line(timeline)}",
-    ]
-    for row in timeline.rows:
-        label = visible(row.dose.compound.name)[: label_width - 2]
-        if row.levels is None:
-            lines.append(f"{label:<{label_width}}(no sourced kinetics)")
-            continue
-        lines.append(
-            f"{label:<{label_width}}{curve_line(row.levels)} {_pct(row.dose.residual_at_wake)}"
-        )
-    lines.append(f"{pad}{BAND_LEGEND}")
-    lines.append(f"{pad}▁…█ each dose's level against its own peak · % = left at wake")
-    return lines
 
 
 def alarms_text(warnings: list[SafetyWarning]) -> list[str]:
@@ -352,95 +283,4 @@ def check_text(
         lines.append("What the sources say about pairs here:")
         lines += _paragraph([f"  - {visible(note)}" for note in notes])
     lines += [SCOPE, DISCLAIMER]
-    return "\n".join(lines)
-
-
-def _score(value: float | None) -> str:
-    return "  –" if value is None else f"{value:3.0f}"
-
-
-def _hm(minutes: int | None) -> str:
-    if minutes is None:
-        return "–"
-    return f"{minutes // 60} h {minutes % 60:02d}"
-
-
-def score_breakdown(record: dict[str, Any]) -> list[str]:
-    """The morning score and every part of it: the number is never shown alone."""
-    scores, parts = record["scores"], record["scores"].get("parts", {})
-    part_text = " · ".join(f"{name} {value:.0f}" for name, value in parts.items())
-    kss = record.get("kss")
-    quality = record.get("quality")
-    kss_text = kss if kss is not None else "–"
-    quality_text = quality if quality is not None else "–"
-    rows = [
-        ("Diary (CSD-style)", scores["diary"], "0.35", part_text),
-        ("Compared with usual (LSEQ-style)", scores["leeds"], "0.30", ""),
-        (f"Alertness (KSS {kss_text})", scores["alertness"], "0.20", ""),
-        (f"Quality ({quality_text}/5)", scores["quality"], "0.15", ""),
-    ]
-    lines = [f"Morning score {_score(scores['morning']).strip()} / 100"]
-    for label, value, weight, detail in rows:
-        lines.append(f"  {label:<34}{_score(value)}  × {weight}   {detail}".rstrip())
-    lines += [
-        f"Onset {_score(scores['onset']).strip()} · maintenance "
-        f"{_score(scores['maintenance']).strip()} · next morning "
-        f"{_score(scores['next_morning']).strip()}",
-        "(Blocks you did not answer are left out and the weights renormalised.)",
-    ]
-    return lines
-
-
-def checkin_text(record: dict[str, Any], recent: list[float], profile_name: str) -> str:
-    """The result of recording a check-in: metrics, the score breakdown, the last seven."""
-    metrics = record["metrics"]
-    lines = [
-        f"Check-in recorded for the night of {visible(str(record['night']))} "
-        f"(profile {visible(profile_name)})."
-    ]
-    lines.append(
-        f"In bed {_hm(metrics['tib_min'])} · asleep {_hm(metrics['tst_min'])} · "
-        f"efficiency {metrics['se_pct'] if metrics['se_pct'] is not None else '–'}% · "
-        f"{metrics['sol_min'] if metrics['sol_min'] is not None else '–'} min to fall asleep · "
-        f"{metrics['waso_min'] if metrics['waso_min'] is not None else '–'} min awake"
-    )
-    lines += [""] + score_breakdown(record)
-    morning = record["scores"]["morning"]
-    if recent and morning is not None:
-        average = sum(recent) / len(recent)
-        lines.append(
-            f"Compared with your last {len(recent)} mornings (average {average:.0f}): "
-            f"{morning - average:+.0f}"
-        )
-    if "next_morning_impairment" in record["flags"]:
-        lines.append(
-            "Flag: next-morning impairment (KSS ≥ 7 or feeling ≤ 30): take care "
-            "driving or operating machinery today."
-        )
-    lines += [
-        "",
-        "Items are CSD-style and LSEQ-style: reworded, not the validated instruments.",
-        DISCLAIMER,
-    ]
-    return "\n".join(lines)
-
-
-def history_text(records: list[dict[str, Any]], profile_name: str) -> str:
-    """The journal as a table, newest first."""
-    if not records:
-        return (
-            f"No check-ins yet for profile {visible(profile_name)}. Record one with "
-            "`sleepplan checkin --from FILE` or in the app (m)."
-        )
-    header = f"{'night':<11} {'morning':>7} {'asleep':>9} {'SE %':>5} {'KSS':>3}  taken"
-    lines = [header, "-" * 60]
-    for record in records:
-        metrics = record["metrics"]
-        taken = ", ".join(visible(str(dose["compound"])) for dose in record.get("taken") or [])
-        se = metrics["se_pct"]
-        lines.append(
-            f"{visible(str(record['night'])):<11} {_score(record['scores']['morning']):>7} "
-            f"{_hm(metrics['tst_min']):>9} {se if se is not None else '–':>5} "
-            f"{record.get('kss') if record.get('kss') is not None else '–':>3}  {taken or '–'}"
-        )
     return "\n".join(lines)

@@ -17,8 +17,6 @@ import errno
 import os
 import resource
 import shlex
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from sleepplan.core.visible import visible, visible_lines
@@ -239,28 +237,11 @@ def fault_of(error: BaseException, journal: Path) -> MachineFault | None:
     return from_sqlite_error(error, journal)
 
 
-@contextmanager
-def naming(path: Path) -> Iterator[None]:
-    """Make an ``OSError`` raised while writing ``path`` name it.
-
-    A failed ``write`` or ``fsync`` names no file, and a temp file (``.NAME.….tmp`` beside
-    it) means nothing to the user: ``path`` is what they know.
-    """
-    try:
-        yield
-    except OSError as error:
-        named = error.filename
-        temp = named is not None and Path(named).name.startswith(f".{path.name}.")
-        if error.errno is None or (named is not None and not temp):
-            raise
-        raise OSError(error.errno, error.strerror, str(path)) from error
-
-
 def write_report(folder: Path, name: str, text: str) -> str:
     """Write a report file (0600) in ``folder``, else the temp folder; returns where it went."""
     import tempfile
 
-    from sleepplan.store import paths
+    from sleepplan.store import paths  # paths never imports this module: no ring
 
     for place in (folder, Path(tempfile.gettempdir())):
         try:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from sleepplan.core.errors import InputError, from_decode_error
-from sleepplan.store import faults, paths
+from sleepplan.store import paths
 
 MAX_USER_FILE_BYTES = 1024 * 1024
 
@@ -52,7 +52,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     paths.make_private_dir(folder)
     import tempfile  # only writing needs it; reading a plan loads none of it
 
-    with faults.naming(path):
+    with paths.naming(path):
         fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:

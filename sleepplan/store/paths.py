@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from sleepplan.core.errors import InputError
@@ -199,8 +200,6 @@ def write_new_private_file(path: Path, data: bytes) -> None:
     A write that fails (a full disk, a file-size limit) removes the file again, so no empty
     or partial file is left to be taken for a real one; the ``OSError`` names ``path``.
     """
-    from sleepplan.store.faults import naming  # here: faults uses this module too
-
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
     try:
         with naming(path), os.fdopen(fd, "wb") as handle:
@@ -210,3 +209,20 @@ def write_new_private_file(path: Path, data: bytes) -> None:
     except BaseException:
         path.unlink(missing_ok=True)  # O_EXCL made it ours
         raise
+
+
+@contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """Make an ``OSError`` raised while writing ``path`` name it.
+
+    A failed ``write`` or ``fsync`` names no file, and a temp file (``.NAME.….tmp`` beside
+    it) means nothing to the user: ``path`` is what they know.
+    """
+    try:
+        yield
+    except OSError as error:
+        named = error.filename
+        temp = named is not None and Path(named).name.startswith(f".{path.name}.")
+        if error.errno is None or (named is not None and not temp):
+            raise
+        raise OSError(error.errno, error.strerror, str(path)) from error

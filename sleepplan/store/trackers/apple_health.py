@@ -16,14 +16,8 @@ header, which ``sniff`` sees); ``read`` then opens its central directory and str
 more than ``MAX_UNCOMPRESSED_BYTES`` or a compression ratio above ``MAX_RATIO``; the bytes
 decompressed are counted against the declared size as they come.
 
-Nights: each recorder's records (``sourceName``: the Watch, the iPhone, AutoSleep…) are joined
-into blocks where they follow within ``BLOCK_GAP``; a block that is a nap by
-``core.objective.looks_like_nap`` (under 4 h, starting 06:00–20:00 in the profile's zone) is a
-nap, every other block belongs to its night (design §4) and a recorder's blocks of one night
-make one night. Where several recorders recorded a night (or overlapping naps), one is kept,
-never a sum: the first of ``priority`` that recorded it (an entry names a recorder as
-``Jane's Apple Watch`` or ``apple-health:Jane's Apple Watch``, in any case), else one with
-stages (a Watch) over one without, else the longest; the others are skipped with the reason.
+The records found become nights and naps in ``apple_health_nights`` (one recorder a night,
+never a sum), and are kept meanwhile as a few numbers each (``apple_health_records``).
 
 What the byte scan does not do, since Apple never writes it: it does not apply ``ATTLIST``
 default values, and it would read a sleep ``Record`` written inside a comment.
@@ -36,7 +30,6 @@ import os
 import re
 import zipfile
 import zlib
-from array import array
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -44,20 +37,21 @@ from pathlib import Path
 from typing import NoReturn, Protocol
 from xml.parsers import expat
 
-from sleepplan.core import timing
 from sleepplan.core.errors import InputError
 from sleepplan.core.objective import (
-    Epoch,
     ObjectiveNight,
     Skipped,
-    Stage,
-    looks_like_nap,
-    night_of,
-    summarise,
 )
-from sleepplan.store.trackers import Progress
+from sleepplan.store.trackers.apple_health_nights import nights
+from sleepplan.store.trackers.apple_health_records import SOURCE as SOURCE
+from sleepplan.store.trackers.apple_health_records import (
+    VALUES,
+    Instant,
+    SleepRecords,
+    instant_at,
+)
+from sleepplan.store.trackers.common import Progress
 
-SOURCE = "apple-health"
 EXPORT_MEMBER = "apple_health_export/export.xml"
 """Where Apple's ``export.zip`` holds the export."""
 SLEEP_TYPE = b"HKCategoryTypeIdentifierSleepAnalysis"
@@ -77,24 +71,7 @@ MAX_SLEEP_RECORDS = 3_000_000
 """Decades of several recorders stay well under this (about 70 MB kept)."""
 MAX_RECORDS_PER_NIGHT = 5000
 """A Watch writes under a hundred records a night; more is not a night (and would be slow)."""
-BLOCK_GAP = dt.timedelta(minutes=60)
-"""Records of one recorder further apart than this are separate blocks of sleep."""
-MAX_BLOCK = dt.timedelta(hours=24)
 
-IN_BED = 0
-STAGES: tuple[Stage | None, ...] = (None, "asleep", "light", "deep", "rem", "awake")
-"""A stage code's stage (``IN_BED``, code 0, is an in-bed span, not an epoch)."""
-VALUES = {
-    "HKCategoryValueSleepAnalysisInBed": IN_BED,
-    "HKCategoryValueSleepAnalysisAsleep": 1,
-    "HKCategoryValueSleepAnalysisAsleepUnspecified": 1,
-    "HKCategoryValueSleepAnalysisAsleepCore": 2,
-    "HKCategoryValueSleepAnalysisAsleepDeep": 3,
-    "HKCategoryValueSleepAnalysisAsleepREM": 4,
-    "HKCategoryValueSleepAnalysisAwake": 5,
-}
-_STAGED = frozenset({2, 3, 4})
-_ASLEEP = frozenset({1, 2, 3, 4})
 
 ZIP_MAGIC = b"PK\x03\x04"
 _ATTRIBUTE = rb"[A-Za-z_:][\w:.-]*\s*=\s*(?:\"[^\"]*\"|'[^']*')"
@@ -123,10 +100,7 @@ def read(
     """Every night and nap of an Apple Health export, and every record left out (see above)."""
     records, skipped = _sleep_records(path, progress)
     yield from skipped
-    yield from _nights(records, zone, priority)
-
-
-# --- reading the file ---------------------------------------------------------------------
+    yield from nights(records, zone, priority, MAX_RECORDS_PER_NIGHT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,58 +118,7 @@ class _Where:
         raise InputError.single(self.source, place, message)
 
 
-class _Records:
-    """The sleep records read, a few numbers each, so that memory stays small.
-
-    Starts and ends in POSIX seconds, their offsets in minutes, a stage code and the
-    recorder's index in ``recorders``.
-    """
-
-    def __init__(self) -> None:
-        self.starts = array("d")
-        self.ends = array("d")
-        self.start_offsets = array("h")
-        self.end_offsets = array("h")
-        self.stages = array("b")
-        self.recorder_of = array("i")
-        self.recorders: list[str] = []
-        self._recorder_index: dict[str, int] = {}
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def add(self, start: _Instant, end: _Instant, stage: int, recorder: str) -> None:
-        index = self._recorder_index.get(recorder)
-        if index is None:
-            index = self._recorder_index[recorder] = len(self.recorders)
-            self.recorders.append(recorder)
-        self.starts.append(start[0])
-        self.start_offsets.append(start[1])
-        self.ends.append(end[0])
-        self.end_offsets.append(end[1])
-        self.stages.append(stage)
-        self.recorder_of.append(index)
-
-    def start(self, index: int) -> dt.datetime:
-        return _instant(self.starts[index], self.start_offsets[index])
-
-    def end(self, index: int) -> dt.datetime:
-        return _instant(self.ends[index], self.end_offsets[index])
-
-
-_Instant = tuple[float, int]
-"""An instant as POSIX seconds and the offset it was written with, in minutes."""
-_OFFSETS: dict[int, dt.timezone] = {}
-
-
-def _instant(seconds: float, offset_minutes: int) -> dt.datetime:
-    offset = _OFFSETS.get(offset_minutes)
-    if offset is None:
-        offset = _OFFSETS[offset_minutes] = dt.timezone(dt.timedelta(minutes=offset_minutes))
-    return dt.datetime.fromtimestamp(seconds, offset)
-
-
-def _sleep_records(path: Path, progress: Progress | None) -> tuple[_Records, list[Skipped]]:
+def _sleep_records(path: Path, progress: Progress | None) -> tuple[SleepRecords, list[Skipped]]:
     """The sleep records of an export.xml, or of the export.xml inside an export.zip."""
     with path.open("rb") as handle:
         if handle.read(len(ZIP_MAGIC)) != ZIP_MAGIC:
@@ -273,11 +196,11 @@ class _Scan:
         """Opens the same bytes again, to find the line of a problem."""
         self.declared = declared
         """Whether ``total`` is a zip's declared size, which the bytes may not exceed."""
-        self.records = _Records()
+        self.records = SleepRecords()
         self.skips: list[tuple[int, str]] = []
         """Sleep records left out: their byte offsets and why."""
 
-    def run(self, stream: _Readable) -> tuple[_Records, list[Skipped]]:
+    def run(self, stream: _Readable) -> tuple[SleepRecords, list[Skipped]]:
         prolog = _Prolog(self.where)
         in_prolog = True
         offset = 0  # of `chunk` in the file
@@ -490,7 +413,7 @@ def _unescape(text: str, refuse: Callable[[str], NoReturn]) -> str:
     return _REFERENCE.sub(one, text)
 
 
-def _date(text: str | None) -> _Instant | None:
+def _date(text: str | None) -> Instant | None:
     """Apple's ``2024-01-31 23:05:00 +0100`` as an instant; ``None`` for anything else."""
     match = _DATE.fullmatch(text or "")
     if match is None:
@@ -507,160 +430,10 @@ def _date(text: str | None) -> _Instant | None:
         return None
     seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset * 60
     try:  # the instant must exist on the calendar, whatever the offset
-        _instant(seconds, offset)
+        instant_at(seconds, offset)
     except (ValueError, OverflowError, OSError):
         return None
     return float(seconds), offset
 
 
 _EPOCH_DAY = dt.date(1970, 1, 1).toordinal()
-
-
-# --- from records to nights ---------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Sleep:
-    """One recorder's records of one night (or one nap): indices into ``_Records``."""
-
-    recorder: str
-    indices: list[int]
-    night: dt.date
-    nap: bool
-    first: float
-    last: float
-
-
-def _nights(
-    records: _Records, zone: str, priority: Sequence[str]
-) -> Iterator[ObjectiveNight | Skipped]:
-    """One night per night and one per nap, a recorder each, the others skipped."""
-    mains: dict[dt.date, list[_Sleep]] = {}
-    naps: list[_Sleep] = []
-    skipped: list[Skipped] = []
-    for sleep in _blocks(records, zone, skipped):
-        if sleep.nap:
-            naps.append(sleep)
-            continue
-        held = mains.setdefault(sleep.night, [])
-        same = [s for s in held if s.recorder == sleep.recorder]
-        if same:  # a night broken by a long wake is still one night
-            same[0].indices.extend(sleep.indices)
-            same[0].first = min(same[0].first, sleep.first)
-            same[0].last = max(same[0].last, sleep.last)
-        else:
-            held.append(sleep)
-    yield from skipped
-    groups = list(mains.values()) + _overlapping(naps)
-    groups.sort(key=lambda group: min(s.first for s in group))
-    for group in groups:
-        kept = min(group, key=lambda sleep: _rank(sleep, records, priority))
-        what = "nap" if kept.nap else "night"
-        for other in group:
-            if other is not kept:
-                when = records.start(other.indices[0]).strftime("%Y-%m-%d %H:%M")
-                yield Skipped(
-                    record=f"{other.recorder}'s {what} from {when}",
-                    reason=f"another recorder kept for this {what}: {kept.recorder}",
-                )
-        if len(kept.indices) > MAX_RECORDS_PER_NIGHT:
-            yield Skipped(
-                record=f"{kept.recorder}'s {what} of {kept.night.isoformat()}",
-                reason=f"more than {MAX_RECORDS_PER_NIGHT} records in one {what}",
-            )
-            continue
-        yield _night(kept, records)
-
-
-def _blocks(records: _Records, zone: str, skipped: list[Skipped]) -> Iterator[_Sleep]:
-    """Each recorder's records joined into blocks of sleep, each with its night."""
-    by_recorder: dict[int, list[int]] = {}
-    for index, recorder in enumerate(records.recorder_of):
-        by_recorder.setdefault(recorder, []).append(index)
-    gap = BLOCK_GAP.total_seconds()
-    for recorder, indices in by_recorder.items():
-        indices.sort(key=records.starts.__getitem__)
-        block: list[int] = []
-        last = 0.0
-        for index in [*indices, -1]:
-            if block and (index < 0 or records.starts[index] > last + gap):
-                sleep = _block(records, records.recorders[recorder], block, zone)
-                if isinstance(sleep, Skipped):
-                    skipped.append(sleep)
-                else:
-                    yield sleep
-                block = []
-            if index >= 0:
-                last = max(last, records.ends[index]) if block else records.ends[index]
-                block.append(index)
-
-
-def _block(records: _Records, recorder: str, block: list[int], zone: str) -> _Sleep | Skipped:
-    first = records.starts[block[0]]
-    last = max(records.ends[index] for index in block)
-    start = records.start(block[0])
-    if last - first > MAX_BLOCK.total_seconds():
-        return Skipped(
-            record=f"{recorder}'s records from {start.strftime('%Y-%m-%d %H:%M')}",
-            reason="they run without a break for more than 24 hours: not a night",
-        )
-    end = records.end(max(block, key=records.ends.__getitem__))
-    nap = looks_like_nap(start, end, zone)  # the one nap rule every source follows
-    return _Sleep(recorder, block, night_of(start, zone), nap, first, last)
-
-
-def _overlapping(naps: list[_Sleep]) -> list[list[_Sleep]]:
-    """Naps grouped where they overlap in time: several recorders of one nap."""
-    groups: list[list[_Sleep]] = []
-    end = 0.0
-    for nap in sorted(naps, key=lambda sleep: sleep.first):
-        if groups and nap.first < end:
-            groups[-1].append(nap)
-            end = max(end, nap.last)
-        else:
-            groups.append([nap])
-            end = nap.last
-    return groups
-
-
-def _rank(sleep: _Sleep, records: _Records, priority: Sequence[str]) -> tuple[object, ...]:
-    """How a recorder stands for a night, lowest first (see the module docstring)."""
-    names = (sleep.recorder.casefold(), f"{SOURCE}:{sleep.recorder}".casefold())
-    position = next(
-        (i for i, entry in enumerate(priority) if entry.casefold() in names), len(priority)
-    )
-    stages = {records.stages[index] for index in sleep.indices}
-    return (
-        position,
-        not stages & _STAGED,
-        not stages & _ASLEEP,
-        -(sleep.last - sleep.first),
-        sleep.recorder,
-    )
-
-
-def _night(sleep: _Sleep, records: _Records) -> ObjectiveNight:
-    """The night (or nap) a recorder's records make, its numbers from ``summarise``."""
-    indices = sorted(sleep.indices, key=records.starts.__getitem__)
-    in_bed = [index for index in indices if records.stages[index] == IN_BED]
-    epochs = []
-    for index in indices:
-        stage = STAGES[records.stages[index]]
-        if stage is not None:
-            epochs.append(Epoch(records.start(index), records.end(index), stage))
-    got_in = records.start(in_bed[0]) if in_bed else None
-    got_out = records.end(max(in_bed, key=records.ends.__getitem__)) if in_bed else None
-    values = summarise(epochs, in_bed=got_in, out_of_bed=got_out)
-    final_wake = values.get("final_wake")
-    if got_out is not None and final_wake is not None and final_wake > got_out:
-        got_out = final_wake  # an Awake record can run past the in-bed end
-    values["in_bed"], values["out_of_bed"] = got_in, got_out
-    first = timing.utc(records.start(indices[0])).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return ObjectiveNight(
-        night=sleep.night,
-        source=SOURCE,
-        record_id=f"{sleep.recorder}|{first}",
-        device=sleep.recorder,
-        nap=sleep.nap,
-        **values,
-    )

@@ -38,7 +38,7 @@ from typing import Any
 
 from sleepplan.core import timing
 from sleepplan.core.objective import Epoch, ObjectiveNight, Skipped, Stage, night_of, summarise
-from sleepplan.store.trackers import Progress
+from sleepplan.store.trackers.common import Progress
 from sleepplan.store.trackers.json_export import (
     MAX_JSON_BYTES,
     as_list,

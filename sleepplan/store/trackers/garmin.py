@@ -28,7 +28,7 @@ from typing import Any
 from sleepplan.core import timing
 from sleepplan.core.errors import InputError
 from sleepplan.core.objective import ObjectiveNight, Skipped, night_of
-from sleepplan.store.trackers import Progress
+from sleepplan.store.trackers.common import Progress
 
 SOURCE = "garmin"
 LARGEST_FILE = 64 * 1024 * 1024

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from sleepplan.core import timing
 from sleepplan.core.errors import InputError, from_decode_error
-from sleepplan.store.trackers import Progress
+from sleepplan.store.trackers.common import Progress
 
 MAX_JSON_BYTES = 200 * 1024 * 1024
 """The largest JSON export read (it is parsed whole)."""

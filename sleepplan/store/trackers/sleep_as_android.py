@@ -33,7 +33,7 @@ from sleepplan.core.objective import (
     night_of,
     summarise,
 )
-from sleepplan.store.trackers import Progress, csv_rows
+from sleepplan.store.trackers.common import Progress, csv_rows
 
 SOURCE = "sleep-as-android"
 SHORTEST_H = 1.0

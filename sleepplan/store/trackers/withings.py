@@ -32,7 +32,7 @@ from pathlib import Path
 from sleepplan.core import timing
 from sleepplan.core.errors import InputError
 from sleepplan.core.objective import ObjectiveNight, Skipped, looks_like_nap, night_of
-from sleepplan.store.trackers import Progress, csv_rows
+from sleepplan.store.trackers.common import Progress, csv_rows
 
 SOURCE = "withings"
 FIELDS = ("from", "to", "light", "deep", "rem", "awake", "wakeups", "to_sleep", "to_wake")
