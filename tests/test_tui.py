@@ -16,9 +16,9 @@ from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 
+from sleepplan.collector import resume_collector
 from sleepplan.core import timing
 from sleepplan.core.profile import parse_profile
-from sleepplan.start import resume_collector
 from sleepplan.store.bundled import bundled_catalog
 from sleepplan.store.journal import Journal
 from sleepplan.store.profiles import ensure_home, load_profile

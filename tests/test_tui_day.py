@@ -17,8 +17,9 @@ from textual.widgets import Checkbox, Input, OptionList, Static
 
 from sleepplan.store import paths
 from sleepplan.store.bundled import bundled_catalog
+from sleepplan.store.day_log import read_day_log
 from sleepplan.store.faults import MachineFault
-from sleepplan.store.journal import Journal, read_day_log
+from sleepplan.store.journal import Journal
 from sleepplan.store.profiles import ensure_home
 from sleepplan.tui.app import SleepPlanApp
 from sleepplan.tui.dialogs.day_entry import DayEntryDialog
@@ -370,7 +371,7 @@ async def test_entries_that_cannot_be_read_say_why_on_tonight(
     def refused(*_: object) -> list[object]:
         raise MachineFault("journal.sqlite3", "Permission denied", "Check the file's permissions")
 
-    monkeypatch.setattr("sleepplan.tui.workspace.read_day_log", refused)
+    monkeypatch.setattr("sleepplan.tui.daytime_doses.read_day_log", refused)
     app = coffee_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

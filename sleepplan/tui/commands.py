@@ -32,9 +32,7 @@ class SleepPlanCommands(Provider):
     """Areas, saving, help, routines, compounds and profiles."""
 
     def _commands(self) -> list[Command]:
-        from sleepplan.tui.app import SleepPlanApp
-
-        app = cast(SleepPlanApp, self.app)
+        app = cast("SleepPlanApp", self.app)  # named for mypy only: the app imports this module
         workspace = app.workspace
         commands: list[Command] = [
             (

@@ -9,185 +9,36 @@ I/O) is shown as such, naming the path, and leaves every file as it was.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sleepplan.core import timing
 from sleepplan.core.errors import InputError
-from sleepplan.core.experiments import ExperimentPlan
-from sleepplan.core.objective import chosen_nights
-from sleepplan.core.planner import plan_for
 from sleepplan.core.visible import visible
 from sleepplan.store import paths
-from sleepplan.store.faults import MachineFault, from_os_error
+from sleepplan.store.faults import MachineFault
 from sleepplan.tui.dialogs.confirm import ConfirmDialog
+
+# the paths' helpers and what an export holds, importable from here as they always were
+from sleepplan.tui.dialogs.data_file_paths import default_export_path as default_export_path
+from sleepplan.tui.dialogs.data_file_paths import export_path_problem
+from sleepplan.tui.dialogs.data_file_paths import file_slug as file_slug
+from sleepplan.tui.dialogs.data_file_paths import import_path_problem as import_path_problem
+from sleepplan.tui.dialogs.data_file_paths import machine_fault as machine_fault
+from sleepplan.tui.dialogs.data_file_paths import typed_path as typed_path
+from sleepplan.tui.dialogs.export_data import EXPORT_KINDS as EXPORT_KINDS
+from sleepplan.tui.dialogs.export_data import export_data as export_data
 from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt
 
 if TYPE_CHECKING:
     from sleepplan.store.exports import ImportBundle
     from sleepplan.tui.app import SleepPlanApp
-    from sleepplan.tui.workspace import Workspace
 
 
-@dataclass(frozen=True, slots=True)
-class ExportKind:
-    """One kind of export the app offers."""
-
-    label: str
-    """What it is, for the palette and the choice."""
-    suffix: str
-    """The file name's ending."""
-    tag: str = ""
-    """Part of the suggested file name, to tell tonight's .ics from the daily one."""
-
-
-EXPORT_KINDS = {
-    "csv": ExportKind("Journal as CSV (a spreadsheet; one row per night)", "csv"),
-    "json": ExportKind("Journal as JSON", "json"),
-    "toml": ExportKind("Profile with its journal (TOML)", "toml"),
-    "ics": ExportKind("Tonight's doses for your calendar (.ics)", "ics", "-tonight"),
-    "ics-daily": ExportKind(
-        "Daily reminders for your calendar (.ics): doses, check-in", "ics", "-daily"
-    ),
-}
 IMPORT_HINT = "a CSV, JSON or TOML export of sleepplan; ~ is your home folder"
-
-
-# -- paths ----------------------------------------------------------------------------------------
-
-
-def file_slug(name: str) -> str:
-    """A profile name as part of a file name: letters, digits, ``.``, ``_`` and ``-`` only."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "profile"
-
-
-def default_export_path(profile_name: str, kind: str, day: dt.date, folder: Path) -> Path:
-    """``folder/sleepplan-NAME-2026-12-04.csv`` (``-tonight``/``-daily`` before the date)."""
-    export = EXPORT_KINDS[kind]
-    return folder / f"sleepplan-{file_slug(profile_name)}{export.tag}-{day}.{export.suffix}"
-
-
-def typed_path(text: str, folder: Path) -> Path:
-    """The file a typed answer names: ``~`` expanded, a relative name taken from ``folder``."""
-    path = Path(text.strip()).expanduser()
-    return path if path.is_absolute() else folder / path
-
-
-def export_path_problem(text: str, folder: Path) -> str | None:
-    """What is wrong with a typed export file name, or ``None``."""
-    if not text.strip():
-        return "Type the name of the file to write."
-    path = typed_path(text, folder)
-    if path.is_dir():
-        return f"{visible(str(path))} is a folder: add a file name."
-    if not path.parent.is_dir():
-        return f"The folder {visible(str(path.parent))} does not exist."
-    return None
-
-
-def import_path_problem(text: str, folder: Path) -> str | None:
-    """What is wrong with a typed import file name, or ``None``."""
-    if not text.strip():
-        return "Type the name of the file to import."
-    path = typed_path(text, folder)
-    if not path.exists():
-        return f"There is no file {visible(str(path))}."
-    if not path.is_file():
-        return f"{visible(str(path))} is not a file."
-    return None
-
-
-# -- what an export holds (no Textual here: run in a worker) -------------------------------------
-
-
-def _experiments_from(workspace: Workspace, first: dt.date) -> list[ExperimentPlan]:
-    """Full plans of the experiments with nights from ``first`` on.
-
-    One whose sealed plan cannot be read is refused: daily reminders without its nights would
-    tell the user to take the compound on its baseline nights.
-    """
-    found = []
-    for registration in workspace.profile.experiments if workspace.profile else ():
-        if registration.span()[1] < first:
-            continue
-        full = workspace.full_plan(registration)
-        if not isinstance(full, ExperimentPlan):
-            raise full
-        found.append(full)
-    return found
-
-
-def export_data(workspace: Workspace, kind: str) -> tuple[bytes, str]:
-    """The bytes of an export of the open profile, and what they are (for the toast)."""
-    from sleepplan.store import exports
-
-    profile = workspace.profile
-    if profile is None:
-        raise InputError.single("profile", "", "no profile is open: there is nothing to export")
-    if kind in ("ics", "ics-daily"):
-        # the daily reminders keep the usual times; tonight's file is tonight as planned
-        planned = profile if kind == "ics-daily" else workspace.tonight_profile() or profile
-        tonight = [] if kind == "ics-daily" else workspace.experiments_on(workspace.night)
-        plan = plan_for(
-            planned, workspace.catalog, workspace.night, workspace.zone, experiments=tonight
-        )
-        if plan is None:
-            raise InputError.single(
-                str(workspace.path), "routines", "the profile has no routine: nothing to export"
-            )
-        if kind == "ics":
-            what = f"{len(plan.doses)} doses for the night of {plan.settings.night}"
-            return exports.export_ics(plan, profile.name, workspace.now), what
-        what = f"daily reminders for {len(plan.doses)} doses and the morning check-in"
-        skip, one_off = exports.experiment_nights(
-            profile,
-            workspace.catalog,
-            _experiments_from(workspace, workspace.night),
-            workspace.night,
-            workspace.zone,
-            workspace.now,
-        )
-        return exports.export_ics_daily(plan, profile.name, workspace.now, skip, one_off), what
-    from sleepplan.store.journal import Journal
-
-    with Journal(paths.journal_path(workspace.home)) as journal:
-        records = journal.records(profile.name)
-        objective = journal.objective_nights(profile.name)  # the tracker's nights go along
-    if not records and kind != "toml":  # the TOML export still carries the profile
-        raise InputError.single(
-            str(workspace.path),
-            "",
-            f"profile {visible(profile.name)} has no check-ins yet: there is nothing to export "
-            "and nothing was written",
-        )
-    text = {
-        "csv": lambda: exports.export_csv(
-            records, tracked=chosen_nights(objective, profile.tracker_priority)
-        ),
-        "json": lambda: exports.export_json(profile.name, records, objective),
-        "toml": lambda: exports.export_toml(profile, records, objective),
-    }[kind]()
-    count = f"{len(records)} check-in{'' if len(records) == 1 else 's'}"
-    return text.encode("utf-8"), f"{count} of profile {visible(profile.name)}"
-
-
-def machine_fault(error: OSError, path: Path) -> MachineFault:
-    """The fault an ``OSError`` is; one that is none of the machine's named faults is still one.
-
-    An export or import touches only the file named and the journal: an ``OSError`` there (a
-    missing folder, a name too long) is the machine refusing, never a bug nor damage.
-    """
-    fault = from_os_error(error, path)
-    if fault is not None:
-        return fault
-    where = str(error.filename if error.filename is not None else path)
-    return MachineFault(where, error.strerror or str(error), "Choose another file and try again")
 
 
 # -- export ---------------------------------------------------------------------------------------

@@ -8,8 +8,7 @@ below holds tonight's daytime doses with their level at bedtime; delete removes 
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -24,11 +23,11 @@ from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sleepplan.core import timing
-from sleepplan.core.catalog import Compound
-from sleepplan.core.day import DayEntry, day_problem, morning_of, on_the_day, parse_amount_text
+from sleepplan.core.day import DayEntry
 from sleepplan.core.errors import InputError
 from sleepplan.core.profile import DayItem
 from sleepplan.store.faults import MachineFault
+from sleepplan.tui.dialogs.day_entry_reading import DayForm, field_notes, read_day_form, row_text
 from sleepplan.tui.plain import plain, plain_lines
 from sleepplan.tui.screens.base import OfTheApp
 
@@ -42,67 +41,6 @@ PRESELECTED = "caffeine"
 FIELDS = ("compound", "amount", "time")
 EVERY_DAY_HINT = "Every day (a [[day]] item of the profile; ctrl+s saves)"
 KEYS_HINT = "Enter logs · Escape closes"
-NO_COMPOUND = "type a compound's name (→ takes the suggestion)"
-
-
-@dataclass(frozen=True, slots=True)
-class DayForm:
-    """What the fields hold, read: a dose ready to log, or each field's problem."""
-
-    compound: Compound | None = None
-    amount_mg: float = 0.0
-    amount_text: str = ""
-    amount: dict[str, Any] | None = None
-    """The amount as a ``[[day]]`` item holds it: ``amount`` and ``unit``, or ``amount_mg``."""
-    at: dt.datetime | None = None
-    clock: dt.time | None = None
-    problems: tuple[tuple[str, str], ...] = ()
-    """(field, message) for every field that is refused."""
-
-
-def split_unit(compound: Compound, text: str) -> tuple[float, str] | None:
-    """The number and the compound's own unit typed ("2 cups" → (2, "cup")); else ``None``.
-
-    ``None`` means mg, g or mcg (kept as ``amount_mg``) or not an amount at all (refused by
-    ``parse_amount_text`` first).
-    """
-    number, _, unit = text.strip().partition(" ")
-    if not unit:  # "2cups"
-        split = next((i for i, ch in enumerate(text) if ch.isalpha()), len(text))
-        number, unit = text[:split], text[split:]
-    name = unit.strip().casefold().replace(" ", "_")
-    if name not in compound.units and name.endswith("s"):
-        name = name[:-1]
-    if name not in compound.units:
-        return None
-    try:
-        return float(number), name
-    except ValueError:
-        return None
-
-
-def record_problem(data: dict[str, Any]) -> str | None:
-    """What the profile loader says about a ``[[day]]`` item, or ``None`` (bounds: no 5 kg)."""
-    from sleepplan.core.validation import validate  # pydantic: only once an entry is checked
-
-    try:
-        validate(DayItem, data, "day entry")
-    except InputError as error:
-        return "; ".join(f"{place}: {message}" for place, message in error.problems)
-    return None
-
-
-def row_text(row: DayRow) -> str:
-    """One of tonight's daytime doses in the list."""
-    entry = row.entry
-    name = row.dose.compound.name if row.dose is not None else entry.compound
-    text = f"{timing.format_clock(entry.at.time())} {name} {entry.amount_text}"
-    if row.problem is not None:
-        text += f" · not counted: {row.problem}"
-    elif row.dose is not None:
-        level = row.dose.level_text
-        text += f" → {level} at bedtime" if level != "unknown" else " → level unknown"
-    return text + (" · every day" if row.every_day else "")
 
 
 class DayEntryDialog(OfTheApp, ModalScreen[None]):
@@ -226,75 +164,19 @@ class DayEntryDialog(OfTheApp, ModalScreen[None]):
 
     def read(self) -> DayForm:
         """The fields as a dose, or what is wrong with each."""
-        workspace = self.workspace
-        problems: list[tuple[str, str]] = []
-        typed = self._text("compound").strip()
-        compound = workspace.catalog.find(typed) if typed else None
-        if compound is None:
-            problems.append(
-                ("compound", workspace.catalog.unknown_message(typed) if typed else NO_COMPOUND)
-            )
-        mg, words = 0.0, ""
-        amount: dict[str, Any] | None = None
-        if compound is not None:
-            try:
-                mg, words = parse_amount_text(compound, self._text("amount"))
-            except ValueError as error:
-                problems.append(("amount", str(error)))
-            else:
-                own_unit = split_unit(compound, self._text("amount"))
-                amount = (
-                    {"amount_mg": mg}
-                    if own_unit is None
-                    else {"amount": own_unit[0], "unit": own_unit[1]}
-                )
-                # the profile's bounds for every entry, quick or every day: no 5000 cups
-                problem = record_problem({"compound": compound.id, **amount})
-                if problem:
-                    problems.append(("amount", problem))
-        clock: dt.time | None = None
-        at: dt.datetime | None = None
-        try:
-            clock = timing.parse_clock(self._text("time").strip())
-        except ValueError as error:
-            problems.append(("time", str(error)))
-        else:
-            at, problem = self._place(clock)
-            if problem:
-                problems.append(("time", problem))
-        return DayForm(compound, mg, words, amount, at, clock, tuple(problems))
-
-    def _place(self, clock: dt.time) -> tuple[dt.datetime, str | None]:
-        """The instant a clock time means on tonight's day, and why it cannot be, if not.
-
-        An every-day item is checked against the usual bedtime, a quick entry against
-        tonight's (which ``j`` may have changed).
-        """
-        workspace = self.workspace
-        profile = workspace.profile if self.every_day else workspace.tonight_profile()
-        assert profile is not None  # the dialog opens only with a profile
-        zone = workspace.zone
-        bedtime, _ = timing.night_bounds(workspace.night, profile.bedtime, profile.wake, zone)
-        morning = morning_of(bedtime, profile.wake, zone)
-        at = on_the_day(clock, morning, zone)
-        return at, day_problem(at, morning, bedtime)
+        return read_day_form(
+            self.workspace,
+            self._text("compound"),
+            self._text("amount"),
+            self._text("time"),
+            self.every_day,
+        )
 
     def _check(self) -> DayForm:
         """Show each field's conversion or problem; the form as read."""
         form = self.read()
         refused = dict(form.problems)
-        compound = form.compound
-        units = ""
-        if compound is not None:
-            # the units' names only: the amount's line gives the one typed in mg
-            names = ", ".join(name.replace("_", " ") for name in compound.units)
-            units = f"units: {names}, mg, g" if names else "units: mg, g"
-        notes = {
-            "compound": refused.get("compound", units),
-            "amount": refused.get("amount", form.amount_text),
-            "time": refused.get("time", ""),
-        }
-        for key, note in notes.items():
+        for key, note in field_notes(form).items():
             line = self.query_one(f"#day-{key}-note", Static)
             line.update(plain_lines(note))
             line.set_class(key in refused, "error")

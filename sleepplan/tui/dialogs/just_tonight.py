@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sleepplan.core import timing
 from sleepplan.core.visible import visible
-from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt
+from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt, check_clock
 
 if TYPE_CHECKING:
     from sleepplan.tui.app import SleepPlanApp
@@ -49,8 +49,6 @@ def ask_just_tonight(app: SleepPlanApp, start: str | None = None) -> None:
 
 
 def _ask_time(app: SleepPlanApp, which: str) -> None:
-    from sleepplan.tui.screens.tonight import check_clock
-
     workspace = app.workspace
     tonight = workspace.tonight_profile()
     if tonight is None or workspace.profile is None:

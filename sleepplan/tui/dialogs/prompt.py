@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from sleepplan.core import timing
 from sleepplan.core.amounts import parse_amount
 from sleepplan.core.visible import visible
 from sleepplan.tui.plain import plain, plain_lines
@@ -72,6 +73,15 @@ class TextPrompt(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Close without an answer."""
         self.dismiss(None)
+
+
+def check_clock(answer: str) -> str | None:
+    """A problem with a typed clock time (``HH:MM``), or ``None``."""
+    try:
+        timing.parse_clock(answer)
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def amount_problem(answer: str) -> str | None:

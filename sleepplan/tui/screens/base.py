@@ -1,6 +1,8 @@
 """What every area shares: access to the app's workspace, Escape leaving a text field.
 
-``OfTheApp`` gives the dialogs and screens that are not areas the same typed access.
+``OfTheApp`` gives the dialogs and screens that are not areas the same typed access. The app's
+class is named for the type checker only: its module imports the screens' modules (through the
+areas, the palette and the dialogs), so importing it from here at run time would close a ring.
 """
 
 from __future__ import annotations
@@ -19,15 +21,18 @@ if TYPE_CHECKING:
     from sleepplan.tui.workspace import Workspace
 
 
+def sleep_app_of(node: DOMNode) -> SleepPlanApp:
+    """The app a screen, dialog or widget of sleepplan's runs in, typed (only ever ours)."""
+    return cast("SleepPlanApp", node.app)
+
+
 class OfTheApp:
     """The app, typed, and its workspace: for every screen and dialog of sleepplan's."""
 
     @property
     def sleep_app(self) -> SleepPlanApp:
         """The app, typed."""
-        from sleepplan.tui.app import SleepPlanApp
-
-        return cast(SleepPlanApp, cast(DOMNode, self).app)
+        return sleep_app_of(cast(DOMNode, self))
 
     @property
     def workspace(self) -> Workspace:

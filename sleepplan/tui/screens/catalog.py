@@ -11,11 +11,21 @@ from textual.widgets import DataTable, Header, Input, Select, Static
 
 from sleepplan.core.amounts import parse_amount
 from sleepplan.core.catalog import Compound, Evidence
-from sleepplan.core.visible import visible, visible_lines
+from sleepplan.core.visible import visible
 from sleepplan.core.vocabulary import Mechanism, Stage
-from sleepplan.output.textview import describe_timing
 from sleepplan.tui.dialogs.prompt import TextPrompt, amount_problem
 from sleepplan.tui.screens.base import AreaScreen, cursor_key
+from sleepplan.tui.screens.catalog_search import (
+    SORT_COLUMNS,
+    STAGE_SHORT,
+    mechanism_text,
+    sort_key,
+)
+
+# the search's rank and the details pane, importable from here as they always were
+from sleepplan.tui.screens.catalog_search import search_rank as search_rank
+from sleepplan.tui.widgets.compound_details import compound_details as compound_details
+from sleepplan.tui.widgets.compound_details import dose_text
 from sleepplan.tui.widgets.key_footer import KeyFooter
 
 HELP = """\
@@ -45,153 +55,10 @@ give is shown as "not sourced" and left out of the plan's curves. Wake-promoting
 marked: they do not belong in an evening routine.
 """
 
-SORT_COLUMNS = ["name", "mechanism", "stages", "dose", "evidence"]
 COLUMN_WIDTHS = {"name": 17, "mechanism": 14, "stages": 11, "dose": 12, "evidence": 12}
 """Mechanism fits its longest word with the ``+`` of secondary ones ("glutamatergic+"); name and
 stages gave the room ("onset,maint" is the longest), so the table is as wide as before and
 "insufficient" still fits at 80 columns."""
-STAGE_SHORT = {"sleep_onset": "onset", "slow_wave": "deep", "rem": "REM", "maintenance": "maint"}
-EVIDENCE_ORDER = {level: rank for rank, level in enumerate(Evidence)}
-EFFECT_WORDS = {
-    "sedating": "sedating",
-    "wake_promoting": "wake promoting",
-    "habit_forming": "habit forming",
-}
-
-
-def _words(text: str) -> str:
-    """Text as a search compares it: case, hyphens, underscores and spacing ignored."""
-    return " ".join(text.casefold().replace("_", " ").replace("-", " ").split())
-
-
-def _topics(compound: Compound) -> list[str]:
-    """What a compound is for, in the words a search may use: stages, mechanism, effects."""
-    topics = [mechanism.value for mechanism in compound.mechanisms]
-    for stage in compound.stages:
-        topics += [stage.value, stage.label, STAGE_SHORT[stage.value]]
-    topics += [words for flag, words in EFFECT_WORDS.items() if getattr(compound, flag)]
-    return [_words(topic) for topic in topics]
-
-
-def search_rank(compound: Compound, query: str) -> int | None:
-    """How well a compound matches a search (lower is better), or ``None`` if not at all.
-
-    0: its name starts with the query; 1: its name or id holds it; 2: an alias does;
-    3: a stage, its mechanism or an effect does ("REM", "deep", "sleep onset", "sedating").
-    """
-    wanted = _words(query)
-    name = _words(compound.name)
-    if name.startswith(wanted):
-        return 0
-    if wanted in name or wanted in _words(compound.id):
-        return 1
-    if any(wanted in _words(alias) for alias in compound.aliases):
-        return 2
-    if any(wanted in topic for topic in _topics(compound)):
-        return 3
-    return None
-
-
-def _mechanism(compound: Compound) -> str:
-    """The main mechanism, with ``+`` when the sources name secondary ones."""
-    return compound.mechanism.value + ("+" if compound.secondary_mechanisms else "")
-
-
-def _dose(compound: Compound) -> str:
-    if compound.dose_mg is None:
-        return "not sourced"
-    dose = compound.dose_mg
-    return f"{dose.min:g}–{dose.max:g} mg"
-
-
-def _range(value: tuple[float, float] | None) -> str:
-    if value is None:
-        return "not sourced"
-    low, high = value
-    return f"{low:g} h" if low == high else f"{low:g}–{high:g} h"
-
-
-def _sort_key(column: str, compound: Compound) -> object:
-    return {
-        "name": compound.name.casefold(),
-        "mechanism": compound.mechanism.value,
-        "stages": [stage.order for stage in compound.stages],
-        "dose": compound.dose_mg.typical if compound.dose_mg else float("inf"),
-        "evidence": EVIDENCE_ORDER[compound.evidence],
-    }[column]
-
-
-def compound_details(compound: Compound) -> Text:
-    """The details pane: mechanism, numbers, cautions, notes and sources.
-
-    A profile's own compounds are the user's text throughout: every field is shown with its
-    control characters visible (``Text`` is never read as markup).
-    """
-    text = Text()
-    text.append(f"{visible(compound.name)}\n", style="bold")
-    if compound.aliases:
-        text.append(f"also: {visible(', '.join(compound.aliases))}\n", style="dim")
-    flags = [
-        label
-        for label, on_ in (
-            ("WAKE-PROMOTING", compound.wake_promoting),
-            ("HABIT-FORMING", compound.habit_forming),
-            ("sedating", compound.sedating),
-            ("works over weeks", compound.onset == "chronic"),
-        )
-        if on_
-    ]
-    if flags:
-        text.append(" · ".join(flags) + "\n", style="bold")
-    rows = [("Mechanism", compound.mechanism.value)]
-    if compound.secondary_mechanisms:
-        also = ", ".join(mechanism.value for mechanism in compound.secondary_mechanisms)
-        rows.append(("Secondary", f"{also} (may act these ways too)"))
-    rows += [
-        # a wake-promoting compound is listed under a stage, it does not help it
-        (
-            "Listed under" if compound.wake_promoting else "Targets",
-            ", ".join(stage.label for stage in compound.stages),
-        ),
-        ("Evidence (sleep)", compound.evidence.value),
-        (
-            "Dose",
-            _dose(compound)
-            + (f" (typical {compound.dose_mg.typical:g})" if compound.dose_mg else ""),
-        ),
-        (
-            "Upper limit",
-            f"{compound.upper_limit_mg:g} mg/day" if compound.upper_limit_mg else "none given",
-        ),
-        ("Time to peak", _range(compound.tmax_h)),
-        ("Half-life", _range(compound.half_life_h)),
-        ("Timing", describe_timing(compound)),
-    ]
-    if compound.cycling:
-        rows.append(
-            (
-                "Cycling",
-                f"at most {compound.cycling.max_nights} nights per "
-                f"{compound.cycling.per_days} days",
-            )
-        )
-    for label, value in rows:
-        text.append(f"{label:<17}", style="dim")
-        text.append(f"{value}\n")
-    if compound.cautions:
-        text.append("\nCautions\n", style="bold")
-        for caution in compound.cautions:
-            text.append(f" • {visible(caution)}\n")
-    if compound.notes.strip():
-        text.append("\nNotes\n", style="bold")
-        text.append(visible_lines(compound.notes.strip()) + "\n", style="dim")
-    text.append("\nSources\n", style="bold")
-    for source in compound.sources:
-        text.append(f" • {visible(source.citation)}\n")
-        if source.supports:
-            text.append(f"   supports: {visible(', '.join(source.supports))}\n", style="dim")
-    text.append("\nNot medical advice.", style="dim italic")
-    return text
 
 
 class CatalogScreen(AreaScreen):
@@ -273,7 +140,7 @@ class CatalogScreen(AreaScreen):
         compounds = [
             c for c in self.workspace.catalog if ranks[c.id] is not None and self._matches(c)
         ]
-        compounds.sort(key=lambda c: (ranks[c.id], _sort_key(self.sort_column, c)))
+        compounds.sort(key=lambda c: (ranks[c.id], sort_key(self.sort_column, c)))
         self.shown = compounds
         table = self.query_one("#compounds", DataTable)
         highlighted = cursor_key(table)
@@ -285,9 +152,9 @@ class CatalogScreen(AreaScreen):
             name.append(visible(compound.name))
             table.add_row(
                 name,
-                _mechanism(compound),
+                mechanism_text(compound),
                 ",".join(STAGE_SHORT[stage.value] for stage in compound.stages),
-                _dose(compound),
+                dose_text(compound),
                 compound.evidence.value,
                 key=compound.id,
             )

@@ -6,7 +6,6 @@ import datetime as dt
 from functools import partial
 from typing import Any
 
-from pydantic import ValidationError
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,92 +17,41 @@ from textual.widgets import Button, Checkbox, Header, Input, Label
 
 from sleepplan.core import timing
 from sleepplan.core.checkin import (
-    COMPARISONS,
-    CONFOUNDERS,
-    EFFECTS,
     CheckinAnswers,
     TakenDose,
     checkin_record,
     evaluate,
     taken_from_plan,
 )
-from sleepplan.core.day import DayEntry, day_confounders
-from sleepplan.core.errors import InputError, from_validation_error
-from sleepplan.core.objective import SOURCE_NAMES, ObjectiveNight, chosen_nights
-from sleepplan.output import DISCLAIMER
+from sleepplan.core.day import DayEntry
+from sleepplan.core.errors import InputError
+from sleepplan.core.objective import ObjectiveNight, chosen_nights
 from sleepplan.store import paths
 from sleepplan.store.faults import MachineFault
 from sleepplan.store.journal import CheckinExists, Journal
 from sleepplan.tui.dialogs.confirm import ConfirmDialog
-from sleepplan.tui.plain import plain
 from sleepplan.tui.screens.base import AreaScreen
+from sleepplan.tui.screens.checkin_fields import COUNT_LABELS, HELP
+from sleepplan.tui.screens.checkin_prefill import (
+    asks_guess,
+    day_answers,
+    recorded_taken,
+    recorder_name,
+    taken_ticks,
+    tracker_answers,
+)
+from sleepplan.tui.widgets.checkin_form import (
+    fill_answers,
+    questions,
+    read_answers,
+    set_text,
+    show_note,
+)
+from sleepplan.tui.widgets.checkin_score import score_panel
 from sleepplan.tui.widgets.key_footer import KeyFooter
 from sleepplan.tui.widgets.live_text import LiveText
 from sleepplan.tui.widgets.scale import Scale
 from sleepplan.tui.widgets.tick import Tick
-
-HELP = """\
-# Morning check-in
-
-One minute each morning about last night and how you feel now. The items are CSD-style (from
-the Consensus Sleep Diary), LSEQ-style (from the Leeds Sleep Evaluation Questionnaire) and the
-Karolinska Sleepiness Scale, reworded: they are not the validated instruments.
-
-A usual morning: type the quality (1–5), `tab`, your sleepiness (1–9), `ctrl+s`. Times come
-from last night's plan, the comparisons start at 50 (same as usual), the counts repeat your
-last check-in, and "taken" is what the plan said: change whatever was different.
-
-| key | does |
-|---|---|
-| digits | answer a rating (on a 0–100 comparison, 7 means 70) |
-| `←` `→` | nudge a rating (comparisons move by 5) |
-| `backspace` | leave a rating unanswered |
-| `tab` / `shift+tab` | next / previous question |
-| `space` | tick a box (side effects, confounders, taken) |
-| `ctrl+s` | save the check-in (asks before replacing one for the same night) |
-| `escape` | leave a text field |
-
-The score on the right is recomputed as you type, always with its parts: the diary (35%), the
-comparisons with a usual night (30%), alertness from sleepiness (20%) and quality (15%);
-unanswered blocks are left out and the weights renormalised.
-"""
-
-GUESS_WORDS = {1: "A", 2: "B", 3: "don't know"}
-QUALITY_WORDS = {1: "very poor", 2: "poor", 3: "fair", 4: "good", 5: "very good"}
-KSS_WORDS = {
-    1: "extremely alert",
-    2: "very alert",
-    3: "alert",
-    4: "rather alert",
-    5: "neither alert nor sleepy",
-    6: "some signs of sleepiness",
-    7: "sleepy, no effort to stay awake",
-    8: "sleepy, some effort to stay awake",
-    9: "very sleepy, fighting sleep",
-}
-COMPARISON_LABELS = {
-    "getting_to_sleep": "Getting to sleep",
-    "sleep_quality": "Quality of sleep",
-    "waking_up": "Waking up",
-    "feel_now": "How you feel now",
-}
-TIME_LABELS = {
-    "in_bed": "In bed",
-    "tried_sleep": "Tried to sleep",
-    "final_wake": "Woke",
-    "out_of_bed": "Got up",
-}
-COUNT_LABELS = {
-    "sol_min": "To fall asleep (min)",
-    "awakenings": "Times you woke",
-    "waso_min": "Awake at night (min)",
-}
-
-
-def _comparison_words(value: int) -> str:
-    if value == 50:
-        return "as usual"
-    return "better" if value > 50 else "worse"
 
 
 class CheckinScreen(AreaScreen):
@@ -188,66 +136,7 @@ class CheckinScreen(AreaScreen):
         yield Header()
         with Horizontal(id="checkin-area"):
             with VerticalScroll(id="checkin"):
-                with Horizontal(classes="row"):
-                    yield Label("Night of", classes="field-label")
-                    yield Input(
-                        id="night",
-                        max_length=10,
-                        compact=True,
-                        tooltip="The evening the night began (YYYY-MM-DD)",
-                    )
-                yield Label("Overall sleep quality (CSD-style)", classes="question")
-                yield Scale(1, 5, describe=QUALITY_WORDS.__getitem__, id="quality")
-                yield Label("Sleepiness right now (KSS)", classes="question")
-                yield Scale(1, 9, describe=KSS_WORDS.__getitem__, id="kss")
-                yield Label(
-                    "Compared with a usual night (LSEQ-style, 50 = same)", classes="question"
-                )
-                for key in COMPARISONS:
-                    with Horizontal(classes="row"):
-                        yield Label(COMPARISON_LABELS[key], classes="field-label wide")
-                        yield Scale(0, 100, 5, describe=_comparison_words, value=50, id=key)
-                yield Label("Last night (CSD-style diary)", classes="question")
-                note = Label(id="tracker-note")  # "From your Oura: …" when prefilled from it
-                note.display = False
-                yield note
-                with Horizontal(classes="row"):
-                    for key in ("in_bed", "tried_sleep"):
-                        yield Label(TIME_LABELS[key], classes="field-label")
-                        yield Input(id=key, max_length=5, compact=True, placeholder="HH:MM")
-                with Horizontal(classes="row"):
-                    for key in ("final_wake", "out_of_bed"):
-                        yield Label(TIME_LABELS[key], classes="field-label")
-                        yield Input(id=key, max_length=5, compact=True, placeholder="HH:MM")
-                for key, label in COUNT_LABELS.items():
-                    with Horizontal(classes="row"):
-                        yield Label(label, classes="field-label wide")
-                        yield Input(id=key, type="integer", max_length=4, compact=True)
-                yield Label("Side effects", classes="question")
-                with Horizontal(classes="boxes"):
-                    for name in EFFECTS:
-                        yield Tick(name.replace("_", " "), id=f"effect-{name}", compact=True)
-                yield Label("Anything unusual last night?", classes="question")
-                with Horizontal(classes="boxes"):
-                    for name in CONFOUNDERS:
-                        yield Tick(name.replace("_", " "), id=f"confounder-{name}", compact=True)
-                day_note = Label(id="day-note")  # "Ticked from your day: …" when it answered
-                day_note.display = False
-                yield day_note
-                yield Label(
-                    "Taken last night (as planned; untick what you skipped)", classes="question"
-                )
-                yield Vertical(id="taken")
-                yield Label("Notes", classes="question")
-                yield Input(id="notes", compact=True, placeholder="anything else")
-                # last in the focus order: digits typed for the usual questions never answer it
-                yield Label(
-                    "Which do you think you took last night? (blinded experiment)",
-                    classes="question",
-                    id="guess-label",
-                )
-                yield Scale(1, 3, describe=GUESS_WORDS.__getitem__, id="guess")
-                yield Button("Save check-in (ctrl+s)", id="save-checkin", variant="primary")
+                yield from questions()
             with VerticalScroll(id="checkin-score-pane"):
                 yield LiveText(id="checkin-score")
         yield KeyFooter()
@@ -292,11 +181,7 @@ class CheckinScreen(AreaScreen):
         key = (workspace.profile.name, night)
         if key != self._prefilled_for and not self._touched:
             self._prefill(night)
-        blinded = any(  # after an A/B night only: not baseline, not washout, not open
-            plan.blinded and item is not None and item.arm in ("A", "B")
-            for plan in workspace.experiments_on(night)
-            for item in [plan.tonight(night)]
-        )
+        blinded = asks_guess(workspace, night)
         self.query_one("#guess", Scale).display = blinded
         self.query_one("#guess-label", Label).display = blinded
         self._recompute()
@@ -329,24 +214,7 @@ class CheckinScreen(AreaScreen):
         ticked = [True] * len(self._planned)
         if self.correcting is not None:  # what was taken, then the plan's others unticked
             self._planned, ticked = recorded_taken(self.correcting, self._planned)
-        # an experiment's dose shows its instruction ("envelope 7"), never the arm's amount
-        shown = (
-            {(d.compound.id, d.at.isoformat()): d.amount_text for d in plan.doses} if plan else {}
-        )
-        # a checkbox reads a str label as markup: the compound's name goes in as Content
-        catalog = workspace.catalog
-        ticks = [
-            Tick(
-                plain(
-                    f"{catalog.get(d.compound).name if d.compound in catalog else d.compound} "
-                    f"{shown.get((d.compound, d.at or ''), f'{d.amount_mg:g} mg')} "
-                    f"at {d.at[11:16] if d.at else '?'}"
-                ),
-                value=value,
-                compact=True,
-            )
-            for d, value in zip(self._planned, ticked, strict=True)
-        ]
+        ticks = taken_ticks(self._planned, ticked, plan, workspace.catalog)
         self._taken_ticks = ticks
         for tick in ticks:
             self._watch_answer(tick)
@@ -359,44 +227,17 @@ class CheckinScreen(AreaScreen):
 
     def _fill_answers(self, record: dict[str, Any]) -> None:
         """Prefill the form with a stored check-in's answers (a correction), times in the zone."""
-        zone = self.workspace.zone
-        for key in ("in_bed", "tried_sleep", "final_wake", "out_of_bed"):
-            value = record.get(key)
-            try:
-                instant = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
-            except ValueError:
-                instant = None
-            self._set(key, f"{timing.in_zone(instant, zone):%H:%M}" if instant else "")
-        for key in (*COUNT_LABELS, "notes"):
-            value = record.get(key)
-            self._set(key, "" if value is None else str(value))
         self._filling = True
         try:
-            for key in ("quality", "kss", *COMPARISONS):
-                value = record.get(key)
-                self.query_one(f"#{key}", Scale).value = value if isinstance(value, int) else None
-            for name in EFFECTS:
-                self.query_one(f"#effect-{name}", Checkbox).value = name in (
-                    record.get("effects") or []
-                )
-            for name in CONFOUNDERS:
-                self.query_one(f"#confounder-{name}", Checkbox).value = name in (
-                    record.get("confounders") or []
-                )
-            guess = {word: number for number, word in GUESS_WORDS.items()}.get(
-                str(record.get("guess"))
-            )
-            self.query_one("#guess", Scale).value = guess
+            fill_answers(self, record, self.workspace.zone)
         finally:
             self._filling = False
 
     def _set(self, widget_id: str, value: str) -> None:
         """Fill in a field for the user: not an answer, so nothing counts as touched."""
-        field = self.query_one(f"#{widget_id}", Input)
         self._filling = True
         try:
-            with field.prevent(Input.Changed):
-                field.value = value
+            set_text(self, widget_id, value)
         finally:
             self._filling = False
 
@@ -443,10 +284,7 @@ class CheckinScreen(AreaScreen):
 
     def _fill_from_day(self, night: dt.date | None, logged: list[DayEntry]) -> None:
         """Tick the confounders the day answers (alcohol, caffeine late), and say so."""
-        plan = self.workspace.plan_for_night(night, logged) if night else None
-        if plan is None:
-            return
-        answered = sorted(day_confounders(plan.day, plan.bedtime, plan.person))
+        answered = day_answers(self.workspace, night, logged)
         if not answered:
             return
         self._filling = True
@@ -455,46 +293,19 @@ class CheckinScreen(AreaScreen):
                 self.query_one(f"#confounder-{name}", Checkbox).value = True
         finally:
             self._filling = False
-        note = self.query_one("#day-note", Label)
-        note.styles.width = "100%"  # wraps in the form's width, whatever it is
         words = ", ".join(name.replace("_", " ") for name in answered)
-        note.update(plain(f"Ticked from your day: {words}"))
-        note.display = True
+        show_note(self, "day-note", f"Ticked from your day: {words}")
 
     def _fill_from_tracker(self, tracked: ObjectiveNight) -> None:
         """Prefill the diary from what the tracker recorded, and say so in one line."""
-        zone = self.workspace.zone
-        times = {
-            "in_bed": tracked.in_bed,
-            "tried_sleep": tracked.in_bed,  # a tracker can't tell trying from lying in bed
-            "final_wake": tracked.final_wake,
-            "out_of_bed": tracked.out_of_bed,
-        }
-        counts = {
-            "sol_min": tracked.latency_min,
-            "awakenings": tracked.awakenings,
-            "waso_min": tracked.waso_min,
-        }
-        filled = []
-        for key, instant in times.items():
-            if instant is not None:
-                self._set(key, f"{timing.in_zone(instant, zone):%H:%M}")
-                filled.append(key)
-        for key, amount in counts.items():
-            if amount is not None:
-                self._set(key, str(round(amount)))
-                filled.append(key)
+        filled = tracker_answers(tracked, self.workspace.zone)
+        for key, value in filled.items():
+            self._set(key, value)
         if not filled:
             return
-        recorder = SOURCE_NAMES.get(tracked.source, tracked.source)
-        if tracked.device:
-            recorder += f" ({tracked.device})"
-        note = self.query_one("#tracker-note", Label)
-        note.styles.width = "100%"
-        note.styles.text_wrap = "nowrap"  # one line, however long the device's name
-        note.styles.text_overflow = "ellipsis"
-        note.update(plain(f"From your {recorder}: the times and counts below"))
-        note.display = True
+        recorder = recorder_name(tracked)
+        # one line, however long the device's name
+        show_note(self, "tracker-note", f"From your {recorder}: the times and counts below", True)
 
     def _answer_changed(self, widget: Widget) -> None:
         """An answer was typed, rated or ticked: the score follows at once."""
@@ -538,35 +349,12 @@ class CheckinScreen(AreaScreen):
 
     def answers(self) -> CheckinAnswers:
         """The form as check-in answers; ``InputError`` names the key of a bad answer."""
-        data: dict[str, Any] = {"night": self.query_one("#night", Input).value}
-        for key in ("in_bed", "tried_sleep", "final_wake", "out_of_bed", "notes"):
-            value = self.query_one(f"#{key}", Input).value.strip()
-            if value:
-                data[key] = value
-        for key in COUNT_LABELS:
-            value = self.query_one(f"#{key}", Input).value.strip()
-            if value:
-                data[key] = value
-        for key in ("quality", "kss", *COMPARISONS):
-            rating = self.query_one(f"#{key}", Scale).value
-            if rating is not None:
-                data[key] = rating
-        guess = self.query_one("#guess", Scale)
-        if guess.display and guess.value in (1, 2):  # "don't know" is no guess
-            data["guess"] = GUESS_WORDS[guess.value]
-        data["effects"] = [n for n in EFFECTS if self.query_one(f"#effect-{n}", Checkbox).value]
-        data["confounders"] = [
-            n for n in CONFOUNDERS if self.query_one(f"#confounder-{n}", Checkbox).value
-        ]
-        data["taken"] = [
+        taken = [
             dose.model_dump()
             for dose, tick in zip(self._planned, self._taken_ticks, strict=True)
             if tick.value
         ]
-        try:
-            return CheckinAnswers.model_validate(data)
-        except ValidationError as error:  # reported by field, like a file's
-            raise from_validation_error("check-in", error) from None
+        return read_answers(self, taken)
 
     def record(self) -> dict[str, Any]:
         """The evaluated check-in, as the journal stores it."""
@@ -660,61 +448,3 @@ class CheckinScreen(AreaScreen):
             self.notify(f"Check-in saved for the night of {message.record['night']}")
         if self.given_night is not None:  # a past night's form goes back to where it was opened
             self.dismiss()
-
-
-def recorded_taken(
-    record: dict[str, Any], planned: list[TakenDose]
-) -> tuple[list[TakenDose], list[bool]]:
-    """A stored check-in's doses, ticked, then the plan's other compounds, unticked."""
-    doses: list[TakenDose] = []
-    for dose in record.get("taken") or []:
-        try:
-            doses.append(TakenDose.model_validate(dose))
-        except ValidationError:
-            continue  # the journal is checked when written: nothing else to show for it
-    recorded = {dose.compound for dose in doses}
-    others = [dose for dose in planned if dose.compound not in recorded]
-    return doses + others, [True] * len(doses) + [False] * len(others)
-
-
-def score_panel(record: dict[str, Any], recent: list[float], saved: bool) -> Text:
-    """The live score: the number and every part of it, narrow enough for 80 columns."""
-    scores, parts = record["scores"], record["scores"].get("parts", {})
-
-    def number(value: float | None) -> str:
-        return "–" if value is None else f"{value:.0f}"
-
-    text = Text()
-    text.append("Morning score\n", style="bold")
-    text.append(f" {number(scores['morning'])} ", style="bold reverse")
-    text.append(" / 100\n\n")
-    text.append(f"Diary        {number(scores['diary']):>3} ×.35\n")
-    if parts:
-        text.append("  " + " ".join(f"{k} {v:.0f}" for k, v in parts.items()) + "\n", style="dim")
-    text.append(f"vs usual     {number(scores['leeds']):>3} ×.30\n")
-    text.append(f"Alertness    {number(scores['alertness']):>3} ×.20\n")
-    text.append(f"Quality      {number(scores['quality']):>3} ×.15\n\n")
-    text.append(f"Onset        {number(scores['onset']):>3}\n")
-    text.append(f"Maintenance  {number(scores['maintenance']):>3}\n")
-    text.append(f"Next morning {number(scores['next_morning']):>3}\n")
-    metrics = record["metrics"]
-    if metrics["tst_min"] is not None:
-        text.append(
-            f"\nAsleep {metrics['tst_min'] // 60} h {metrics['tst_min'] % 60:02d}", style="dim"
-        )
-        if metrics["se_pct"] is not None:
-            text.append(f" · SE {metrics['se_pct']:.0f}%", style="dim")
-        text.append("\n")
-    if "next_morning_impairment" in record["flags"]:
-        text.append("\n⚠ Next-morning impairment: take care driving today.\n", style="bold")
-    if recent and scores["morning"] is not None:
-        average = sum(recent) / len(recent)
-        text.append(f"\nLast {len(recent)} mornings: {average:.0f} on average\n")
-        text.append(f"This morning: {scores['morning'] - average:+.0f}\n", style="bold")
-    text.append(
-        "\n✓ Saved\n" if saved else "\nNot saved yet (ctrl+s)\n",
-        style="bold" if saved else "italic",
-    )
-    text.append("\nCSD-/LSEQ-style items: reworded, not the validated instruments. ", style="dim")
-    text.append(DISCLAIMER, style="dim italic")
-    return text

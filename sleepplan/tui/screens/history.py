@@ -7,46 +7,33 @@ experiments. Everything is read from the journal and analysed in a worker.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
+from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Header, Input, Label, Sparkline, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
-from sleepplan.core import timing
-from sleepplan.core.chart_scale import last_and_range
 from sleepplan.core.errors import InputError
-from sleepplan.core.experiment_analysis import analyse
-from sleepplan.core.experiments import OBJECTIVE_PRIMARIES, ExperimentPlan, progress
-from sleepplan.core.insights import (
-    VERDICT_WORDS,
-    Effect,
-    Night,
-    compound_effects,
-    effect_titles,
-    verdict_words,
-)
-from sleepplan.core.objective import ObjectiveNight, chosen_nights
-from sleepplan.core.sleep_window import WeekStep, profile_window
-from sleepplan.core.stage_effects import TRACKER_CAVEAT, StageEffect, stage_effects
-from sleepplan.core.visible import visible
-from sleepplan.output.report import instruction
+from sleepplan.core.stage_effects import TRACKER_CAVEAT
 from sleepplan.store import paths
 from sleepplan.store.faults import MachineFault
 from sleepplan.store.journal import Journal
-from sleepplan.tui.plain import cell, plain
+from sleepplan.tui.plain import plain
 from sleepplan.tui.screens.base import AreaScreen
-from sleepplan.tui.widgets.effect_bar import interval_bar
+from sleepplan.tui.screens.history_charts import charts, show_charts, show_tracked_sparklines
+from sleepplan.tui.screens.history_data import HistoryData, analyse_history
+from sleepplan.tui.screens.history_nights import NIGHT_COLUMNS, fill_nights, nights_summary
+from sleepplan.tui.widgets.effects_table import (
+    EFFECT_COLUMNS,
+    STAGE_EFFECT_COLUMNS,
+    add_columns,
+    fill_effects,
+    fill_stage_effects,
+)
 from sleepplan.tui.widgets.key_footer import KeyFooter
-from sleepplan.tui.widgets.score_chart import ScoreChart
-from sleepplan.tui.widgets.window_chart import WindowChart
 
 HELP = """\
 # History
@@ -84,31 +71,6 @@ Your mornings over time and what seems to help you.
 | `f` | fill in a missed night |
 | `c` | the calendar: a month at a glance, with weekly and monthly summaries |
 """
-
-CHART_NIGHTS = 365
-NAME_WIDTH = 21
-"""The effects table's compound column: "Glycine · maintenance" fits."""
-TABLE_NIGHTS = 120
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryData:
-    """Everything the area shows, computed off the UI thread."""
-
-    nights: list[Night]
-    records: list[dict[str, Any]]
-    effects: list[Effect]
-    experiments: list[Text]
-    tracked: dict[dt.date, ObjectiveNight] = field(default_factory=dict)
-    """The tracker's main sleep of each night (the profile's source priority)."""
-    stage_effects: list[StageEffect] = field(default_factory=list)
-    window: tuple[WeekStep, ...] = ()
-    """The sleep window week by week; empty while it is off."""
-
-
-TRACKED_SPARKLINES = {"rem_min": "REM min", "deep_min": "Deep min"}
-"""The tracker's stage minutes under the score sparklines, shown once a night has them."""
-MEASURE_SHORT = {"rem_min": "REM", "deep_min": "deep", "latency_min": "latency", "waso_min": "WASO"}
 
 
 class HistoryScreen(AreaScreen):
@@ -194,18 +156,7 @@ class HistoryScreen(AreaScreen):
         yield Header()
         with VerticalScroll(id="history"):
             yield Static("Loading your journal…", id="history-summary")
-            yield ScoreChart(limit=CHART_NIGHTS, id="score-chart")
-            for name in ("onset", "maintenance", "next_morning"):
-                with Horizontal(classes="sparkline-row"):
-                    yield Label(name.replace("_", " ").capitalize(), classes="spark-label")
-                    yield Sparkline([], id=f"spark-{name}", classes="spark")
-                    yield Static("", id=f"spark-{name}-values", classes="spark-values")
-            for measure, label in TRACKED_SPARKLINES.items():
-                with Horizontal(classes="sparkline-row tracked-row", id=f"row-{measure}"):
-                    yield Label(label, classes="spark-label")
-                    yield Sparkline([], id=f"spark-{measure}", classes="spark")
-                    yield Static("", id=f"spark-{measure}-values", classes="spark-values")
-            yield WindowChart(id="window-chart")
+            yield from charts()
             yield Label(
                 "What helps you (nights with minus without, 95% interval)", classes="section"
             )
@@ -237,34 +188,9 @@ class HistoryScreen(AreaScreen):
 
     def on_mount(self) -> None:
         """Columns; then follow the app's state."""
-        effects = self.query_one("#effects", DataTable)
-        for label, width in (
-            ("Compound", NAME_WIDTH),
-            ("Diff", 6),
-            ("−40     0     +40", 17),
-            ("Verdict", 16),
-            ("Nights", 6),
-        ):
-            effects.add_column(label, width=width)
-        tracked = self.query_one("#stage-effects", DataTable)
-        for label, width in (
-            ("Compound", NAME_WIDTH),
-            ("Δ min", 6),
-            ("−40     0     +40", 17),
-            ("Verdict", 16),
-            ("Nights", 6),
-        ):
-            tracked.add_column(label, width=width)
-        nights = self.query_one("#nights", DataTable)
-        for label, width in (
-            ("Night", 10),
-            ("Score", 5),
-            ("Asleep", 7),
-            ("SE %", 5),
-            ("KSS", 3),
-            ("Taken", 40),
-        ):
-            nights.add_column(label, width=width)
+        add_columns(self.query_one("#effects", DataTable), EFFECT_COLUMNS)
+        add_columns(self.query_one("#stage-effects", DataTable), STAGE_EFFECT_COLUMNS)
+        add_columns(self.query_one("#nights", DataTable), NIGHT_COLUMNS)
         super().on_mount()
 
     def on_screen_resume(self) -> None:
@@ -320,45 +246,7 @@ class HistoryScreen(AreaScreen):
         except (InputError, MachineFault) as error:
             self.post_message(self.Unreadable(error.render()))
             return
-        nights = [Night.from_record(record) for record in records]
-        effects = compound_effects(nights, workspace.catalog, self.exclude_confounded)
-        tracked = chosen_nights(recorded, profile.tracker_priority)
-        measured = stage_effects(nights, tracked, workspace.catalog, self.exclude_confounded)
-        by_night = {dt.date.fromisoformat(r["night"]): r for r in records}
-        today = timing.in_zone(workspace.now, workspace.zone).date()
-        experiments = []
-        for registration in profile.experiments:
-            plan = workspace.full_plan(registration)
-            if not isinstance(plan, ExperimentPlan):  # its sealed plan cannot be read
-                line = Text(visible(registration.id), style="bold")
-                line.append(f"\n  {visible(plan.render())}", style="italic")
-                experiments.append(line)
-                continue
-            name = workspace.catalog.get(plan.compound).name
-            state = progress(plan, by_night, today)
-            line = Text()
-            line.append(visible(plan.id), style="bold")
-            line.append(f"  {state.nights_recorded}/{state.nights_total} nights recorded · ")
-            line.append("hash intact" if plan.intact else "HASH DOES NOT MATCH", style="bold")
-            if state.complete:
-                result = analyse(plan, by_night, tracked)  # a tracker measure reads from it
-                unit = "min" if plan.primary in OBJECTIVE_PRIMARIES else "points"
-                if result.mean_diff is not None and result.t_ci95 is not None:
-                    line.append(
-                        f"\n  complete: B − A {result.mean_diff:+.1f} {unit} "
-                        f"[{result.t_ci95[0]:+.1f}, {result.t_ci95[1]:+.1f}]"
-                    )
-                line.append(f"\n  the palette's 'Experiment report: {plan.id}' shows it whole")
-            else:
-                line.append(
-                    f"\n  {visible(instruction(plan, workspace.night, name))} Results stay "
-                    "hidden until the plan completes."
-                )
-            experiments.append(line)
-        window = profile_window(
-            profile.sleep_window, records, profile.bedtime, profile.wake, workspace.night
-        )
-        data = HistoryData(nights, records, effects, experiments, tracked, measured, window)
+        data = analyse_history(workspace, profile, records, recorded, self.exclude_confounded)
         self.post_message(self.Loaded(data))
 
     @on(Unreadable)
@@ -378,17 +266,24 @@ class HistoryScreen(AreaScreen):
             summary.update("No check-ins yet. Each morning's check-in (m) adds a night here.")
         else:
             # the journal's nights are as untrusted as an import: shown literally
-            summary.update(plain(self._summary(data.records)))
-        self._draw_chart(data.nights)
-        chart = self.query_one("#window-chart", WindowChart)
-        chart.display = bool(data.window)
-        chart.show(data.window)
-        for name in ("onset", "maintenance", "next_morning"):
-            values = [s for n in data.nights[-60:] if (s := n.scores.get(name)) is not None]
-            self.query_one(f"#spark-{name}", Sparkline).data = values
-            self.query_one(f"#spark-{name}-values", Static).update(last_and_range(values))
-        self._fill_effects(data.effects)
-        self._show_tracked(data)
+            summary.update(plain(nights_summary(data.records, self.exclude_confounded)))
+        show_charts(self, data)
+        names = {compound.id: compound.name for compound in self.workspace.catalog}
+        fill_effects(
+            self.query_one("#effects", DataTable),
+            self.query_one("#effect-hints", Static),
+            data.effects,
+            names,
+        )
+        show_tracked_sparklines(self, data)
+        for widget in self.query(".tracked"):
+            widget.display = bool(data.stage_effects)
+        fill_stage_effects(
+            self.query_one("#stage-effects", DataTable),
+            self.query_one("#stage-effect-hints", Static),
+            data.stage_effects,
+            names,
+        )
         experiments = self.query_one("#experiments", Static)
         experiments.update(
             Text("\n").join(data.experiments)
@@ -396,97 +291,6 @@ class HistoryScreen(AreaScreen):
             else Text("None yet: e (or `sleepplan experiment new`) registers one.", style="dim")
         )
         self._fill_nights()
-
-    def _draw_chart(self, nights: list[Night]) -> None:
-        self.query_one("#score-chart", ScoreChart).show(nights)
-
-    def _summary(self, records: list[dict[str, Any]]) -> str:
-        """How many nights, from when to when: with `x`, only the nights left in."""
-        if not self.exclude_confounded:
-            return f"{len(records)} nights, {records[0]['night']} to {records[-1]['night']}"
-        kept = [record for record in records if not record.get("confounders")]
-        left_out = f"{len(records) - len(kept)} with confounders left out (x)"
-        if not kept:
-            return f"No nights without confounders · {left_out}"
-        return f"{len(kept)} nights, {kept[0]['night']} to {kept[-1]['night']} · {left_out}"
-
-    def _fill_effects(self, effects: list[Effect]) -> None:
-        table = self.query_one("#effects", DataTable)
-        table.clear()
-        names = {compound.id: compound.name for compound in self.workspace.catalog}
-        rows = Counter(effect.compound for effect in effects)
-        keyed: set[str] = set()
-        for effect in effects:
-            style = {"likely_helps": "bold", "likely_hurts": "bold reverse"}.get(effect.verdict)
-            domain = f" · {effect.domain}" if rows[effect.compound] > 1 else ""
-            suffix = domain + ("*" if effect.method == "before_after" else "")
-            # a table reads a str cell as markup: a name of the user's own goes in as Text,
-            # cropped when a domain follows it, so the domain stays in sight
-            name = cell(names.get(effect.compound, effect.compound))
-            if domain:
-                name.truncate(NAME_WIDTH - len(suffix), overflow="ellipsis")
-            name.append(suffix)
-            # the first (primary) domain's row keeps the compound's own key
-            key = (
-                effect.compound
-                if effect.compound not in keyed
-                else f"{effect.compound} · {effect.domain}"
-            )
-            keyed.add(effect.compound)
-            table.add_row(
-                name,
-                "–" if effect.mean_diff is None else f"{effect.mean_diff:+.1f}",
-                interval_bar(effect.mean_diff, effect.ci95),
-                Text(VERDICT_WORDS[effect.verdict], style=style or ""),
-                f"{effect.nights_with}/{effect.nights_without}",
-                key=key,
-            )
-        # what would answer each open verdict, in the words of `sleepplan insights`
-        still_open = [
-            f"{title} — {verdict_words(effect)}"
-            for title, effect in zip(effect_titles(effects, names), effects, strict=True)
-            if effect.hint
-        ]
-        self.query_one("#effect-hints", Static).update(
-            Content("\n").join(plain(line) for line in still_open)
-        )
-
-    def _show_tracked(self, data: HistoryData) -> None:
-        """The tracker's sparklines and stage effects; hidden while no night has tracker data."""
-        recent = list(data.tracked.values())[-60:]
-        for measure in TRACKED_SPARKLINES:
-            values = [v for night in recent if (v := getattr(night, measure)) is not None]
-            self.query_one(f"#spark-{measure}", Sparkline).data = values
-            self.query_one(f"#spark-{measure}-values", Static).update(last_and_range(values))
-            self.query_one(f"#row-{measure}").display = bool(values)
-        for widget in self.query(".tracked"):
-            widget.display = bool(data.stage_effects)
-        table = self.query_one("#stage-effects", DataTable)
-        table.clear()
-        names = {compound.id: compound.name for compound in self.workspace.catalog}
-        hints = []
-        for effect in data.stage_effects:
-            style = {"likely_helps": "bold", "likely_hurts": "bold reverse"}.get(effect.verdict)
-            suffix = f" · {MEASURE_SHORT[effect.measure]}" + (
-                "*" if effect.method == "before_after" else ""
-            )
-            name = cell(names.get(effect.compound, effect.compound))
-            name.truncate(NAME_WIDTH - len(suffix), overflow="ellipsis")
-            name.append(suffix)
-            table.add_row(
-                name,
-                "–" if effect.diff_min is None else f"{effect.diff_min:+.0f}",
-                interval_bar(effect.diff_min, effect.ci95),
-                Text(VERDICT_WORDS[effect.verdict], style=style or ""),
-                f"{effect.nights_with}/{effect.nights_without}",
-                key=f"{effect.compound} · {effect.measure}",
-            )
-            if effect.hint:
-                what = names.get(effect.compound, effect.compound)
-                hints.append(f"{what} · {MEASURE_SHORT[effect.measure]} — {effect.hint}")
-        self.query_one("#stage-effect-hints", Static).update(
-            Content("\n").join(plain(line) for line in hints)
-        )
 
     @on(Input.Changed, "#night-filter")
     def _filter_changed(self) -> None:
@@ -497,28 +301,7 @@ class HistoryScreen(AreaScreen):
             return
         wanted = self.query_one("#night-filter", Input).value.strip().casefold()
         table = self.query_one("#nights", DataTable)
-        table.clear()
-        shown = 0
-        for record in reversed(self.data.records):
-            taken = ", ".join(dose["compound"] for dose in record.get("taken") or [])
-            if wanted and wanted not in taken.casefold():
-                continue
-            if self.exclude_confounded and record.get("confounders"):
-                continue
-            metrics, scores = record["metrics"], record["scores"]
-            tst = metrics.get("tst_min")
-            table.add_row(
-                cell(str(record["night"])),
-                "–" if scores.get("morning") is None else f"{scores['morning']:.0f}",
-                "–" if tst is None else f"{tst // 60}h{tst % 60:02d}",
-                "–" if metrics.get("se_pct") is None else f"{metrics['se_pct']:.0f}",
-                cell(str(record.get("kss") if record.get("kss") is not None else "–")),
-                cell(taken or "–"),
-                key=str(record["night"]),
-            )
-            shown += 1
-            if shown >= TABLE_NIGHTS:
-                break
+        fill_nights(table, self.data.records, wanted, self.exclude_confounded)
         if self._opened_night is not None:
             opened, self._opened_night = self._opened_night, None
             if opened in table.rows:

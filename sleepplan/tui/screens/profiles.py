@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -16,12 +15,17 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
-from sleepplan.core.errors import InputError
-from sleepplan.core.visible import visible, visible_lines
-from sleepplan.store.profiles import check_name, list_profiles, load_profile
+from sleepplan.core.visible import visible
 from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt
 from sleepplan.tui.plain import cell
 from sleepplan.tui.screens.base import AreaScreen, cursor_key
+from sleepplan.tui.screens.profile_files import (
+    ProfileEntry,
+    entry_status,
+    name_problem,
+    scan_profiles,
+    shown_path,
+)
 from sleepplan.tui.widgets.key_footer import KeyFooter
 
 HELP = """\
@@ -54,35 +58,6 @@ and before replacing one that exists. The calendar files hold tonight's doses, o
 reminders that repeat every day: each dose, and a morning check-in at your wake time. Import
 asks, when some nights have a check-in already, whether to keep or replace them.
 """
-
-
-@dataclass(frozen=True, slots=True)
-class ProfileEntry:
-    """A profile file and what reading it gave."""
-
-    path: Path
-    name: str
-    routines: int
-    error: str | None
-    backup: Path | None = None
-    """For a profile that fails to load: its ``.bak``, when there is one and it loads."""
-
-
-def name_problem(name: str) -> str | None:
-    """Why a profile name is not acceptable, or ``None``."""
-    try:
-        check_name(name)
-    except InputError as error:
-        return error.problems[0][1]
-    return None
-
-
-def _shown_path(path: Path, home: Path) -> str:
-    """A profile's file, relative to the home when it lives there."""
-    try:
-        return str(path.relative_to(home))
-    except ValueError:
-        return str(path)
 
 
 class ProfilesScreen(AreaScreen):
@@ -184,29 +159,8 @@ class ProfilesScreen(AreaScreen):
     @work(thread=True, exclusive=True, group="scan-profiles")
     def scan(self) -> None:
         """Read every profile in the home, off the UI thread."""
-        entries = []
-        for path in list_profiles(self.workspace.home):
-            try:
-                loaded = load_profile(path, self.workspace.cache_dir)
-                entries.append(
-                    ProfileEntry(path, loaded.profile.name, len(loaded.profile.routines), None)
-                )
-            except InputError as error:
-                entries.append(
-                    ProfileEntry(path, path.stem, 0, error.render(), self._loading_backup(path))
-                )
+        entries = scan_profiles(self.workspace.home, self.workspace.cache_dir)
         self.post_message(self.Scanned(entries))
-
-    def _loading_backup(self, path: Path) -> Path | None:
-        """A profile's ``.bak`` when there is one and it loads (read off the UI thread)."""
-        backup = path.with_name(path.name + ".bak")
-        if not backup.is_file():
-            return None
-        try:
-            load_profile(backup, self.workspace.cache_dir)
-        except InputError:
-            return None
-        return backup
 
     @on(Scanned)
     def _scanned(self, message: Scanned) -> None:
@@ -226,7 +180,7 @@ class ProfilesScreen(AreaScreen):
                 cell(entry.path.stem),
                 str(entry.routines),
                 status,
-                cell(_shown_path(entry.path, self.workspace.home)),
+                cell(shown_path(entry.path, self.workspace.home)),
                 key=str(entry.path),
             )
         self._show_status()
@@ -237,31 +191,7 @@ class ProfilesScreen(AreaScreen):
         return next((e for e in self.entries if str(e.path) == key), None)
 
     def _show_status(self) -> None:
-        entry = self.selected()
-        status = self.query_one("#profile-status", Static)
-        if entry is None:
-            status.update("No profiles yet: press n to create one from an example.")
-        elif entry.error:
-            backup = f"b opens its backup ({visible(entry.backup.name)}) · " if entry.backup else ""
-            status.update(
-                Text.assemble(
-                    ("This profile could not be loaded:\n", "bold"),
-                    visible_lines(entry.error),
-                    (
-                        f"\n\nIt has not been changed. enter: what to do · {backup}"
-                        "e edits it in your $EDITOR, then opens it",
-                        "dim",
-                    ),
-                )
-            )
-        else:
-            status.update(
-                Text.assemble(
-                    (visible(entry.name), "bold"),
-                    f" — {entry.routines} routine(s)\n",
-                    ("enter opens it · u duplicates it", "dim"),
-                )
-            )
+        self.query_one("#profile-status", Static).update(entry_status(self.selected()))
 
     @on(DataTable.RowHighlighted, "#profile-table")
     def _highlighted(self) -> None:

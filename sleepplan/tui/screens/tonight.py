@@ -9,33 +9,30 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.widgets import Header, OptionList, Static
-from textual.widgets.option_list import Option
 
 from sleepplan.core import editing, timing
 from sleepplan.core.amounts import parse_amount
-from sleepplan.core.experiments import ExperimentPlan
-from sleepplan.core.interactions import Medications, medications_summary
 from sleepplan.core.objective import ObjectiveNight
-from sleepplan.core.planner import Plan, PlannedDose
-from sleepplan.core.safety import NOTHING_RECORDED, SafetyWarning, Severity, records_interaction
+from sleepplan.core.safety import SafetyWarning
 from sleepplan.core.visible import visible
-from sleepplan.output.report import instruction
 from sleepplan.store import paths
-from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt, amount_problem
-from sleepplan.tui.dialogs.warnings import (
-    BADGE_STYLE,
-    SEVERITY_MARK,
-    SEVERITY_STYLE,
-    WarningDialog,
-    warning_text,
-)
-from sleepplan.tui.plain import plain
+from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt, amount_problem, check_clock
+from sleepplan.tui.dialogs.warnings import WarningDialog
 from sleepplan.tui.screens.base import AreaScreen
+from sleepplan.tui.widgets.dose_list import DoseList, heading, worst_by_compound
 from sleepplan.tui.widgets.from_today import FromToday
 from sleepplan.tui.widgets.key_footer import KeyFooter
 from sleepplan.tui.widgets.timeline import TimelineView
+from sleepplan.tui.widgets.tonight_lines import (
+    checked_against,
+    experiments_tonight,
+    night_controls,
+    night_summary,
+    scope,
+    warnings_line,
+)
+from sleepplan.tui.widgets.warning_list import WarningList
 from sleepplan.tui.widgets.window_line import SleepWindowLine
 
 HELP = """\
@@ -83,93 +80,6 @@ half-life: set them in the settings (`,`).
 
 sleepplan is not medical advice.
 """
-
-COLUMNS = [
-    ("Time", 5),
-    ("Compound", 24),
-    ("Warning", 9),
-    ("Amount", 9),
-    ("vs bed", 8),
-    ("Peak", 7),
-    ("At wake", 7),
-]
-"""The dose list's columns: heading and width (numbers are right-aligned); 75 cells in all,
-so a row fits at 80 columns."""
-RIGHT_ALIGNED = {"Amount", "vs bed"}
-COLUMN_GAP = " "
-MARK_COLUMN = 2
-"""The column where a dose's warning mark goes (``✖ DANGER``, ``▲ CAUTION``)."""
-
-NOT_CHECKED = "not checked (unknown):"
-"""Where ``medications_summary`` starts naming the medications nothing was checked against."""
-
-DISCLAIMER_LINE = "Not medical advice; checks only what its sources record. Ask a pharmacist."
-"""Tonight's one disclaimer line (the long ones are in the CLI's output and the README)."""
-
-
-def _row_key(dose: PlannedDose) -> str:
-    """A dose row's option id: its place in the routine, or the experiment that added it."""
-    if dose.routine_index < 0 and dose.experiment is not None:
-        return f"experiment:{dose.experiment.experiment_id}"
-    return f"dose:{dose.routine_index}"
-
-
-def columns(*cells: str) -> str:
-    """One line of the dose list, its cells padded to the columns' widths."""
-    return COLUMN_GAP.join(
-        cell[:width].rjust(width) if label in RIGHT_ALIGNED else cell[:width].ljust(width)
-        for cell, (label, width) in zip(cells, COLUMNS, strict=True)
-    )
-
-
-def mark_span(cells: int = MARK_COLUMN) -> tuple[int, int]:
-    """Where the warning mark's column starts and ends in a row made by ``columns``."""
-    start = sum(width + len(COLUMN_GAP) for _, width in COLUMNS[:cells])
-    return start, start + COLUMNS[cells][1]
-
-
-def worst_by_compound(warnings: list[SafetyWarning]) -> dict[str, Severity]:
-    """The most serious danger or caution each compound is involved in (info marks no row)."""
-    worst: dict[str, Severity] = {}
-    for warning in warnings:
-        if warning.severity is Severity.INFO:
-            continue
-        for compound in warning.compounds:
-            if compound not in worst or warning.severity.rank < worst[compound].rank:
-                worst[compound] = warning.severity
-    return worst
-
-
-def warnings_line(warnings: list[SafetyWarning]) -> Content:
-    """The warnings in one line: ``✖ 1 danger · ▲ 2 cautions — ! shows them`` (clickable)."""
-    words = {Severity.DANGER: "danger", Severity.CAUTION: "caution", Severity.INFO: "note"}
-    parts: list[Content | str] = []
-    for severity in Severity:
-        count = sum(warning.severity is severity for warning in warnings)
-        if count:
-            symbol = SEVERITY_MARK[severity.value].split()[0]
-            plural = "" if count == 1 else "s"
-            if parts:
-                parts.append(" · ")
-            label = f"{symbol} {count} {words[severity]}{plural}"
-            parts.append(Content.styled(label, SEVERITY_STYLE[severity.value]))
-    if not parts:
-        return Content("")
-    parts.append(
-        Content.from_markup("[$text-muted] — [@click=screen.show_warnings]! shows them[/][/]")
-    )
-    return Content.assemble(*parts)
-
-
-def checked_against(medications: Medications) -> Content:
-    """Which of the user's medications the warnings were checked against, in one line.
-
-    A name sleepplan does not know is kept and shown as "not checked" (never dropped), in
-    the theme's warning colour as well.
-    """
-    line = plain(medications_summary(medications))
-    start = line.plain.find(NOT_CHECKED)
-    return line.stylize(SEVERITY_STYLE["caution"], start) if start >= 0 else line
 
 
 class TonightScreen(AreaScreen):
@@ -281,19 +191,17 @@ class TonightScreen(AreaScreen):
             yield Static("", id="checked-against")
             yield FromToday(id="from-today")
             yield Static("", id="experiment-tonight")
-            yield Static(Text(columns(*(label for label, _ in COLUMNS)), "bold"), id="doses-head")
-            yield OptionList(id="doses")
+            yield Static(heading(), id="doses-head")
+            yield DoseList(id="doses")
             yield Static("", id="dose-why")
             yield TimelineView(id="timeline")
             yield Static("", id="warnings-title")
-            yield OptionList(id="warnings")
+            yield WarningList(id="warnings")
             yield Static("", id="scope")
         yield KeyFooter()
 
     def __init__(self) -> None:
         super().__init__()
-        self._whys: dict[str, str] = {}
-        self._shown_warnings: list[SafetyWarning] = []
         self._recorded_for: tuple[str, dt.date] | None = None
         """The profile and night whose tracker stages the timeline was last given."""
 
@@ -308,16 +216,17 @@ class TonightScreen(AreaScreen):
             message = workspace.error.render() if workspace.error else "Loading your profile…"
             summary.update(Text(message))
             return
-        self.query_one("#night-controls", Static).update(self._controls())
+        self.query_one("#night-controls", Static).update(night_controls(workspace))
         plan = workspace.plan()
-        summary.update(self._summary(plan))
+        summary.update(night_summary(plan))
         self.query_one(SleepWindowLine).follow(workspace)
-        experiments = self._experiments()
+        experiments = experiments_tonight(workspace)
         line = self.query_one("#experiment-tonight", Static)
         line.update(experiments)
         line.display = bool(experiments.plain)
         warnings = workspace.warnings(plan)
-        self._fill_table(plan, worst_by_compound(warnings))
+        self.query_one(DoseList).show(plan, worst_by_compound(warnings))
+        self._show_why()
         self.query_one("#timeline", TimelineView).plan = plan
         self._show_warnings(warnings, has_doses=plan is not None and bool(plan.doses))
         medications = workspace.safety().medications
@@ -352,129 +261,8 @@ class TonightScreen(AreaScreen):
         if self._recorded_for == key:
             self.query_one("#timeline", TimelineView).recorded = night
 
-    def _controls(self) -> Content:
-        """Bedtime, wake and routine, each with its key; click one to change it."""
-        workspace = self.workspace
-        profile = workspace.profile
-        assert profile is not None
-        names = workspace.routine_names()
-        routine = workspace.routine_name or "(none)"
-        where = f", {names.index(routine) + 1} of {len(names)}" if routine in names else ""
-        tonight = workspace.tonight_profile() or profile
-        # a time for tonight only says so, in words, in place of its key (j changes it)
-        only = "[$warning][@click=screen.just_tonight](tonight)[/][/]"
-        bed_key = only if workspace.tonight_bedtime is not None else "[$text-muted](b)[/]"
-        wake_key = only if workspace.tonight_wake is not None else "[$text-muted](w)[/]"
-        # the names go in as variables: a routine called "Nights [travel]" is shown as typed
-        # (and its control characters visible: Content does not remove them)
-        return Content.from_markup(
-            "[$text-muted]Bedtime[/] [b][@click=screen.edit_time('bedtime')]$bedtime[/][/] "
-            f"{bed_key}   "
-            "[$text-muted]Wake[/] [b][@click=screen.edit_time('wake')]$wake[/][/] "
-            f"{wake_key}   "
-            "[$text-muted]Routine[/] [b][@click=screen.pick_routine]$routine[/][/] "
-            "[$text-muted](r$where)[/]",
-            bedtime=timing.format_clock(tonight.bedtime),
-            wake=timing.format_clock(tonight.wake),
-            routine=visible(routine),
-            where=where,
-        )
-
-    def _experiments(self) -> Text:
-        """Tonight's instruction from every experiment running tonight.
-
-        Blinded, it never says the arm. An experiment whose sealed plan cannot be read says so.
-        """
-        workspace = self.workspace
-        text = Text()
-        night = workspace.night
-        for experiment in workspace.experiments_on(night):
-            name = workspace.catalog.get(experiment.compound).name
-            text.append("Experiment: ", style="bold")
-            text.append(visible(instruction(experiment, night, name)) + "\n")
-        for registration in workspace.profile.experiments if workspace.profile else ():
-            if registration.may_include(night):
-                problem = workspace.full_plan(registration)
-                if not isinstance(problem, ExperimentPlan):
-                    text.append("Experiment: ", style="bold")
-                    text.append(visible(problem.render()) + "\n", style="italic")
-        return text
-
-    def _summary(self, plan: Plan | None) -> Text:
-        if plan is None:
-            return Text("This profile has no routine yet: press a to add a compound.")
-        night = plan.night
-        minutes = timing.minutes_between(plan.bedtime, plan.wake)
-        return Text.assemble(
-            ("bed ", "dim"),
-            f"{plan.bedtime:%H:%M}",
-            (" · asleep ~", "dim"),
-            f"{night.onset:%H:%M}",
-            (" · wake ", "dim"),
-            f"{plan.wake:%H:%M}",
-            (" · ", "dim"),
-            f"{minutes // 60} h {minutes % 60:02d} in bed",
-            (" · ", "dim"),
-            plan.settings.zone,
-        )
-
-    def _fill_table(self, plan: Plan | None, marks: dict[str, Severity]) -> None:
-        doses = self.query_one("#doses", OptionList)
-        selected_key = self._selected_key()
-        selected_row = doses.highlighted or 0
-        doses.clear_options()
-        self._whys = {}
-        if plan is None or not plan.rows:
-            if plan is not None:
-                empty = Text("No doses yet: press a to add one", "italic")
-                doses.add_option(Option(empty, "empty", disabled=True))
-            self._show_why()
-            return
-        options = []
-        for stage, stage_doses in plan.by_stage():
-            window = plan.night.windows[stage]
-            heading = f"{stage.label.upper()} · {window.start:%H:%M}–{window.end:%H:%M}"
-            options.append(Option(Text(heading, "bold"), f"stage:{stage.value}", disabled=True))
-            for dose in stage_doses:
-                peak = "–" if dose.peak_at is None else f"{dose.peak_at:%H:%M}"
-                if dose.peak_in_window is not None:
-                    peak += " ✓" if dose.peak_in_window else " ✗"
-                residual = dose.residual_text or "–"
-                severity = marks.get(dose.compound.id)
-                row = columns(
-                    f"{dose.at:%H:%M}",
-                    visible(dose.compound.name),
-                    SEVERITY_MARK[severity.value] if severity else "",
-                    dose.amount_text,
-                    f"{dose.minutes_from_bedtime:+d} min",
-                    peak,
-                    residual,
-                )
-                # plain text: a compound of the user's own may have any name
-                prompt = Content(row)
-                if severity:
-                    prompt = prompt.stylize(BADGE_STYLE[severity.value], *mark_span())
-                options.append(Option(prompt, _row_key(dose)))
-        doses.add_options(options)
-        self._whys = {_row_key(dose): dose.why for dose in plan.rows}
-        if selected_key in self._whys:
-            # the cursor follows the dose, wherever the re-sorted plan put it
-            doses.highlighted = doses.get_option_index(selected_key)
-        else:
-            # the row it was on, or the nearest dose (never a stage heading)
-            index = min(max(selected_row, 1), doses.option_count - 1)
-            if doses.get_option_at_index(index).disabled:
-                index += 1 if index + 1 < doses.option_count else -1
-            doses.highlighted = index
-        self._show_why()
-
-    def _selected_key(self) -> str:
-        doses = self.query_one("#doses", OptionList)
-        option = doses.highlighted_option
-        return option.id or "" if option is not None else ""
-
     def _show_why(self) -> None:
-        why = self._whys.get(self._selected_key(), "")
+        why = self.query_one(DoseList).selected_why()
         shown = f"Why: {visible(why)}" if why else ""
         self.query_one("#dose-why", Static).update(Text(shown, "dim"))
 
@@ -483,30 +271,17 @@ class TonightScreen(AreaScreen):
         self._show_why()
 
     def _show_warnings(self, warnings: list[SafetyWarning], has_doses: bool) -> None:
-        self._shown_warnings = warnings
         summary = self.query_one("#warnings-line", Static)
         summary.update(warnings_line(warnings))
         summary.display = bool(warnings)
         title = self.query_one("#warnings-title", Static)
         title.update(Text(f"Warnings ({len(warnings)}) · enter on one shows its sources", "bold"))
         title.display = bool(warnings)
-        panel = self.query_one("#warnings", OptionList)
-        panel.clear_options()
         routine = self.workspace.routine_name or ""
-        for index, warning in enumerate(warnings):
-            text = warning_text(warning, with_sources=False)
-            if warning.severity.value == "danger" and self.workspace.is_acknowledged(
-                routine, warning
-            ):
-                text += Content.styled("  (acknowledged: still a danger)", "italic")
-            panel.add_option(Option(text, id=str(index)))
-        panel.display = bool(warnings)
-        # as the CLI says it: only when no interaction is recorded, and only of doses
-        scope = Text()
-        if has_doses and not records_interaction(warnings):
-            scope.append(NOTHING_RECORDED + "\n")
-        scope.append(DISCLAIMER_LINE, style="dim italic")
-        self.query_one("#scope", Static).update(scope)
+        self.query_one(WarningList).show(
+            warnings, lambda warning: self.workspace.is_acknowledged(routine, warning)
+        )
+        self.query_one("#scope", Static).update(scope(warnings, has_doses))
 
     def action_show_warnings(self) -> None:
         """Go to the warnings: the list scrolled into view, its first warning highlighted."""
@@ -522,13 +297,12 @@ class TonightScreen(AreaScreen):
 
     @on(OptionList.OptionSelected, "#warnings")
     def _open_warning(self, event: OptionList.OptionSelected) -> None:
-        self.app.push_screen(WarningDialog(self._shown_warnings[int(event.option.id or 0)]))
+        self.app.push_screen(WarningDialog(self.query_one(WarningList).warning_at(event.option)))
 
     # -- acting on the state ----------------------------------------------------------------
 
     def _selected_index(self) -> int | None:
-        key = self._selected_key()
-        return int(key.split(":", 1)[1]) if key.startswith("dose:") else None
+        return self.query_one(DoseList).selected_index()
 
     def action_log_day(self) -> None:
         """Log a daytime dose: the quick entry."""
@@ -643,12 +417,3 @@ class TonightScreen(AreaScreen):
                 self.sleep_app.choose_routine(name)
 
         self.app.push_screen(ChoicePrompt("Tonight's routine", [(n, n) for n in names]), chosen)
-
-
-def check_clock(answer: str) -> str | None:
-    """A problem with a typed clock time, or ``None``."""
-    try:
-        timing.parse_clock(answer)
-    except ValueError as error:
-        return str(error)
-    return None

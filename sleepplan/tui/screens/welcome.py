@@ -1,6 +1,6 @@
 """First run: the user's own profile from their times, medications and goal, in one screen.
 
-Shown when the home holds no profile of the user's own (``app.untouched_home``). It writes
+Shown when the home holds no profile of the user's own (``first_run.untouched_home``). It writes
 ``profiles/NAME.toml`` (0600, never over another file) with a starter routine for the goal
 chosen (``core.goals``) and opens Tonight on it. Escape skips it: the example profile stays
 open, as it always was.
