@@ -191,7 +191,7 @@ def test_truncated_checkins(data: bytes) -> None:
 
 
 def test_ten_thousand_files_were_checked() -> None:
-    """Runs after the generators above (file order): the figure the README quotes."""
+    """Runs after the generators above (file order): the figure docs/data.md quotes."""
     total = CHECKED["profiles"] + CHECKED["checkins"]
     print(
         f"\nhostile files checked: {CHECKED['profiles']} profiles, "

@@ -28,17 +28,3 @@ def test_ci_runs_the_readmes_test_command() -> None:
 
 def test_readme_says_not_medical_advice() -> None:
     assert "not medical advice" in (ROOT / "README.md").read_text()
-
-
-def test_the_readmes_profile_example_is_a_valid_profile() -> None:
-    """A user copies the README's profile: every key in it must load, [[day]] included."""
-    from sleepplan.store.bundled import bundled_catalog
-    from sleepplan.store.profiles import profile_from_bytes
-
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## The profile format", 1)[1].split("\n## ", 1)[0]
-    text = re.search(r"```toml\n(.+?)```", section, re.S)
-    assert text is not None
-    profile = profile_from_bytes(text.group(1).encode(), "README.md", bundled_catalog())
-    assert [item.compound for item in profile.day] == ["caffeine"]
-    assert profile.routines[0].doses[0].compound == "magnesium-glycinate"

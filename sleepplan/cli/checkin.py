@@ -124,7 +124,7 @@ def checkin_arguments(checkin: argparse.ArgumentParser) -> None:
         dest="file",
         required=True,
         metavar="FILE",
-        help="check-in TOML file (format in the README)",
+        help="check-in TOML file (format: docs/checkin-file.md)",
     )
     checkin.add_argument("--night", metavar="YYYY-MM-DD", help="the night it is about")
     checkin.add_argument(
