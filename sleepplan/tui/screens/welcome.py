@@ -144,17 +144,8 @@ class WelcomeScreen(OfTheApp, ModalScreen[Path | None]):
         except InputError as error:
             self._problem(error.render())
             return
-        profile = Profile(
-            name=values.name,
-            timezone=values.timezone,
-            bedtime=values.bedtime,
-            wake=values.wake,
-            dinner=values.dinner,
-            sleep_need_min=values.sleep_need_min,
-            medications=values.medications,
-            routines=(routine,),
-            default_routine=routine.name,
-        )
+        starter = Profile(name=values.name, routines=(routine,), default_routine=routine.name)
+        profile = values.applied_to(starter)
         self._write_acknowledged(self._target(values.name), profile)
 
     def _write_acknowledged(self, path: Path, profile: Profile) -> None:
