@@ -12,7 +12,7 @@ import pytest
 from sleepplan.core.errors import InputError
 from sleepplan.core.objective import ObjectiveNight, Skipped
 from sleepplan.store import trackers
-from sleepplan.store.trackers import apple_health
+from sleepplan.store.trackers import apple_health, apple_health_scan
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "trackers"
 ZONE = "Europe/Berlin"
@@ -255,7 +255,7 @@ def test_chunk_boundaries_anywhere_change_nothing(
     path = write(tmp_path, export(*ALL))
     whole = read(path)
     for size in (1, 7, 64, 333):
-        monkeypatch.setattr(apple_health, "CHUNK_BYTES", size)
+        monkeypatch.setattr(apple_health_scan, "CHUNK_BYTES", size)
         assert read(path) == whole
 
 
@@ -269,7 +269,7 @@ def test_the_zip_is_read_without_extracting(tmp_path: Path) -> None:
 def test_progress_is_told_as_the_file_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(apple_health, "CHUNK_BYTES", 1024)
+    monkeypatch.setattr(apple_health_scan, "CHUNK_BYTES", 1024)
     filler = [heart_rate("2026-11-23 12:00:00 +0100")] * 20
     path = write(tmp_path, export(*filler, *NIGHT))
     told: list[tuple[int, int]] = []
@@ -377,8 +377,8 @@ def test_another_encoding_is_refused(tmp_path: Path) -> None:
 def test_a_tag_longer_than_any_export_has_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(apple_health, "CHUNK_BYTES", 256)
-    monkeypatch.setattr(apple_health, "MAX_TAG_BYTES", 4096)
+    monkeypatch.setattr(apple_health_scan, "CHUNK_BYTES", 256)
+    monkeypatch.setattr(apple_health_scan, "MAX_TAG_BYTES", 4096)
     endless = '<Record type="HKQuantityTypeIdentifierHeartRate" note="' + "x" * 10_000 + '"/>\n'
     message = refusal(write(tmp_path, export(*NIGHT, endless)))
     assert "a tag too long" in message
@@ -387,7 +387,7 @@ def test_a_tag_longer_than_any_export_has_is_refused(
 def test_too_many_sleep_records_are_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(apple_health, "MAX_SLEEP_RECORDS", 5)
+    monkeypatch.setattr(apple_health_scan, "MAX_SLEEP_RECORDS", 5)
     assert "more than 5 sleep records" in refusal(write(tmp_path, export(*NIGHT)))
 
 
@@ -407,9 +407,9 @@ def test_a_night_of_too_many_records_or_a_day_long_block_is_skipped(
 
 
 def test_scan_refuses_more_bytes_than_the_zip_declared() -> None:
-    where = apple_health._Where("export.zip", apple_health.EXPORT_MEMBER)
+    where = apple_health_scan.Where("export.zip", apple_health.EXPORT_MEMBER)
     data = export(*NIGHT).encode()
-    scan = apple_health._Scan(where, 100, None, reopen=lambda: io.BytesIO(data), declared=True)
+    scan = apple_health_scan.Scan(where, 100, None, reopen=lambda: io.BytesIO(data), declared=True)
     with pytest.raises(InputError, match="holds more bytes than its zip declares"):
         scan.run(io.BytesIO(data))
 

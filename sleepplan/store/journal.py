@@ -3,6 +3,8 @@
 Each check-in is stored once per profile and night, with its answers, metrics and scores as JSON
 (the export shape) and every dose taken as a row of its own, so per-compound questions are fast.
 A check-in replaced (a correction) or deleted is kept whole in ``versions``: undo restores it.
+Here are the opening, the migrations and every write; the read-only questions are in
+``journal_queries``.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from sleepplan.core.objective import ObjectiveNight
 from sleepplan.store import faults, paths
 from sleepplan.store.checkin_rows import StoredCheckin as StoredCheckin
 from sleepplan.store.checkin_rows import StoredVersion as StoredVersion
-from sleepplan.store.checkin_rows import insert_taken, keep_version, stored_checkin
-from sleepplan.store.day_log_rows import DAY_LOG_COLUMNS, day_log_rows, logged_day
+from sleepplan.store.checkin_rows import insert_taken, keep_version
+from sleepplan.store.day_log_rows import DAY_LOG_COLUMNS, logged_day
 from sleepplan.store.day_log_rows import LoggedDay as LoggedDay  # the journal's API
 from sleepplan.store.journal_opening import JournalDamaged as JournalDamaged
 from sleepplan.store.journal_opening import (
@@ -32,17 +34,13 @@ from sleepplan.store.journal_opening import (
     remove_if_empty,
     set_aside,
 )
+from sleepplan.store.journal_queries import JournalQueries, nights_taken_in
 from sleepplan.store.journal_schema import MIGRATIONS
 from sleepplan.store.journal_schema import SCHEMA_VERSION as SCHEMA_VERSION
-from sleepplan.store.objective_rows import (
-    OBJECTIVE_COLUMNS,
-    first_instant,
-    objective_night,
-    save_objective,
-)
 from sleepplan.store.objective_rows import ObjectiveImport as ObjectiveImport
 from sleepplan.store.objective_rows import read_objective_night as read_objective_night
 from sleepplan.store.objective_rows import recorded_night as recorded_night
+from sleepplan.store.objective_rows import save_objective
 
 if TYPE_CHECKING:
     from sleepplan.core.day import DayEntry
@@ -55,8 +53,11 @@ class CheckinExists(InputError):
     """The night has a check-in already and replacing was not asked for."""
 
 
-class Journal:
-    """An open journal file; use as a context manager or call ``close``."""
+class Journal(JournalQueries):
+    """An open journal file; use as a context manager or call ``close``.
+
+    Its read-only questions are in ``JournalQueries``; the opening and every write are here.
+    """
 
     def __init__(self, path: Path, upgrade: bool = True) -> None:
         """Open (creating it if need be) and check the journal at ``path``.
@@ -155,13 +156,6 @@ class Journal:
             if fault is None:
                 raise
             raise fault from None
-
-    def has(self, profile: str, night: str) -> bool:
-        """Whether a night has a check-in."""
-        row = self.db.execute(
-            "SELECT 1 FROM checkins WHERE profile = ? AND night = ?", (profile, night)
-        ).fetchone()
-        return row is not None
 
     def save(
         self, profile: str, record: dict[str, Any], recorded_at: str, replace: bool = False
@@ -279,10 +273,6 @@ class Journal:
             )
             return int(cursor.lastrowid or 0)
 
-    def day_log(self, profile: str, night: dt.date) -> list[LoggedDay]:
-        """A night's quick daytime entries, in time order."""
-        return day_log_rows(self.db, profile, night, self.path)
-
     def unlog_day(self, profile: str, entry_id: int) -> LoggedDay | None:
         """Remove a quick daytime entry; what was removed, ``None`` if there was none."""
         with self.transaction() as db:
@@ -294,20 +284,6 @@ class Journal:
                 return None
             db.execute("DELETE FROM day_log WHERE id = ?", (entry_id,))
             return logged_day(tuple(row))
-
-    def objective_nights(self, profile: str, night: dt.date | None = None) -> list[ObjectiveNight]:
-        """Every tracker night and nap of a profile, of every source, with epochs; oldest first.
-
-        ``night`` keeps only that night's records (what the morning form needs).
-        """
-        query = f"SELECT {', '.join(OBJECTIVE_COLUMNS)} FROM objective_nights WHERE profile = ?"
-        params = [profile]
-        if night is not None:
-            query += " AND night = ?"
-            params.append(night.isoformat())
-        rows = self.db.execute(query, params)
-        nights = [objective_night(tuple(row)) for row in rows]
-        return sorted(nights, key=lambda n: (n.night, first_instant(n), n.source, n.record_id))
 
     def delete(self, profile: str, night: str, deleted_at: str) -> int | None:
         """Delete a night's check-in, keeping it in the versions; its version id for ``restore``.
@@ -358,84 +334,6 @@ class Journal:
             db.execute("DELETE FROM versions WHERE id = ?", (version_id,))  # undone: not deleted
             return StoredCheckin(profile, night, json.loads(record), recorded_at)
 
-    def versions(self, profile: str, night: str) -> list[StoredVersion]:
-        """The earlier versions of a night's check-in (replaced or deleted), newest first."""
-        rows = self.db.execute(
-            "SELECT id, profile, night, record, recorded_at, ended_at, reason FROM versions "
-            "WHERE profile = ? AND night = ? ORDER BY id DESC",
-            (profile, night),
-        )
-        return [
-            StoredVersion(int(i), str(p), str(n), json.loads(r), str(at), str(end), str(why))
-            for i, p, n, r, at, end, why in rows
-        ]
-
-    def records(self, profile: str) -> list[dict[str, Any]]:
-        """Every check-in record of a profile, oldest first (for exports)."""
-        rows = self.db.execute(
-            "SELECT record FROM checkins WHERE profile = ? ORDER BY night", (profile,)
-        )
-        return [json.loads(row[0]) for row in rows]
-
-    def get(self, profile: str, night: str) -> StoredCheckin | None:
-        """One night's check-in."""
-        row = self.db.execute(
-            "SELECT profile, night, record, recorded_at FROM checkins "
-            "WHERE profile = ? AND night = ?",
-            (profile, night),
-        ).fetchone()
-        return stored_checkin(row) if row else None
-
-    def history(self, profile: str, last: int | None = None) -> list[StoredCheckin]:
-        """Check-ins newest first (the last ``last`` nights when given)."""
-        query = (
-            "SELECT profile, night, record, recorded_at FROM checkins WHERE profile = ? "
-            "ORDER BY night DESC"
-        )
-        rows = self.db.execute(
-            query + (" LIMIT ?" if last else ""), (profile, last) if last else (profile,)
-        )
-        return [stored_checkin(row) for row in rows]
-
-    def recent_mornings(self, profile: str, before: str, count: int = 7) -> list[float]:
-        """Morning scores of up to ``count`` nights before ``before``, newest first."""
-        rows = self.db.execute(
-            "SELECT morning FROM checkins WHERE profile = ? AND night < ? AND morning IS NOT "
-            "NULL ORDER BY night DESC LIMIT ?",
-            (profile, before, count),
-        )
-        return [float(row[0]) for row in rows]
-
-    def nights_taken(
-        self, profile: str, lookback: CyclingLookback | None = None
-    ) -> dict[str, list[dt.date]]:
-        """The nights each compound was taken, for cycling budgets (all, or ``lookback``'s)."""
-        return _nights_taken(self.db, profile, lookback)
-
-    def taken_rows(self, profile: str) -> list[tuple[str, str, float]]:
-        """(night, compound, amount_mg) for every dose taken, oldest first."""
-        rows = self.db.execute(
-            "SELECT night, compound, amount_mg FROM taken WHERE profile = ? "
-            "ORDER BY night, position",
-            (profile,),
-        )
-        return [(str(n), str(c), float(a)) for n, c, a in rows]
-
-
-def _nights_taken(
-    db: sqlite3.Connection, profile: str, lookback: CyclingLookback | None
-) -> dict[str, list[dt.date]]:
-    query = "SELECT DISTINCT night, compound FROM taken WHERE profile = ?"
-    params: list[str] = [profile]
-    if lookback is not None:  # the (profile, compound, night) index answers this directly
-        marks = ", ".join("?" * len(lookback.compounds))
-        query += f" AND compound IN ({marks}) AND night >= ?"
-        params += [*sorted(lookback.compounds), lookback.since.isoformat()]
-    nights: dict[str, list[dt.date]] = {}
-    for night, compound in db.execute(query, params):
-        nights.setdefault(str(compound), []).append(dt.date.fromisoformat(str(night)))
-    return nights
-
 
 def read_nights_taken(
     path: Path, profile: str, lookback: CyclingLookback | None
@@ -454,7 +352,7 @@ def read_nights_taken(
     try:
         with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)) as db:
             if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
-                return _nights_taken(db, profile, lookback)
+                return nights_taken_in(db, profile, lookback)
     except sqlite3.DatabaseError:
         pass  # damaged, or not a database: the full open below says what is wrong
     with Journal(path) as journal:
