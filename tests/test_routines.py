@@ -25,6 +25,7 @@ from sleepplan.store.state import (
     state_path,
     write_state,
 )
+from sleepplan.tui.actions.catalog import add_compound
 from sleepplan.tui.app import SleepPlanApp
 from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt
 from sleepplan.tui.dialogs.routines import RoutineManager
@@ -372,7 +373,7 @@ async def test_adding_a_compound_already_in_the_routine_asks(
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.add_compound("melatonin", 1.0)  # weeknight has 0.5 mg of it
+        add_compound(app, "melatonin", 1.0)  # weeknight has 0.5 mg of it
         await settle(pilot)
         assert isinstance(app.screen, ChoicePrompt)
         assert not app.workspace.dirty  # nothing yet
@@ -387,11 +388,11 @@ async def test_cancelling_the_duplicate_question_changes_nothing(home: Path) -> 
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.add_compound("melatonin", 1.0)
+        add_compound(app, "melatonin", 1.0)
         await settle(pilot)
         await _choose(pilot, "cancel")
         assert not app.workspace.dirty
-        app.add_compound("glycine", 3000)  # not in the routine: added at once
+        add_compound(app, "glycine", 3000)  # not in the routine: added at once
         await settle(pilot)
         assert isinstance(app.screen, TonightScreen) and app.workspace.dirty
 

@@ -22,6 +22,7 @@ from sleepplan.core.profile import parse_profile
 from sleepplan.store.bundled import bundled_catalog
 from sleepplan.store.journal import Journal
 from sleepplan.store.profiles import ensure_home, load_profile
+from sleepplan.tui.actions.catalog import add_compound
 from sleepplan.tui.app import SleepPlanApp
 from sleepplan.tui.screens.catalog import CatalogScreen
 from sleepplan.tui.screens.tonight import TonightScreen
@@ -422,7 +423,7 @@ async def test_saving_a_danger_needs_an_acknowledgement(home: Path) -> None:
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.add_compound("5-htp", 100)
+        add_compound(app, "5-htp", 100)
         await settle(pilot)
         panel = app.screen.query_one("#warnings", OptionList)
         first = panel.get_option_at_index(0).prompt
@@ -455,7 +456,7 @@ async def test_a_warning_opens_its_sources(home: Path) -> None:
     app = make_app(home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.add_compound("modafinil", 200)
+        add_compound(app, "modafinil", 200)
         await settle(pilot)
         panel = app.screen.query_one("#warnings", OptionList)
         panel.focus()
@@ -1075,7 +1076,7 @@ def _full_disk(*_: object, **__: object) -> Any:
 async def test_a_journal_the_machine_refuses_is_reported_never_shown_as_empty(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sleepplan.tui.screens.checkin as checkin_screen
+    import sleepplan.tui.screens.checkin_journal as checkin_screen
     import sleepplan.tui.screens.history as history_screen
 
     _seed_journal(home)

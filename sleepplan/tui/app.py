@@ -19,7 +19,6 @@ from textual.screen import Screen
 from textual.worker import WorkerState
 
 from sleepplan.collector import resume_collector
-from sleepplan.core import editing
 from sleepplan.core.errors import InputError
 from sleepplan.core.profile import Profile
 from sleepplan.core.safety import cycling_lookback
@@ -41,7 +40,7 @@ from sleepplan.tui.areas import FIRST_AREA, area_modes, open_area
 from sleepplan.tui.commands import SleepPlanCommands
 from sleepplan.tui.dialogs.confirm import ConfirmDialog
 from sleepplan.tui.dialogs.help import HelpScreen
-from sleepplan.tui.dialogs.warnings import dangers_label
+from sleepplan.tui.dialogs.warnings import dangers_label, when_acknowledged
 from sleepplan.tui.first_run import untouched_home as untouched_home  # tests import it here
 from sleepplan.tui.messages import (
     ProfileConflict,
@@ -217,12 +216,6 @@ class SleepPlanApp(App[None]):
         self.workspace.set_profile(profile)
         self.bump()
 
-    def add_compound(self, compound_id: str, amount_mg: float) -> None:
-        """Add a compound to the current routine; one already in it asks what to do."""
-        from sleepplan.tui.actions.catalog import add_compound  # the catalog's: loads when used
-
-        add_compound(self, compound_id, amount_mg)
-
     def action_undo_delete(self) -> None:
         """Restore the routine deleted last (kept in the state file: undo outlasts a restart)."""
         from sleepplan.tui.dialogs.routines import restore_deleted
@@ -313,44 +306,11 @@ class SleepPlanApp(App[None]):
             return
         path = workspace.path
         profile = workspace.profile
-        from sleepplan.tui.saving import when_acknowledged  # loads with the first save
-
-        when_acknowledged(self, lambda: self._save(path, workspace.profile or profile))
-
-    def save_as(self, name: str) -> None:
-        """Save the open profile under a new name, and keep working on the new file."""
-        profile = self.workspace.profile
-        if profile is None:
-            return
-        target = paths.profiles_dir(self.home) / f"{name}.toml"
-        if target.exists():
-            self.notify(
-                f"{visible(str(target))} exists already; pick another name.", severity="error"
-            )
-            return
-
-        def save() -> None:
-            assert self.workspace.profile is not None
-            self._save(target, editing.rename(self.workspace.profile, name))
-
-        from sleepplan.tui.saving import when_acknowledged
-
-        when_acknowledged(self, save)
-
-    def create_profile(self, name: str, template: str) -> None:
-        """Create a profile from a template's text and open it (the Profiles area's)."""
-        from sleepplan.tui.actions.profiles import create_profile
-
-        create_profile(self, name, template)
-
-    def duplicate_profile(self, source: Path, name: str) -> None:
-        """Copy a profile file under a new name (the Profiles area's)."""
-        from sleepplan.tui.actions.profiles import duplicate_profile
-
-        duplicate_profile(self, source, name)
+        when_acknowledged(self, lambda: self.save_profile(path, workspace.profile or profile))
 
     @work(thread=True, exclusive=True, group="profile-io")
-    def _save(self, path: Path, profile: Profile) -> None:
+    def save_profile(self, path: Path, profile: Profile) -> None:
+        """Write ``profile`` to ``path`` in a worker, refusing if the file changed on disk."""
         expected = self.workspace.fingerprint if path == self.workspace.path else None
         try:
             from sleepplan.tui.saving import save_keeping_history

@@ -116,7 +116,7 @@ class SleepPlanCommands(Provider):
                     (
                         f"Add compound: {compound.name}",
                         f"{amount:g} mg to the current routine",
-                        partial(app.add_compound, compound.id, amount),
+                        partial(_add_compound, app, compound.id, amount),
                     )
                 )
         for path in list_profiles(workspace.home):
@@ -156,6 +156,12 @@ def _report_commands(app: SleepPlanApp) -> list[Command]:
         )
         for plan in experiments
     ]
+
+
+def _add_compound(app: SleepPlanApp, compound_id: str, amount_mg: float) -> None:
+    from sleepplan.tui.actions.catalog import add_compound  # the catalog's: loads when used
+
+    add_compound(app, compound_id, amount_mg)
 
 
 def _sleep_window() -> SleepWindowDialog:

@@ -1,12 +1,11 @@
 """Saving the open profile, around the app's saving worker.
 
-Dangers are acknowledged first, check-ins follow a profile renamed in place, and a file that
-changed on disk meanwhile asks what to do.
+Check-ins follow a profile renamed in place, and a file that changed on disk meanwhile asks
+what to do. (Dangers are acknowledged first: ``dialogs.warnings.when_acknowledged``.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +14,6 @@ from sleepplan.store import paths
 from sleepplan.store.journal import Journal
 from sleepplan.store.profiles import Fingerprint, save_profile
 from sleepplan.tui.dialogs.prompt import ChoicePrompt
-from sleepplan.tui.dialogs.warnings import AcknowledgeDialog
 from sleepplan.tui.messages import ProfileConflict
 from sleepplan.tui.workspace import Workspace
 
@@ -44,24 +42,6 @@ def save_keeping_history(
         except BaseException:
             journal.rename_profile(profile.name, old)  # the file keeps the old name: so do they
             raise
-
-
-def when_acknowledged(app: SleepPlanApp, proceed: Callable[[], object]) -> None:
-    """Run ``proceed`` once every danger is acknowledged (asking if needed), else not."""
-    dangers = app.workspace.unacknowledged_dangers()
-    if not dangers:
-        proceed()
-        return
-
-    def answered(acknowledged: bool | None) -> None:
-        if acknowledged:
-            app.workspace.acknowledge(dangers)
-            app.bump()
-            proceed()
-        else:
-            app.notify("Not saved: the danger warnings were not acknowledged.", severity="warning")
-
-    app.push_screen(AcknowledgeDialog(dangers), answered)
 
 
 def ask_after_conflict(app: SleepPlanApp, message: ProfileConflict) -> None:

@@ -1,5 +1,5 @@
-"""Actions that belong to one area but are still called on the app (by screens, the palette).
+"""Actions that belong to one area, kept apart from its screen's drawing.
 
-Each module is named for its area; its functions take the app. The app's methods of the same
-names load them when first used.
+Each module is named for its area; its functions take the app. The area's screen calls them,
+and so does the command palette (from any area) for the catalog's.
 """

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -11,6 +14,9 @@ from textual.widgets import Button, Label, Static
 
 from sleepplan.core.safety import SafetyWarning, Severity
 from sleepplan.tui.plain import plain
+
+if TYPE_CHECKING:
+    from sleepplan.tui.app import SleepPlanApp
 
 SEVERITY_MARK = {"danger": "✖ DANGER", "caution": "▲ CAUTION", "info": "ℹ INFO"}
 SEVERITY_STYLE = {
@@ -138,3 +144,21 @@ class AcknowledgeDialog(ModalScreen[bool]):
     def action_answer(self, value: bool) -> None:
         """Answer from the keyboard."""
         self.dismiss(value)
+
+
+def when_acknowledged(app: SleepPlanApp, proceed: Callable[[], object]) -> None:
+    """Run ``proceed`` once every danger is acknowledged (asking if needed), else not."""
+    dangers = app.workspace.unacknowledged_dangers()
+    if not dangers:
+        proceed()
+        return
+
+    def answered(acknowledged: bool | None) -> None:
+        if acknowledged:
+            app.workspace.acknowledge(dangers)
+            app.bump()
+            proceed()
+        else:
+            app.notify("Not saved: the danger warnings were not acknowledged.", severity="warning")
+
+    app.push_screen(AcknowledgeDialog(dangers), answered)

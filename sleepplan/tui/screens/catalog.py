@@ -13,6 +13,7 @@ from sleepplan.core.amounts import parse_amount
 from sleepplan.core.catalog import Compound, Evidence
 from sleepplan.core.visible import visible
 from sleepplan.core.vocabulary import Mechanism, Stage
+from sleepplan.tui.actions.catalog import add_compound
 from sleepplan.tui.dialogs.prompt import TextPrompt, amount_problem
 from sleepplan.tui.screens.base import AreaScreen, cursor_key
 from sleepplan.tui.screens.catalog_search import (
@@ -252,12 +253,12 @@ class CatalogScreen(AreaScreen):
     def add(self, compound: Compound) -> None:
         """Add a compound to the current routine (asking the amount if none is sourced)."""
         if compound.dose_mg is not None:
-            self.sleep_app.add_compound(compound.id, compound.dose_mg.typical)
+            add_compound(self.sleep_app, compound.id, compound.dose_mg.typical)
             return
 
         def apply(answer: str | None) -> None:
             if answer:
-                self.sleep_app.add_compound(compound.id, parse_amount(answer))
+                add_compound(self.sleep_app, compound.id, parse_amount(answer))
 
         self.app.push_screen(
             TextPrompt(

@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Header, Input, Label
 
@@ -25,13 +24,19 @@ from sleepplan.core.checkin import (
 )
 from sleepplan.core.day import DayEntry
 from sleepplan.core.errors import InputError
-from sleepplan.core.objective import ObjectiveNight, chosen_nights
-from sleepplan.store import paths
+from sleepplan.core.objective import ObjectiveNight
 from sleepplan.store.faults import MachineFault
-from sleepplan.store.journal import CheckinExists, Journal
 from sleepplan.tui.dialogs.confirm import ConfirmDialog
 from sleepplan.tui.screens.base import AreaScreen
 from sleepplan.tui.screens.checkin_fields import COUNT_LABELS, HELP
+from sleepplan.tui.screens.checkin_journal import (
+    Exists,
+    LastLoaded,
+    Saved,
+    ask_to_replace,
+    read_last,
+    save_checkin,
+)
 from sleepplan.tui.screens.checkin_prefill import (
     asks_guess,
     day_answers,
@@ -72,41 +77,6 @@ class CheckinScreen(AreaScreen):
             priority=True,
         ),
     ]
-
-    class LastLoaded(Message):
-        """The journal's latest check-in (for the usual counts) and this night's, if any."""
-
-        def __init__(
-            self,
-            last: dict[str, Any] | None,
-            recent: list[float],
-            tracked: ObjectiveNight | None = None,
-            night: dt.date | None = None,
-            logged: list[DayEntry] | None = None,
-        ) -> None:
-            super().__init__()
-            self.last = last
-            self.recent = recent
-            self.tracked = tracked
-            """The tracker's night to prefill from: only when the night has no check-in."""
-            self.night = night
-            self.logged = logged
-            """The day's quick entries before the night: only when it has no check-in."""
-
-    class Saved(Message):
-        """The check-in is in the journal."""
-
-        def __init__(self, record: dict[str, Any], recent: list[float]) -> None:
-            super().__init__()
-            self.record = record
-            self.recent = recent
-
-    class Exists(Message):
-        """The night has a check-in; replacing needs a yes."""
-
-        def __init__(self, record: dict[str, Any]) -> None:
-            super().__init__()
-            self.record = record
 
     def __init__(self, night: dt.date | None = None, record: dict[str, Any] | None = None) -> None:
         """The morning form; ``night`` opens it on a past night, ``record`` to correct it.
@@ -245,22 +215,11 @@ class CheckinScreen(AreaScreen):
     def _load_last(self, profile: str, night: dt.date) -> None:
         """Read the latest check-in (the usual counts) and the last seven mornings."""
         try:
-            with Journal(paths.journal_path(self.workspace.home)) as journal:
-                history = journal.history(profile, last=1)
-                recent = journal.recent_mornings(profile, night.isoformat())
-                tracked = logged = None
-                if not journal.has(profile, night.isoformat()):  # the user's answers stay
-                    nights = journal.objective_nights(profile, night)
-                    tracked = chosen_nights(nights, self._tracker_priority()).get(night)
-                    try:  # a row another tool wrote costs only this prefill
-                        logged = [row.entry for row in journal.day_log(profile, night)]
-                    except InputError:
-                        logged = None
+            loaded = read_last(self.workspace.home, profile, night, self._tracker_priority())
         except (InputError, MachineFault) as error:  # the form still works, unprefilled
             self.notify(error.render(), title="Journal not read", severity="error", timeout=15)
             return
-        last = history[0].record if history else None
-        self.post_message(self.LastLoaded(last, recent, tracked, night, logged))
+        self.post_message(loaded)
 
     def _tracker_priority(self) -> tuple[str, ...]:
         profile = self.workspace.profile
@@ -403,32 +362,16 @@ class CheckinScreen(AreaScreen):
         assert profile is not None
         now = self.workspace.now.isoformat()
         try:
-            with Journal(paths.journal_path(self.workspace.home)) as journal:
-                journal.save(profile.name, record, now, replace=replace)
-                recent = journal.recent_mornings(profile.name, record["night"])
-        except CheckinExists:
-            self.post_message(self.Exists(record))
-            return
+            outcome = save_checkin(self.workspace.home, profile.name, record, now, replace)
         except (InputError, MachineFault) as error:  # the form keeps every answer
             self.notify(error.render(), title="Not saved", severity="error", timeout=15)
             return
-        self.post_message(self.Saved(record, recent))
+        self.post_message(outcome)
 
     @on(Exists)
     def _exists(self, message: Exists) -> None:
-        def answered(replace: bool | None) -> None:
-            if replace:
-                self._save(message.record, replace=True)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                f"There is a check-in for the night of {message.record['night']} already. "
-                "Replace it with this one?",
-                "Replace",
-                "Keep the old one",
-            ),
-            answered,
-        )
+        record = message.record
+        ask_to_replace(self.app, record["night"], partial(self._save, record, replace=True))
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:

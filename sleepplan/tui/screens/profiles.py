@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from sleepplan.core.visible import visible
+from sleepplan.tui.actions.profiles import create_profile, duplicate_profile, save_as
 from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt
 from sleepplan.tui.plain import cell
 from sleepplan.tui.screens.base import AreaScreen, cursor_key
@@ -303,7 +304,7 @@ class ProfilesScreen(AreaScreen):
 
             def create(name: str | None) -> None:
                 if name:
-                    self.sleep_app.create_profile(name, examples[example])
+                    create_profile(self.sleep_app, name, examples[example])
 
             self.app.push_screen(
                 TextPrompt("Name of the new profile:", example, name_problem), create
@@ -339,7 +340,7 @@ class ProfilesScreen(AreaScreen):
 
         def save(name: str | None) -> None:
             if name:
-                self.sleep_app.save_as(name)
+                save_as(self.sleep_app, name)
 
         self.app.push_screen(
             TextPrompt(
@@ -357,7 +358,7 @@ class ProfilesScreen(AreaScreen):
 
         def copy(name: str | None) -> None:
             if name:
-                self.sleep_app.duplicate_profile(entry.path, name)
+                duplicate_profile(self.sleep_app, entry.path, name)
 
         self.app.push_screen(
             TextPrompt(

@@ -11,13 +11,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Header, OptionList, Static
 
-from sleepplan.core import editing, timing
-from sleepplan.core.amounts import parse_amount
+from sleepplan.core import editing
 from sleepplan.core.objective import ObjectiveNight
 from sleepplan.core.safety import SafetyWarning
 from sleepplan.core.visible import visible
 from sleepplan.store import paths
-from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt, amount_problem, check_clock
 from sleepplan.tui.dialogs.warnings import WarningDialog
 from sleepplan.tui.screens.base import AreaScreen
 from sleepplan.tui.widgets.dose_list import DoseList, heading, worst_by_compound
@@ -338,25 +336,12 @@ class TonightScreen(AreaScreen):
     def action_amount(self) -> None:
         """Ask for a new amount for the selected dose."""
         index = self._selected_index()
-        profile = self.workspace.profile
-        if index is None or profile is None:
+        if index is None or self.workspace.profile is None:
             self.notify("Select a dose first (arrow keys).", severity="warning")
             return
-        dose = profile.routine(self.workspace.routine_name).doses[index]
+        from sleepplan.tui.dialogs.tonight_prompts import ask_amount  # loads only when asked
 
-        def apply(answer: str | None) -> None:
-            if answer:
-                amount = parse_amount(answer)
-                self.sleep_app.change(lambda p, r: editing.set_amount(p, r, index, amount))
-
-        self.app.push_screen(
-            TextPrompt(
-                f"Amount of {visible(dose.compound)} (200 mg, 3 g, 500 mcg; mg if no unit)",
-                f"{dose.amount_mg:g} mg",
-                amount_problem,
-            ),
-            apply,
-        )
+        ask_amount(self.sleep_app, index)
 
     def action_next_routine(self) -> None:
         """Switch to the next routine."""
@@ -379,41 +364,12 @@ class TonightScreen(AreaScreen):
 
     def action_edit_time(self, which: str) -> None:
         """Ask for a new usual bedtime or wake time (saved in the profile); doses move with it."""
-        profile = self.workspace.profile
-        if profile is None:
-            return
-        current = timing.format_clock(getattr(profile, which))
+        from sleepplan.tui.dialogs.tonight_prompts import ask_usual_time
 
-        def apply(answer: str | None) -> None:
-            latest = self.workspace.profile
-            if answer and latest is not None:
-                clock = timing.parse_clock(answer)
-                # the usual time now decides: a time for tonight only would hide it
-                self.workspace.clear_tonight_time(which)
-                self.sleep_app.change_profile(editing.set_times(latest, **{which: clock}))
-
-        def problem(answer: str) -> str | None:
-            """A time that is not one, or that makes the night under 3 or over 16 hours."""
-            found = check_clock(answer)
-            if found is None and profile is not None:
-                times = {"bedtime": profile.bedtime, "wake": profile.wake}
-                times[which] = timing.parse_clock(answer)
-                found = timing.night_problem(times["bedtime"], times["wake"])
-            return found
-
-        label = "Usual bedtime" if which == "bedtime" else "Usual wake time"
-        question = f"{label}, saved in the profile (HH:MM) — j changes just tonight"
-        self.app.push_screen(TextPrompt(question, current, problem), apply)
+        ask_usual_time(self.sleep_app, which)
 
     def action_pick_routine(self) -> None:
         """Choose the routine from a list."""
-        names = self.workspace.routine_names()
-        if not names:
-            self.notify("This profile has no routines yet: press a to add a compound.")
-            return
+        from sleepplan.tui.dialogs.tonight_prompts import ask_routine
 
-        def chosen(name: str | None) -> None:
-            if name:
-                self.sleep_app.choose_routine(name)
-
-        self.app.push_screen(ChoicePrompt("Tonight's routine", [(n, n) for n in names]), chosen)
+        ask_routine(self.sleep_app)
