@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sleepplan.core import timing
-from sleepplan.core.visible import visible
 from sleepplan.tui.dialogs.prompt import ChoicePrompt, TextPrompt, check_clock
 
 if TYPE_CHECKING:
@@ -72,14 +71,7 @@ def _ask_time(app: SleepPlanApp, which: str) -> None:
 
 
 def _ask_routine(app: SleepPlanApp) -> None:
-    names = app.workspace.routine_names()
-    if not names:
-        app.notify("This profile has no routines yet: press a to add a compound.")
-        return
+    from sleepplan.tui.dialogs.tonight_prompts import ask_routine
 
-    def chosen(name: str | None) -> None:
-        if name:
-            app.choose_routine(name)
-            app.notify(f"Tonight's routine: {visible(name)} (the default is unchanged)")
-
-    app.push_screen(ChoicePrompt("Routine just tonight", [(n, n) for n in names]), chosen)
+    said = "Tonight's routine: {name} (the default is unchanged)"
+    ask_routine(app, "Routine just tonight", said)

@@ -70,8 +70,10 @@ def ask_usual_time(app: SleepPlanApp, which: str) -> None:
     app.push_screen(TextPrompt(question, current, problem), apply)
 
 
-def ask_routine(app: SleepPlanApp) -> None:
-    """Choose tonight's routine from a list."""
+def ask_routine(
+    app: SleepPlanApp, title: str = "Tonight's routine", said: str | None = None
+) -> None:
+    """Choose tonight's routine from a list; ``said`` (with ``{name}``) is notified after."""
     names = app.workspace.routine_names()
     if not names:
         app.notify("This profile has no routines yet: press a to add a compound.")
@@ -80,5 +82,7 @@ def ask_routine(app: SleepPlanApp) -> None:
     def chosen(name: str | None) -> None:
         if name:
             app.choose_routine(name)
+            if said:
+                app.notify(said.format(name=visible(name)))
 
-    app.push_screen(ChoicePrompt("Tonight's routine", [(n, n) for n in names]), chosen)
+    app.push_screen(ChoicePrompt(title, [(n, n) for n in names]), chosen)
