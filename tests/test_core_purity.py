@@ -76,6 +76,9 @@ PLAN = (
         (APP, tuple(target.partition(":")[0] for target in AREAS.values())),
         (TONIGHT, ("textual.widgets._data_table", "sleepplan.core.insights", "tomllib")),
         (TONIGHT, ("tomli_w", "pydantic", "sleepplan.core.experiment_analysis")),
+        # a dialog, an experiment's instruction, a sleep window: loaded when there is one
+        (TONIGHT, ("sleepplan.tui.dialogs.confirm", "sleepplan.tui.dialogs.help")),
+        (TONIGHT, ("sleepplan.output.report", "sleepplan.core.sleep_window")),
         (PLAN, ("sleepplan.core.checkin", "sleepplan.core.insights", "sleepplan.output.report")),
         (PLAN, ("sleepplan.store.exports", "icalendar", "sleepplan.output.textview", "sqlite3")),
     ],
@@ -84,6 +87,8 @@ PLAN = (
         "app: the areas",
         "tonight: tables, statistics, TOML",
         "tonight: saving, validation, analysis",
+        "tonight: dialogs",
+        "tonight: experiments, sleep window",
         "plan: check-ins, insights, reports",
         "plan: exports, text view, the journal without a budget",
     ],

@@ -67,6 +67,11 @@ class SleepWindowSettings:
     start: Annotated[dt.date, Check(timing.check_night)] | None = None
     """The first night of the window (required when enabled: week 1 starts on it)."""
 
+    @property
+    def followed(self) -> bool:
+        """Whether the window is followed (opted in, with its first night)."""
+        return self.enabled and self.start is not None
+
 
 @file_record
 class Dose:

@@ -193,7 +193,7 @@ def sleep_window(
 
 def is_on(settings: SleepWindowSettings | None) -> bool:
     """Whether the profile follows a window (opted in, with its first night)."""
-    return settings is not None and settings.enabled and settings.start is not None
+    return settings is not None and settings.followed
 
 
 def profile_window(

@@ -38,8 +38,6 @@ from sleepplan.store.state import AppState, read_state, write_state
 from sleepplan.tui.app_keys import APP_BINDINGS, apply_keymap
 from sleepplan.tui.areas import FIRST_AREA, area_modes, open_area
 from sleepplan.tui.commands import SleepPlanCommands
-from sleepplan.tui.dialogs.confirm import ConfirmDialog
-from sleepplan.tui.dialogs.help import HelpScreen
 from sleepplan.tui.dialogs.warnings import dangers_label, when_acknowledged
 from sleepplan.tui.first_run import untouched_home as untouched_home  # tests import it here
 from sleepplan.tui.messages import (
@@ -232,6 +230,7 @@ class SleepPlanApp(App[None]):
     def open_profile(self, name_or_path: str | None, ask: bool = True) -> None:
         """Open a profile, asking first if the open one has unsaved changes."""
         if ask and self.workspace.dirty:
+            from sleepplan.tui.dialogs.confirm import ConfirmDialog  # only when asked
 
             def answered(discard: bool | None) -> None:
                 if discard:
@@ -372,6 +371,8 @@ class SleepPlanApp(App[None]):
         """Explain the current area."""
         screen = self.screen
         area_help = screen.HELP if isinstance(screen, AreaScreen) else ""
+        from sleepplan.tui.dialogs.help import HelpScreen  # loads only when shown
+
         self.push_screen(HelpScreen(area_help))
 
     async def action_quit(self) -> None:
@@ -380,6 +381,7 @@ class SleepPlanApp(App[None]):
         if not self.workspace.dirty and not forms:
             self.exit()
             return
+        from sleepplan.tui.dialogs.confirm import ConfirmDialog  # only when asked
 
         def answered(discard: bool | None) -> None:
             if discard:

@@ -8,6 +8,7 @@ in that colour.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -15,13 +16,15 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from sleepplan.core.chart_colours import hex_colour, series_colours
-from sleepplan.core.objective import ObjectiveNight
 from sleepplan.core.planner import Plan
 from sleepplan.core.timeline import build_timeline
 from sleepplan.core.visible import visible
 from sleepplan.core.vocabulary import Stage
 from sleepplan.output.textview import BAND_LEGEND, axis_line, band_line, curve_rows
 from sleepplan.tui.widgets.hypnogram import STAGE_GLYPHS, source_name, stage_slices
+
+if TYPE_CHECKING:
+    from sleepplan.core.objective import ObjectiveNight
 
 LABEL_WIDTH = 16
 SWATCH = "■"

@@ -17,7 +17,6 @@ from sleepplan.core.interactions import Medications, medications_summary
 from sleepplan.core.planner import Plan
 from sleepplan.core.safety import NOTHING_RECORDED, SafetyWarning, Severity, records_interaction
 from sleepplan.core.visible import visible
-from sleepplan.output.report import instruction
 from sleepplan.tui.dialogs.warnings import SEVERITY_MARK, SEVERITY_STYLE
 from sleepplan.tui.plain import plain
 
@@ -84,6 +83,8 @@ def experiments_tonight(workspace: Workspace) -> Text:
 
     Blinded, it never says the arm. An experiment whose sealed plan cannot be read says so.
     """
+    from sleepplan.output.report import instruction  # only on nights of an experiment
+
     text = Text()
     night = workspace.night
     for experiment in workspace.experiments_on(night):

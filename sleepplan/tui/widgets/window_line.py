@@ -15,7 +15,6 @@ from textual import work
 from textual.widgets import Static
 
 from sleepplan.core.errors import InputError
-from sleepplan.core.sleep_window import is_on, profile_window, summary_line
 from sleepplan.tui.plain import plain
 
 if TYPE_CHECKING:
@@ -40,7 +39,8 @@ class SleepWindowLine(Static):
     def follow(self, workspace: Workspace, reread: bool = False) -> None:
         """Show the open profile's window for tonight; hide the line while it is off."""
         profile = workspace.profile
-        if profile is None or not is_on(profile.sleep_window):
+        window = profile.sleep_window if profile else None
+        if profile is None or window is None or not window.followed:
             self._key = None
             self.display = False
             return
@@ -58,6 +58,7 @@ class SleepWindowLine(Static):
     @work(thread=True, exclusive=True, group="window-line")
     def load(self, home: Path, profile: Profile, key: Key) -> None:
         """Read the diary and work out this week's window (off the UI thread)."""
+        from sleepplan.core.sleep_window import profile_window, summary_line  # only when on
         from sleepplan.store import paths
         from sleepplan.store.faults import MachineFault
         from sleepplan.store.journal import Journal
