@@ -10,7 +10,7 @@ import pytest
 
 from sleepplan.core.catalog import Catalog, Compound
 from sleepplan.core.profile import parse_profile
-from sleepplan.output.textview import catalog_text
+from sleepplan.output.textview import catalog_text, number_range
 from sleepplan.store import bundled
 from sleepplan.store.bundled import bundled_catalog
 from sleepplan.tui.screens.catalog import compound_details
@@ -126,3 +126,26 @@ def test_research_round_trips_through_the_cache(tmp_path: Path) -> None:
     assert rebuilt is not validated
     assert rebuilt.research and rebuilt.research == validated.research
     assert rebuilt == validated
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "missing", "shown"),
+    [
+        ((1.0, 1.0), "h", "not sourced", "1 h"),
+        ((0.5, 2.0), "h", "not sourced", "0.5–2 h"),
+        (None, "h", "not sourced", "not sourced"),
+        ((4.0, 6.0), "", "–", "4–6"),  # the catalog table's columns carry their unit
+        (None, "", "–", "–"),
+    ],
+)
+def test_a_range_of_hours_reads_the_same_in_the_details_and_the_table(
+    value: tuple[float, float] | None, unit: str, missing: str, shown: str
+) -> None:
+    assert number_range(value, unit, missing) == shown
+
+
+def test_the_details_pane_says_when_a_time_is_not_sourced() -> None:
+    compound = bundled_catalog().get("glycine")
+    unsourced = dataclasses.replace(compound, tmax_h=None)
+    details = compound_details(unsourced).plain
+    assert "Time to peak" in details and "not sourced" in details

@@ -236,7 +236,7 @@ def catalog_text(compounds: list[Compound]) -> str:
         stages = ",".join(stage.value for stage in compound.stages)
         lines.append(
             f"{compound.id:<22} {mechanism:<14} {stages:<18} {dose:<17} "
-            f"{_range(compound.tmax_h):<9} {_range(compound.half_life_h):<9} "
+            f"{number_range(compound.tmax_h):<9} {number_range(compound.half_life_h):<9} "
             f"{describe_timing(compound):<18} {compound.evidence.value:<12} {flags}".rstrip()
         )
     lines += ["", f"{len(compounds)} compounds. Details and sources: sleepplan catalog --json"]
@@ -249,11 +249,13 @@ def catalog_text(compounds: list[Compound]) -> str:
     return "\n".join(lines)
 
 
-def _range(value: tuple[float, float] | None) -> str:
+def number_range(value: tuple[float, float] | None, unit: str = "", missing: str = "–") -> str:
+    """``1–2``, or ``1`` when both ends agree, with an optional unit; ``missing`` for none."""
     if value is None:
-        return "–"
+        return missing
     low, high = value
-    return f"{low:g}" if low == high else f"{low:g}–{high:g}"
+    numbers = f"{low:g}" if low == high else f"{low:g}–{high:g}"
+    return f"{numbers} {unit}" if unit else numbers
 
 
 def describe_timing(compound: Compound) -> str:

@@ -6,23 +6,17 @@ from rich.text import Text
 
 from sleepplan.core.catalog import Compound
 from sleepplan.core.visible import visible, visible_lines
-from sleepplan.output.textview import describe_timing
+from sleepplan.output.textview import describe_timing, number_range
+
+NOT_SOURCED = "not sourced"
 
 
 def dose_text(compound: Compound) -> str:
     """The sourced dose range, or that there is none."""
     if compound.dose_mg is None:
-        return "not sourced"
+        return NOT_SOURCED
     dose = compound.dose_mg
     return f"{dose.min:g}–{dose.max:g} mg"
-
-
-def _range(value: tuple[float, float] | None) -> str:
-    """A range of hours, or that there is none."""
-    if value is None:
-        return "not sourced"
-    low, high = value
-    return f"{low:g} h" if low == high else f"{low:g}–{high:g} h"
 
 
 def compound_details(compound: Compound) -> Text:
@@ -67,8 +61,8 @@ def compound_details(compound: Compound) -> Text:
             "Upper limit",
             f"{compound.upper_limit_mg:g} mg/day" if compound.upper_limit_mg else "none given",
         ),
-        ("Time to peak", _range(compound.tmax_h)),
-        ("Half-life", _range(compound.half_life_h)),
+        ("Time to peak", number_range(compound.tmax_h, "h", NOT_SOURCED)),
+        ("Half-life", number_range(compound.half_life_h, "h", NOT_SOURCED)),
         ("Timing", describe_timing(compound)),
     ]
     if compound.cycling:
