@@ -279,3 +279,27 @@ async def test_the_app_s_json_and_toml_exports_carry_the_tracker_s_nights(home: 
         ("oura", "2026-11-20", 95.0)
     ]
     assert b"[[objective]]" in as_toml and b'record_id = "night-1"' in as_toml
+
+
+async def test_without_an_open_profile_imports_and_exports_say_so_and_ask_nothing(
+    home: Path, here: Path
+) -> None:
+    from sleepplan.store.profiles import ensure_home
+    from sleepplan.tui.dialogs.data_files import ask_export, ask_import
+    from sleepplan.tui.dialogs.tracker_import import ask_tracker_import
+
+    ensure_home(home)
+    (home / "profiles" / "broken.toml").write_text("name = [unclosed\n")
+    app = make_app(home, profile="broken")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert app.workspace.profile is None
+        screens = len(app.screen_stack)
+        for ask in (ask_import, ask_tracker_import, ask_export):
+            ask(app)
+            await settle(pilot)
+            assert len(app.screen_stack) == screens  # no prompt for a file
+    said = toasts(app)
+    assert sum("No profile is open to import into." in t for t in said) == 2
+    assert any("No profile is open: there is nothing to export." in t for t in said)
+    assert (home / "profiles" / "broken.toml").read_text() == "name = [unclosed\n"

@@ -134,8 +134,8 @@ def _run(app: SleepPlanApp, job: Callable[[], None]) -> None:
 # -- import ---------------------------------------------------------------------------------------
 
 
-def ask_import(app: SleepPlanApp) -> None:
-    """Import check-ins from a file into the open profile (or the export's own, if chosen)."""
+def ask_import_file(app: SleepPlanApp, question: str, then: Callable[[Path], object]) -> None:
+    """Ask which file to import into the open profile (from this folder on), then go on."""
     if app.workspace.profile is None:
         app.notify("No profile is open to import into.", severity="warning")
         return
@@ -143,15 +143,20 @@ def ask_import(app: SleepPlanApp) -> None:
 
     def answered(text: str | None) -> None:
         if text:
-            _run(app, partial(_read, app, typed_path(text, folder)))
+            then(typed_path(text, folder))
 
     app.push_screen(
-        TextPrompt(
-            f"Import check-ins from which file? ({IMPORT_HINT})",
-            f"{folder}{os.sep}",
-            partial(import_path_problem, folder=folder),
-        ),
+        TextPrompt(question, f"{folder}{os.sep}", partial(import_path_problem, folder=folder)),
         answered,
+    )
+
+
+def ask_import(app: SleepPlanApp) -> None:
+    """Import check-ins from a file into the open profile (or the export's own, if chosen)."""
+    ask_import_file(
+        app,
+        f"Import check-ins from which file? ({IMPORT_HINT})",
+        lambda path: _run(app, partial(_read, app, path)),
     )
 
 

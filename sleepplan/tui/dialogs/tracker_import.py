@@ -9,10 +9,8 @@ written until the user chooses Import; then the nights go to the journal in one 
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,8 +28,7 @@ from sleepplan.core.objective import ObjectiveNight, Skipped
 from sleepplan.core.visible import visible
 from sleepplan.store import paths
 from sleepplan.store.faults import MachineFault
-from sleepplan.tui.dialogs.data_files import import_path_problem, machine_fault, typed_path
-from sleepplan.tui.dialogs.prompt import TextPrompt
+from sleepplan.tui.dialogs.data_files import ask_import_file, machine_fault
 from sleepplan.tui.plain import plain
 from sleepplan.tui.screens.base import OfTheApp
 from sleepplan.tui.widgets.hypnogram import source_name
@@ -56,22 +53,10 @@ class _Cancelled(Exception):
 
 def ask_tracker_import(app: SleepPlanApp) -> None:
     """Ask which tracker export to import into the open profile, then read it."""
-    if app.workspace.profile is None:
-        app.notify("No profile is open to import into.", severity="warning")
-        return
-    folder = Path.cwd()
-
-    def answered(text: str | None) -> None:
-        if text:
-            app.push_screen(TrackerImportDialog(typed_path(text, folder)))
-
-    app.push_screen(
-        TextPrompt(
-            f"Import a sleep tracker's export from which file? ({TRACKER_HINT})",
-            f"{folder}{os.sep}",
-            partial(import_path_problem, folder=folder),
-        ),
-        answered,
+    ask_import_file(
+        app,
+        f"Import a sleep tracker's export from which file? ({TRACKER_HINT})",
+        lambda path: app.push_screen(TrackerImportDialog(path)),
     )
 
 
