@@ -203,13 +203,16 @@ def _split(column: list[float | None], side: list[bool | None]) -> tuple[list[fl
     return with_, without
 
 
-def nightly_hint(scored_with: int, scored_without: int) -> str:
-    """How many more nights with and without a compound would give a verdict."""
+def nightly_hint(scored_with: int, scored_without: int, kind: str = "") -> str:
+    """How many more nights with and without a compound would give a verdict.
+
+    ``kind`` names the nights that count (``"tracked "``); by default, scored ones.
+    """
     parts = []
     if scored_with < MIN_NIGHTS:
-        parts.append(f"{_nights(MIN_NIGHTS - scored_with, 'more ')} with it")
+        parts.append(f"{_nights(MIN_NIGHTS - scored_with, f'more {kind}')} with it")
     if scored_without < MIN_NIGHTS:
-        parts.append(f"{_nights(MIN_NIGHTS - scored_without, 'more ')} without it")
+        parts.append(f"{_nights(MIN_NIGHTS - scored_without, f'more {kind}')} without it")
     return " and ".join(parts) + " would answer it"
 
 

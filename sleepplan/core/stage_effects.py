@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from sleepplan.core.catalog import Catalog, Compound
 from sleepplan.core.experiments import FEWER_IS_BETTER, OBJECTIVE_PRIMARIES
 from sleepplan.core.insights import (
-    MIN_NIGHTS,
     Course,
     Night,
     _compare,
     chronic_hint,
     compound_sides,
+    nightly_hint,
 )
 from sleepplan.core.objective import ObjectiveNight
 from sleepplan.core.stats import mean
@@ -91,20 +91,6 @@ def measures_of(compound: Compound | None) -> list[tuple[Stage, str]]:
     """The stages a compound is judged on, with their measures, its primary first."""
     stages = compound.stages if compound is not None else (Stage.MAINTENANCE,)
     return list(dict.fromkeys((stage, MEASURE_OF_STAGE[stage]) for stage in stages))
-
-
-def _tracked_nights(count: int) -> str:
-    return f"{count} more tracked {'night' if count == 1 else 'nights'}"
-
-
-def tracked_hint(measured_with: int, measured_without: int) -> str:
-    """How many more tracked nights with and without a compound would give a verdict."""
-    parts = []
-    if measured_with < MIN_NIGHTS:
-        parts.append(f"{_tracked_nights(MIN_NIGHTS - measured_with)} with it")
-    if measured_without < MIN_NIGHTS:
-        parts.append(f"{_tracked_nights(MIN_NIGHTS - measured_without)} without it")
-    return " and ".join(parts) + " would answer it"
 
 
 def _share(night: ObjectiveNight, measure: str) -> float | None:
@@ -178,7 +164,7 @@ def _effect(
         hint = chronic_hint(course, len(with_), len(without))
         verdict = "not_enough_nights" if without else "needs_comparison"
     elif verdict == "not_enough_nights":
-        hint = tracked_hint(len(with_), len(without))
+        hint = nightly_hint(len(with_), len(without), "tracked ")
     return StageEffect(
         compound_id,
         stage.value,
