@@ -7,6 +7,7 @@ that the source modules import this and never the package that imports them.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +20,30 @@ Progress = Callable[[int, int], None]
 """Told (bytes read so far, bytes in all) as a large file is read."""
 CSV_LINE_LIMIT = 8 * 1024 * 1024
 """The longest line a CSV export may have: a real one is far shorter, a hostile one stops here."""
+YEARS_WRITTEN = (1970, 2200)
+"""The years a tracker's time may fall in: outside them it was not a tracker that wrote it."""
+
+
+def written_time(
+    path: Path,
+    place: str,
+    text: str,
+    writer: str,
+    parse: Callable[[str], dt.datetime] = dt.datetime.fromisoformat,
+) -> dt.datetime:
+    """A time as the export wrote it (ISO 8601 unless ``parse`` says otherwise), as written.
+
+    Text that does not parse, or a year no tracker writes, is an ``InputError`` naming the file
+    and the place ("is not a time a watch wrote", with ``writer`` "a watch").
+    """
+    try:
+        value = parse(text)
+    except ValueError:
+        raise InputError.single(str(path), place, f"is not a time: {text[:40]!r}") from None
+    low, high = YEARS_WRITTEN
+    if not low <= value.year <= high:
+        raise InputError.single(str(path), place, f"is not a time {writer} wrote: {text[:40]!r}")
+    return value
 
 
 def csv_rows(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, list[str]]]:

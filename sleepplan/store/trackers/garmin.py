@@ -28,7 +28,7 @@ from typing import Any
 from sleepplan.core import timing
 from sleepplan.core.errors import InputError
 from sleepplan.core.objective import ObjectiveNight, Skipped, night_of
-from sleepplan.store.trackers.common import Progress
+from sleepplan.store.trackers.common import Progress, written_time
 
 SOURCE = "garmin"
 LARGEST_FILE = 64 * 1024 * 1024
@@ -125,12 +125,7 @@ def _gmt(path: Path, place: str, value: object) -> dt.datetime | None:
         return None
     if not isinstance(value, str):
         raise InputError.single(str(path), place, "is not a time")
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise InputError.single(str(path), place, f"is not a time: {value[:40]!r}") from None
-    if not 1970 <= parsed.year <= 2200:
-        raise InputError.single(str(path), place, f"is not a time a watch wrote: {value[:40]!r}")
+    parsed = written_time(path, place, value, "a watch")
     # The export writes GMT without saying so; an explicit offset is honoured.
     return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed
 

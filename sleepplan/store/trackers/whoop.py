@@ -29,7 +29,7 @@ from pathlib import Path
 from sleepplan.core import timing
 from sleepplan.core.errors import InputError
 from sleepplan.core.objective import ObjectiveNight, Skipped, looks_like_nap, night_of
-from sleepplan.store.trackers.common import Progress, csv_rows
+from sleepplan.store.trackers.common import Progress, csv_rows, written_time
 
 SOURCE = "whoop"
 REQUIRED = ("Cycle timezone", "Sleep onset", "Wake onset", "Asleep duration (min)")
@@ -165,13 +165,12 @@ def _offset(path: Path, place: str, text: str) -> dt.timezone:
 
 def _local(path: Path, place: str, text: str, offset: dt.timezone) -> dt.datetime:
     """A ``YYYY-MM-DD HH:MM:SS`` time in the row's offset."""
-    try:
-        value = dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        raise InputError.single(str(path), place, f"is not a time: {text[:40]!r}") from None
-    if not 1970 <= value.year <= 2200:
-        raise InputError.single(str(path), place, f"is not a time WHOOP wrote: {text!r}")
+    value = written_time(path, place, text, "WHOOP", parse=_wall_clock)
     return value.replace(tzinfo=offset)
+
+
+def _wall_clock(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
 
 
 def _minutes(path: Path, place: str, text: str) -> float | None:

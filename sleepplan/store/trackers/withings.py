@@ -32,7 +32,7 @@ from pathlib import Path
 from sleepplan.core import timing
 from sleepplan.core.errors import InputError
 from sleepplan.core.objective import ObjectiveNight, Skipped, looks_like_nap, night_of
-from sleepplan.store.trackers.common import Progress, csv_rows
+from sleepplan.store.trackers.common import Progress, csv_rows, written_time
 
 SOURCE = "withings"
 FIELDS = ("from", "to", "light", "deep", "rem", "awake", "wakeups", "to_sleep", "to_wake")
@@ -165,12 +165,7 @@ def _instant(path: Path, place: str, text: str, zone: str) -> dt.datetime | None
     """An ISO 8601 time; one without an offset is read in the profile's zone."""
     if not text:
         return None
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise InputError.single(str(path), place, f"is not a time: {text[:40]!r}") from None
-    if not 1970 <= value.year <= 2200:
-        raise InputError.single(str(path), place, f"is not a time a tracker wrote: {text[:40]!r}")
+    value = written_time(path, place, text, "a tracker")
     if value.tzinfo is None:
         return timing.resolve_local(value.date(), value.time(), zone)
     return value
