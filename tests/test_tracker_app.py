@@ -203,7 +203,7 @@ async def test_import_from_the_palette(
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"Import tracker export")
+        await pilot.press(*"Import tracker nights")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await settle(pilot)

@@ -256,8 +256,8 @@ def _data_commands(app: SleepPlanApp) -> list[Command]:
 
     commands.append(
         (
-            "Import tracker export…",
-            "Sleep tracker nights: Apple Health, Fitbit, Oura, Garmin, Withings, WHOOP…",
+            "Import tracker nights from a file",
+            "Apple Health, Fitbit, Oura, Garmin, Withings, Sleep as Android or WHOOP",
             partial(ask_tracker_import, app),
         )
     )
